@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import * as core from './2026_11_25_0900_core.js'
+
+/**
+ * Every migration, in order. A static list (not a folder scan) so that migrations run the same under
+ * tsx, vite and vitest. Add new ones at the end; never edit one that has shipped.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_25_0900_core': core,
+}
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations
+  },
+}

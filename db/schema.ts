@@ -1,0 +1,121 @@
+/**
+ * Table interfaces for kysely. Columns are snake_case; db/queries maps rows to the camelCase domain.
+ * Instants are epoch milliseconds (integers); money is integer minor units of the initiative's currency;
+ * durations are integer milliseconds.
+ */
+import type { Generated } from 'kysely'
+
+export interface InitiativesTable {
+  id: Generated<number>
+  slug: string
+  name: string
+  description: string
+  owner: string | null
+  team: string | null
+  stage: string
+  currency: string
+  hourly_value_minor: number | null
+  upfront_cost_minor: number
+  monthly_cost_minor: number
+  cost_per_error_minor: number | null
+  baseline_error_rate: number | null
+  baseline_decision_latency_seconds: number | null
+  target_time_saved_hours_per_month: number | null
+  target_error_rate: number | null
+  target_revenue_influenced_per_month: number | null
+  target_decision_latency_seconds: number | null
+  started_at: number
+  created_at: number
+  updated_at: number
+}
+
+export interface StageChangesTable {
+  id: Generated<number>
+  initiative_id: number
+  from_stage: string | null
+  to_stage: string
+  at: number
+  actor: string
+  reason: string | null
+}
+
+export interface ApiKeysTable {
+  id: Generated<number>
+  name: string
+  /** The token's visible start (`ys_live_` + 8 characters), for recognising a key in lists. */
+  prefix: string
+  /** SHA-256 of the whole token, hex. The token itself is never stored. */
+  token_hash: string
+  role: string
+  /** JSON array of initiative slugs the key may use; null means every initiative. */
+  initiatives: string | null
+  created_at: number
+  last_used_at: number | null
+  revoked_at: number | null
+}
+
+export interface EventsTable {
+  /** Also the order of receipt: rollups fold in every id above their watermark. */
+  id: Generated<number>
+  initiative_id: number
+  metric: string
+  /** The client's idempotency key (`id` in the API), unique per initiative. */
+  client_id: string | null
+  /** Milliseconds for durations, minor units for money, null for error_rate. */
+  quantity: number | null
+  errors: number | null
+  total: number | null
+  occurred_at: number
+  received_at: number
+  key_id: number | null
+  /** The initiative's stage at occurred_at, so results split by pilot vs production. */
+  stage: string
+  attributes: string | null
+}
+
+export interface RollupsTable {
+  initiative_id: number
+  metric: string
+  stage: string
+  /** 'hour' | 'day' | 'month', local to YARDSTICK_TIMEZONE. */
+  grain: string
+  bucket_start: number
+  count: number
+  quantity_sum: number
+  errors_sum: number
+  total_sum: number
+  /** LatencySketch bytes (decision_latency only). */
+  sketch: Uint8Array | null
+}
+
+export interface JobStateTable {
+  name: string
+  /** For rollups: the highest event id folded in. */
+  watermark: number
+  lease_owner: string | null
+  lease_until: number
+  updated_at: number
+  /** Free-form JSON for the job (for rollups: the timezone the buckets were built in). */
+  info: string | null
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  at: number
+  actor: string
+  action: string
+  entity: string
+  entity_id: string
+  before: string | null
+  after: string | null
+}
+
+export interface Database {
+  initiatives: InitiativesTable
+  stage_changes: StageChangesTable
+  api_keys: ApiKeysTable
+  events: EventsTable
+  rollups: RollupsTable
+  job_state: JobStateTable
+  audit_log: AuditLogTable
+}

@@ -1,0 +1,97 @@
+/**
+ * createApp({ db, config, clock }): the whole HTTP surface, without listening. Tests boot it on port 0.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import express, { type Express } from 'express'
+import helmet from 'helmet'
+import { sql } from 'kysely'
+import type { Db } from '../db/connection.js'
+import { authenticateKey } from './auth/authenticate.js'
+import { publicRoute } from './auth/actor.js'
+import type { Config } from './config.js'
+import { errorMiddleware, notFoundHandler } from './errors.js'
+import { EventWriter } from './ingest/event-writer.js'
+import { eventsRouter } from './routes/events.js'
+import { initiativesRouter } from './routes/initiatives.js'
+
+export interface AppDeps {
+  db: Db
+  config: Config
+  clock?: () => number
+  log?: (msg: string) => void
+  /** Where the built dashboard lives (default dist/client). */
+  clientDir?: string
+}
+
+export interface App {
+  app: Express
+  writer: EventWriter
+  /** Finishes queued writes; call after the HTTP server stopped accepting. */
+  close(): Promise<void>
+}
+
+export function createApp(deps: AppDeps): App {
+  const { db, config } = deps
+  const clock = deps.clock ?? Date.now
+  const log = deps.log ?? ((m: string) => console.error(m))
+  const writer = new EventWriter(db, clock)
+  const app = express()
+
+  app.disable('x-powered-by')
+  app.set('trust proxy', config.trustProxy)
+  app.set('query parser', 'simple')
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'self'"],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  )
+
+  app.get('/healthz', publicRoute(), async (_req, res) => {
+    try {
+      await sql`select 1`.execute(db)
+      res.json({ status: 'ok' })
+    } catch {
+      res.status(503).json({ status: 'unavailable', error: { code: 'storage_unavailable', message: 'the database does not answer', details: [] } })
+    }
+  })
+
+  const api = express.Router()
+  api.use(authenticateKey(db))
+  api.use('/events', eventsRouter({ db, config, writer, clock }))
+  api.use(express.json({ limit: '1mb' }))
+  api.use('/initiatives', initiativesRouter({ db, config, clock }))
+  api.use(notFoundHandler)
+  app.use('/api/v1', api)
+
+  const clientDir = deps.clientDir ?? path.resolve('dist/client')
+  if (fs.existsSync(path.join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }))
+    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')))
+  }
+  app.use(notFoundHandler)
+  app.use(errorMiddleware(log))
+
+  return {
+    app,
+    writer,
+    async close() {
+      await writer.close()
+    },
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Imports the modules that register further CLI commands (rollup, users, demo, digest, backup, …).
+ * Each feature registers its own commands with registerCommand in its own module; list them here.
+ */
+export {}

@@ -1,0 +1,75 @@
+/**
+ * The only reader of process.env. Every setting, its default, and what to fix when it is wrong.
+ */
+import { isValidTimeZoneName } from './timezone-check.js'
+
+export interface Config {
+  port: number
+  host: string
+  dbFile: string
+  timezone: string
+  sync: 'full' | 'normal'
+  smtpUrl: string | null
+  mailFrom: string
+  publicUrl: string
+  /** Cron expression of the rollup job (node-cron syntax). */
+  rollupCron: string
+  /** Ingest requests a second allowed per API key (token bucket, burst of twice that). */
+  ingestRatePerKey: number
+  /** Express `trust proxy` as a hop count (0: the socket's address is the client's). */
+  trustProxy: number
+  /** Largest request body in bytes. */
+  maxBodyBytes: number
+  /** Most events in one request. */
+  maxEventsPerRequest: number
+  /** Directory for files written instead of mail when SMTP_URL is unset. */
+  outboxDir: string
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return def
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`)
+  return n
+}
+
+/**
+ * Reads the configuration from the environment, throwing a ConfigError that says what to fix.
+ * @example const config = loadConfig(process.env)
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = int(env, 'PORT', 3000, 0, 65535)
+  const timezone = env.YARDSTICK_TIMEZONE || 'UTC'
+  if (!isValidTimeZoneName(timezone)) throw new ConfigError(`YARDSTICK_TIMEZONE must be an IANA time zone such as Europe/London or Asia/Kolkata, got "${timezone}"`)
+  const syncRaw = (env.YARDSTICK_SYNC || 'full').toLowerCase()
+  if (syncRaw !== 'full' && syncRaw !== 'normal') throw new ConfigError(`YARDSTICK_SYNC must be "full" (default: every acknowledged event survives a power cut) or "normal", got "${env.YARDSTICK_SYNC}"`)
+  const smtpUrl = env.SMTP_URL || null
+  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, e.g. smtp://127.0.0.1:2525, got "${smtpUrl}"`)
+  const host = env.HOST || '0.0.0.0'
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '')
+  try {
+    new URL(publicUrl)
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute URL such as https://yardstick.example.com, got "${env.PUBLIC_URL}"`)
+  }
+  const dbFile = env.YARDSTICK_DB || 'data/yardstick.db'
+  return {
+    port,
+    host,
+    dbFile,
+    timezone,
+    sync: syncRaw,
+    smtpUrl,
+    mailFrom: env.MAIL_FROM || 'Yardstick <yardstick@localhost>',
+    publicUrl,
+    rollupCron: env.YARDSTICK_ROLLUP_CRON || '* * * * *',
+    ingestRatePerKey: int(env, 'YARDSTICK_INGEST_RATE', 2000, 1, 1_000_000),
+    trustProxy: int(env, 'YARDSTICK_TRUST_PROXY', 0, 0, 10),
+    maxBodyBytes: int(env, 'YARDSTICK_MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxEventsPerRequest: int(env, 'YARDSTICK_MAX_EVENTS', 10_000, 1, 1_000_000),
+    outboxDir: env.YARDSTICK_OUTBOX_DIR || 'data/outbox',
+  }
+}

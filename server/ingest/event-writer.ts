@@ -1,0 +1,121 @@
+/**
+ * Group commit for ingestion. Requests hand their rows to the writer; the writer commits everything
+ * that queued up while the previous commit was being fsynced in one transaction, and answers each
+ * request only after that commit. Concurrent single-event requests thus share one fsync instead of
+ * paying one each, and every request's rows still commit or fail together.
+ */
+import type { Db } from '../../db/connection.js'
+import { writeTransaction } from '../../db/connection.js'
+import { insertEventRows, type EventRow } from '../../db/queries/events.js'
+import { touchKeys } from '../../db/queries/keys.js'
+
+export interface WriteResult {
+  accepted: number
+  duplicates: number
+}
+
+interface Pending {
+  rows: EventRow[]
+  keyId: number | null
+  resolve: (r: WriteResult) => void
+  reject: (e: unknown) => void
+}
+
+/** How stale a key's last-used time may get before a commit refreshes it. */
+const TOUCH_EVERY_MS = 60_000
+
+export class EventWriter {
+  private queue: Pending[] = []
+  private queuedRows = 0
+  private flushing: Promise<void> | null = null
+  private scheduled = false
+  private closed = false
+  private readonly touched = new Map<number, number>()
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number = Date.now,
+    /** A group closes at this many rows; a larger request still commits whole, in its own group. */
+    private readonly maxGroupRows = 20_000,
+  ) {}
+
+  /**
+   * Queues rows (received_at is set at commit) and resolves once they are durably committed.
+   * @example const { accepted, duplicates } = await writer.submit(rows, key.id)
+   */
+  submit(rows: EventRow[], keyId: number | null): Promise<WriteResult> {
+    if (this.closed) return Promise.reject(new Error('the event writer is closed'))
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.queue.push({ rows, keyId, resolve, reject })
+      this.queuedRows += rows.length
+      this.schedule()
+    })
+  }
+
+  /** Stops taking rows and waits for everything queued to be committed. */
+  async close(): Promise<void> {
+    this.closed = true
+    while (this.flushing || this.queue.length > 0) {
+      if (this.flushing) await this.flushing
+      else await this.flushNow()
+    }
+  }
+
+  private schedule() {
+    if (this.scheduled || this.flushing) return
+    this.scheduled = true
+    // setImmediate runs after the poll phase, so every request that arrived during the last commit
+    // has been parsed and queued by then.
+    setImmediate(() => {
+      this.scheduled = false
+      void this.flushNow()
+    })
+  }
+
+  private flushNow(): Promise<void> {
+    if (this.flushing) return this.flushing
+    if (this.queue.length === 0) return Promise.resolve()
+    let take = 0
+    let rows = 0
+    while (take < this.queue.length && (take === 0 || rows + this.queue[take].rows.length <= this.maxGroupRows)) {
+      rows += this.queue[take].rows.length
+      take++
+    }
+    const group = this.queue.splice(0, take)
+    this.queuedRows -= rows
+    this.flushing = this.commit(group).finally(() => {
+      this.flushing = null
+      if (this.queue.length > 0) this.schedule()
+    })
+    return this.flushing
+  }
+
+  private async commit(group: Pending[]): Promise<void> {
+    const now = this.clock()
+    const all: EventRow[] = []
+    for (const p of group) for (const r of p.rows) all.push({ ...r, received_at: now })
+    const touch = new Set<number>()
+    for (const p of group) {
+      if (p.keyId !== null && now - (this.touched.get(p.keyId) ?? 0) >= TOUCH_EVERY_MS) touch.add(p.keyId)
+    }
+    let stored: boolean[]
+    try {
+      stored = await writeTransaction(this.db, async (tx) => {
+        const s = await insertEventRows(tx, all)
+        await touchKeys(tx, [...touch], now)
+        return s
+      })
+    } catch (err) {
+      for (const p of group) p.reject(err)
+      return
+    }
+    for (const id of touch) this.touched.set(id, now)
+    let i = 0
+    for (const p of group) {
+      let accepted = 0
+      for (let j = 0; j < p.rows.length; j++) if (stored[i + j]) accepted++
+      i += p.rows.length
+      p.resolve({ accepted, duplicates: p.rows.length - accepted })
+    }
+  }
+}

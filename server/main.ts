@@ -1,0 +1,62 @@
+/**
+ * `npm start`: migrate, build the client if needed, serve, run the scheduled jobs, and shut down
+ * gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight requests and writes, close the db).
+ */
+import type { Server } from 'node:http'
+import { openDatabase, migrateToLatest } from '../db/connection.js'
+import { createApp } from './app.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { buildClientIfNeeded } from './client-build.js'
+import { startJobs } from './jobs/index.js'
+
+function fail(message: string): never {
+  console.error(`yardstick: ${message}`)
+  process.exit(1)
+}
+
+async function main() {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message)
+    throw e
+  }
+  const dev = process.argv.includes('--dev')
+  if (!dev) await buildClientIfNeeded((m) => console.log(m))
+
+  const handle = openDatabase(config.dbFile, { sync: config.sync })
+  await migrateToLatest(handle.db)
+  const { app, close } = createApp({ db: handle.db, config })
+  const jobs = startJobs({ db: handle.db, config, log: (m) => console.log(m) })
+
+  const server: Server = app.listen(config.port, config.host)
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve)
+    server.once('error', reject)
+  }).catch((e: NodeJS.ErrnoException) => fail(e.code === 'EADDRINUSE' ? `port ${config.port} is in use; set PORT to another port` : e.message))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  console.log(`Yardstick is serving on http://localhost:${port} (database ${config.dbFile}, timezone ${config.timezone})`)
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal}: finishing in-flight requests, then stopping`)
+    await jobs.stop()
+    server.close()
+    server.closeIdleConnections()
+    const force = setTimeout(() => server.closeAllConnections(), 10_000)
+    await new Promise<void>((r) => server.once('close', () => r()))
+    clearTimeout(force)
+    await close()
+    await handle.close()
+    console.log('stopped')
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+main().catch((e) => fail(e instanceof Error ? e.message : String(e)))

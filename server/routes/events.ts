@@ -1,0 +1,122 @@
+/**
+ * POST /api/v1/events: one event, `{"events": [...]}`, or NDJSON. Parse at the boundary, decide in
+ * metrics/, store in db/. All-or-nothing: any bad event means a 422 listing every problem and nothing
+ * stored; 202 only after the commit.
+ */
+import express, { Router, type Request } from 'express'
+import type { Db } from '../../db/connection.js'
+import { findIngestTargets, stageAt } from '../../db/queries/initiatives.js'
+import type { EventRow } from '../../db/queries/events.js'
+import { normalizeForInitiative, parseEvent, type ParsedEvent } from '../../metrics/kinds.js'
+import { canUseInitiative, requirePermission } from '../auth/actor.js'
+import type { Config } from '../config.js'
+import { badRequest, forbidden, HttpError, unprocessable, type ErrorDetail } from '../errors.js'
+import type { EventWriter } from '../ingest/event-writer.js'
+import { rateLimitPerKey } from '../rate-limit.js'
+
+const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']
+
+/**
+ * Reads the body as a list of raw events: a JSON object (one event), `{"events": [...]}`, a JSON
+ * array, or NDJSON lines. Throws 400/413/415 errors that say what to fix.
+ */
+export function readEventBatch(req: Request, maxEvents: number): unknown[] {
+  const body: unknown = req.body
+  let events: unknown[]
+  if (typeof body === 'string') {
+    events = []
+    const lines = body.split('\n')
+    const bad: ErrorDetail[] = []
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i].trim()
+      if (line === '') continue
+      try {
+        events.push(JSON.parse(line))
+      } catch (e) {
+        bad.push({ index: events.length, field: null, message: `line ${i + 1} is not valid JSON: ${(e as Error).message.slice(0, 120)}` })
+        events.push(undefined)
+      }
+      if (events.length > maxEvents) break
+    }
+    if (bad.length > 0) throw badRequest(`${bad.length} NDJSON line(s) could not be read; nothing was stored`, bad)
+  } else if (Array.isArray(body)) {
+    events = body
+  } else if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body)) {
+    if (Object.prototype.hasOwnProperty.call(body, 'events')) {
+      const list = (body as { events: unknown }).events
+      if (!Array.isArray(list)) throw badRequest('"events" must be an array of event objects')
+      const extra = Object.keys(body).filter((k) => k !== 'events')
+      if (extra.length > 0) throw badRequest(`a batch body has only "events"; unexpected: ${extra.slice(0, 5).join(', ')}`)
+      events = list
+    } else {
+      events = [body]
+    }
+  } else if (req.headers['content-type'] === undefined || (req.headers['content-length'] === '0' && body === undefined)) {
+    throw badRequest('the request has no body; send an event as JSON with Content-Type: application/json')
+  } else {
+    throw new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json or application/x-ndjson, got "${req.headers['content-type']}"`)
+  }
+  if (events.length === 0) throw badRequest('the request holds no events; send at least one')
+  if (events.length > maxEvents) throw new HttpError(413, 'payload_too_large', `a request may hold at most ${maxEvents} events; split the batch`)
+  return events
+}
+
+export function eventsRouter(deps: { db: Db; config: Config; writer: EventWriter; clock: () => number }): Router {
+  const { db, config, writer, clock } = deps
+  const router = Router()
+  const json = express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] })
+  const ndjson = express.text({ limit: config.maxBodyBytes, type: NDJSON_TYPES })
+
+  router.post('/', requirePermission('events:write'), rateLimitPerKey(config.ingestRatePerKey), json, ndjson, async (req, res) => {
+    const actor = req.actor!
+    const raws = readEventBatch(req, config.maxEventsPerRequest)
+    const now = clock()
+    const details: ErrorDetail[] = []
+    const parsed: Array<{ index: number; event: ParsedEvent }> = []
+    for (let index = 0; index < raws.length; index++) {
+      const r = parseEvent(raws[index], now)
+      if (r.ok) parsed.push({ index, event: r.event })
+      else for (const p of r.problems) details.push({ index, field: p.field, message: p.message })
+    }
+
+    const slugs = [...new Set(parsed.map((p) => p.event.initiative))]
+    const denied = slugs.filter((s) => !canUseInitiative(actor, s))
+    if (denied.length > 0) throw forbidden(`this API key may not write to ${denied.map((s) => `"${s}"`).join(', ')}; nothing was stored`)
+
+    const targets = await findIngestTargets(db, slugs)
+    const rows: EventRow[] = []
+    for (const { index, event } of parsed) {
+      const target = targets.get(event.initiative)
+      if (!target) {
+        details.push({ index, field: 'initiative', message: `initiative "${event.initiative}" is not registered; register it first (npm run cli -- initiatives create --slug ${event.initiative} --name "...")` })
+        continue
+      }
+      const n = normalizeForInitiative(event, target.currency)
+      if (!n.ok) {
+        details.push({ index, ...n.problem })
+        continue
+      }
+      rows.push({
+        initiative_id: target.id,
+        metric: event.metric,
+        client_id: event.clientId,
+        quantity: n.figures.quantity,
+        errors: n.figures.errors,
+        total: n.figures.total,
+        occurred_at: event.occurredAt,
+        received_at: now,
+        key_id: actor.kind === 'key' ? actor.id : null,
+        stage: stageAt(target.history, event.occurredAt, target.stage),
+        attributes: event.attributes,
+      })
+    }
+    if (details.length > 0) {
+      details.sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+      const badEvents = new Set(details.map((d) => d.index)).size
+      throw unprocessable(`${badEvents} of ${raws.length} event(s) are invalid; nothing was stored. Fix them and send the whole request again.`, details)
+    }
+    const result = await writer.submit(rows, actor.kind === 'key' ? actor.id : null)
+    res.status(202).json(result)
+  })
+  return router
+}

@@ -1,0 +1,54 @@
+import { Router } from 'express'
+import type { Db } from '../../db/connection.js'
+import { writeTransaction } from '../../db/connection.js'
+import { countEvents } from '../../db/queries/events.js'
+import { createInitiative, findInitiative, findInitiativeFields, listInitiatives, updateInitiative } from '../../db/queries/initiatives.js'
+import { actorName, canUseInitiative, requirePermission } from '../auth/actor.js'
+import type { Config } from '../config.js'
+import { conflict, notFound, unprocessable } from '../errors.js'
+import { parseCreateInitiative, parsePatchInitiative } from './initiative-input.js'
+
+export function initiativesRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
+  const { db, config, clock } = deps
+  const router = Router()
+
+  router.get('/', requirePermission('read'), async (req, res) => {
+    const all = await listInitiatives(db)
+    res.json({ initiatives: all.filter((i) => canUseInitiative(req.actor!, i.slug)) })
+  })
+
+  router.post('/', requirePermission('initiatives:write'), async (req, res) => {
+    const parsed = parseCreateInitiative(req.body, config.timezone, clock())
+    if (!parsed.ok) throw unprocessable('the initiative is invalid; nothing was stored', parsed.details)
+    const created = await writeTransaction(db, async (tx) => {
+      if (await findInitiativeFields(tx, parsed.value.slug)) throw conflict(`an initiative with slug "${parsed.value.slug}" already exists; PATCH /api/v1/initiatives/${parsed.value.slug} changes it`)
+      return createInitiative(tx, parsed.value, { actor: actorName(req.actor!), at: clock() })
+    })
+    res.status(201).json(created)
+  })
+
+  router.get('/:slug', requirePermission('read'), async (req, res) => {
+    const slug = String(req.params.slug)
+    const found = canUseInitiative(req.actor!, slug) ? await findInitiative(db, slug) : undefined
+    if (!found) throw notFound(`no initiative "${slug}"`)
+    res.json(found)
+  })
+
+  router.patch('/:slug', requirePermission('initiatives:write'), async (req, res) => {
+    const slug = String(req.params.slug)
+    const updated = await writeTransaction(db, async (tx) => {
+      const current = await findInitiativeFields(tx, slug)
+      if (!current) throw notFound(`no initiative "${slug}"`)
+      const parsed = parsePatchInitiative(req.body, current.currency, config.timezone)
+      if (!parsed.ok) throw unprocessable('the change is invalid; nothing was changed', parsed.details)
+      const { reason, ...patch } = parsed.value
+      if (patch.currency !== undefined && patch.currency !== current.currency && (await countEvents(tx, current.id)) > 0) {
+        throw conflict(`the currency cannot change once events are stored (they are in ${current.currency}); create a new initiative for ${patch.currency}`)
+      }
+      return updateInitiative(tx, slug, patch, { actor: actorName(req.actor!), at: clock(), reason: reason ?? null })
+    })
+    res.json(updated)
+  })
+
+  return router
+}

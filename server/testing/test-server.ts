@@ -1,0 +1,84 @@
+/**
+ * Boots the real app on 127.0.0.1:0 with a fresh SQLite file migrated by the real migrator.
+ * Used by HTTP tests; no mocks of what we own.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { migrateToLatest, openDatabase, writeTransaction, type DbHandle } from '../../db/connection.js'
+import { createInitiative } from '../../db/queries/initiatives.js'
+import { createKey, type KeyRole } from '../../db/queries/keys.js'
+import { createApp, type App } from '../app.js'
+import { loadConfig, type Config } from '../config.js'
+import { parseCreateInitiative } from '../routes/initiative-input.js'
+
+export interface TestServer {
+  url: string
+  dir: string
+  handle: DbHandle
+  config: Config
+  app: App
+  server: Server
+  /** Creates an initiative through the same validation as the API. */
+  initiative(body: Record<string, unknown>): Promise<void>
+  /** Creates an API key and returns its token. */
+  key(role?: KeyRole, initiatives?: string[] | null): Promise<string>
+  /** fetch against the server with an optional bearer token. */
+  fetch(pathname: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>
+  close(): Promise<void>
+}
+
+export function tempDir(prefix = 'yardstick-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+/**
+ * @example const s = await startTestServer(); const res = await s.fetch('/healthz')
+ */
+export async function startTestServer(opts: { env?: Record<string, string>; clock?: () => number; dir?: string } = {}): Promise<TestServer> {
+  const dir = opts.dir ?? tempDir()
+  const config = loadConfig({ YARDSTICK_DB: path.join(dir, 'yardstick.db'), PORT: '0', YARDSTICK_OUTBOX_DIR: path.join(dir, 'outbox'), ...opts.env })
+  const handle = openDatabase(config.dbFile, { sync: config.sync })
+  await migrateToLatest(handle.db)
+  const app = createApp({ db: handle.db, config, clock: opts.clock, log: () => {}, clientDir: path.join(dir, 'no-client') })
+  const server = app.app.listen(0, '127.0.0.1')
+  await new Promise<void>((r) => server.once('listening', () => r()))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const clock = opts.clock ?? Date.now
+  return {
+    url,
+    dir,
+    handle,
+    config,
+    app,
+    server,
+    async initiative(body) {
+      const parsed = parseCreateInitiative(body, config.timezone, clock())
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.details))
+      await writeTransaction(handle.db, (tx) => createInitiative(tx, parsed.value, { actor: 'test', at: clock() }))
+    },
+    async key(role = 'ingest', initiatives = null) {
+      const { token } = await writeTransaction(handle.db, (tx) => createKey(tx, { name: `test ${role}`, role, initiatives }, { actor: 'test', at: clock() }))
+      return token
+    },
+    fetch(pathname, init = {}) {
+      const headers = new Headers(init.headers)
+      if (init.token) headers.set('authorization', `Bearer ${init.token}`)
+      let body = init.body
+      if (init.json !== undefined) {
+        headers.set('content-type', 'application/json')
+        body = JSON.stringify(init.json)
+      }
+      return fetch(url + pathname, { ...init, headers, body })
+    },
+    async close() {
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+      await app.close()
+      await handle.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
