@@ -110,6 +110,53 @@ export interface AuditLogTable {
   after: string | null
 }
 
+export interface SubscriptionsTable {
+  id: Generated<number>
+  name: string
+  /** JSON array of email addresses. */
+  recipients: string
+  /** 'daily' | 'weekly' | 'monthly' | a 5-field cron expression. */
+  schedule: string
+  /** JSON array of initiative slugs; empty means every initiative. */
+  initiatives: string
+  timezone: string
+  created_by: string
+  created_at: number
+  updated_at: number
+}
+
+export interface DigestOutboxTable {
+  id: Generated<number>
+  subscription_id: number
+  /** '2026-11-24', '2026-W47', '2026-10', 'cron:<from>' or 'now:<at>' (extra messages). */
+  period_key: string
+  period_from: number
+  period_to: number
+  /** 'scheduled' | 'now'. */
+  kind: string
+  recipient: string
+  /** Derived from (subscription, period key, recipient): a resend is the same message. */
+  message_id: string
+  /** 'pending' | 'sending' | 'sent' | 'retrying' | 'failed' | 'cancelled'. */
+  status: string
+  /** 1 when a send may have happened before this row's last attempt (found in `sending`, lease expired). */
+  uncertain: number
+  attempts: number
+  lease_owner: string | null
+  lease_until: number
+  next_attempt_at: number
+  last_error: string | null
+  sent_at: number | null
+  created_at: number
+  updated_at: number
+}
+
+export interface EmailSecretsTable {
+  name: string
+  secret: string
+  created_at: number
+}
+
 export interface Database {
   initiatives: InitiativesTable
   stage_changes: StageChangesTable
@@ -118,4 +165,7 @@ export interface Database {
   rollups: RollupsTable
   job_state: JobStateTable
   audit_log: AuditLogTable
+  subscriptions: SubscriptionsTable
+  digest_outbox: DigestOutboxTable
+  email_secrets: EmailSecretsTable
 }

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import * as core from './2026_11_25_0900_core.js'
+import * as subscriptionsOutbox from './2026_11_25_1437_subscriptions_outbox.js'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that migrations run the same under
@@ -7,6 +8,7 @@ import * as core from './2026_11_25_0900_core.js'
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_25_0900_core': core,
+  '2026_11_25_1437_subscriptions_outbox': subscriptionsOutbox,
 }
 
 export const migrationProvider: MigrationProvider = {
