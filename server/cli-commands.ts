@@ -2,4 +2,6 @@
  * Imports the modules that register further CLI commands (rollup, users, demo, digest, backup, …).
  * Each feature registers its own commands with registerCommand in its own module; list them here.
  */
+import './rollup/cli.js'
+
 export {}

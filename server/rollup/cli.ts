@@ -1,0 +1,51 @@
+/**
+ * `npm run cli -- rollup [--rebuild]`: rolls up every event not yet rolled up (or rebuilds all buckets)
+ * and prints what was done.
+ */
+import { parseArgs } from 'node:util'
+import { CliError, registerCommand } from '../cli.js'
+import { rebuildRollups, RollupError, rollupPending } from './rollup-job.js'
+
+const usage = 'rollup [--rebuild]'
+
+registerCommand('rollup', {
+  usage,
+  summary: 'rolls up every event not yet rolled up now (--rebuild: deletes and rebuilds all buckets)',
+  async run(args, ctx) {
+    let rebuild = false
+    try {
+      const { values, positionals } = parseArgs({ args, options: { rebuild: { type: 'boolean' } }, allowPositionals: true, strict: true })
+      if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}"`)
+      rebuild = values.rebuild === true
+    } catch (e) {
+      throw new CliError(`${(e as Error).message.replace(/\. To specify.*$/, '')}\nusage: ${usage}`)
+    }
+    const { db } = await ctx.open()
+    const timezone = ctx.config.timezone
+    let lastShown = 0
+    const onProgress = (done: number, total: number) => {
+      const now = Date.now()
+      if (now - lastShown < 500 && done < total) return
+      lastShown = now
+      ctx.err(`  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} events folded`)
+    }
+    try {
+      if (rebuild) {
+        const r = await rebuildRollups(db, { timezone, onProgress })
+        ctx.out(`rebuilt rollups in ${timezone}: deleted ${r.deleted} old buckets, folded ${r.eventsFolded} events into ${r.bucketsWritten} bucket writes in ${r.steps} step(s), ${(r.ms / 1000).toFixed(2)} s; watermark ${r.watermark}`)
+        return
+      }
+      const r = await rollupPending(db, { timezone, onProgress })
+      if (r.skipped) {
+        ctx.out(`nothing done: ${r.skipped}; watermark ${r.watermark}`)
+        return
+      }
+      ctx.out(r.eventsFolded === 0 && r.steps === 0
+        ? `rollups are up to date (watermark ${r.watermark}, time zone ${timezone})`
+        : `folded ${r.eventsFolded} events into ${r.bucketsWritten} bucket writes in ${r.steps} step(s), ${(r.ms / 1000).toFixed(2)} s; watermark ${r.watermark}, time zone ${timezone}`)
+    } catch (e) {
+      if (e instanceof RollupError) throw new CliError(e.message)
+      throw e
+    }
+  },
+})

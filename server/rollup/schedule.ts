@@ -1,0 +1,46 @@
+/**
+ * The rollup job on a cron schedule: never overlapping (a tick is skipped while a run is in progress),
+ * stopped by `stop()`, which also waits for a run in progress.
+ */
+import cron from 'node-cron'
+import type { Db } from '../../db/connection.js'
+import { RollupError, rollupPending, type RollupResult } from './rollup-job.js'
+
+export interface ScheduledRollup {
+  stop(): Promise<void>
+}
+
+/**
+ * Schedules `rollupPending` with the cron expression `expression`.
+ * @example const job = scheduleRollup({ db, timezone: 'UTC', expression: '* * * * *', log: console.log })
+ */
+export function scheduleRollup(deps: { db: Db; timezone: string; expression: string; log: (m: string) => void }): ScheduledRollup {
+  let running: Promise<RollupResult | void> | null = null
+  let lastError = ''
+  const tick = () => {
+    if (running) return
+    running = rollupPending(deps.db, { timezone: deps.timezone })
+      .then((r) => {
+        lastError = ''
+        if (r.eventsFolded > 0) deps.log(`rollup: folded ${r.eventsFolded} events into ${r.bucketsWritten} bucket writes in ${Math.round(r.ms)} ms`)
+        return r
+      })
+      .catch((e: unknown) => {
+        const message = e instanceof RollupError ? e.message : `rollup failed: ${e instanceof Error ? e.message : String(e)}`
+        // One line per distinct failure, not one a minute.
+        if (message !== lastError) deps.log(`rollup: ${message}`)
+        lastError = message
+      })
+      .finally(() => {
+        running = null
+      })
+  }
+  const task = cron.schedule(deps.expression, tick, { name: 'rollup', noOverlap: true })
+  return {
+    async stop() {
+      await task.stop()
+      await task.destroy()
+      if (running) await running
+    },
+  }
+}
