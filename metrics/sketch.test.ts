@@ -101,6 +101,19 @@ describe('LatencySketch accuracy', () => {
     )
   })
 
+  it('stays right when values arrive between queries', () => {
+    const s = sketchOf([1, 2, 3])
+    expect(s.quantile(0.5)).toBeCloseTo(2, 1)
+    s.add(100).add(200)
+    for (const q of [0.5, 0.75, 0.9]) {
+      expect(relativeError(s.quantile(q) as number, exactQuantile([1, 2, 3, 100, 200], q))).toBeLessThanOrEqual(0.005 * (1 + 1e-9))
+    }
+    s.merge(sketchOf([50, 60]))
+    for (const q of [0.5, 0.75, 0.9]) {
+      expect(relativeError(s.quantile(q) as number, exactQuantile([1, 2, 3, 100, 200, 50, 60], q))).toBeLessThanOrEqual(0.005 * (1 + 1e-9))
+    }
+  })
+
   it('returns null for an empty sketch', () => {
     expect(new LatencySketch().quantile(0.5)).toBeNull()
     expect(new LatencySketch().count).toBe(0)

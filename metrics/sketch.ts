@@ -46,6 +46,8 @@ export class LatencySketch {
   private total = 0
   private minValue = Number.POSITIVE_INFINITY
   private maxValue = Number.NEGATIVE_INFINITY
+  /** Bin indexes in ascending order, rebuilt lazily after a new bin appears. */
+  private sorted: number[] | null = null
 
   /**
    * An empty sketch. Throws RangeError unless 0 < relativeAccuracy < 1 and zeroThreshold is positive
@@ -114,7 +116,9 @@ export class LatencySketch {
       this.zeroCount += count
     } else {
       const index = this.indexOf(value)
-      this.bins.set(index, (this.bins.get(index) ?? 0) + count)
+      const previous = this.bins.get(index)
+      if (previous === undefined) this.sorted = null
+      this.bins.set(index, (previous ?? 0) + count)
     }
     this.total += count
     if (value < this.minValue) this.minValue = value
@@ -137,7 +141,11 @@ export class LatencySketch {
     }
     if (other.total === 0) return this
     if (!Number.isSafeInteger(this.total + other.total)) throw new RangeError('LatencySketch count overflow')
-    for (const [index, n] of other.bins) this.bins.set(index, (this.bins.get(index) ?? 0) + n)
+    for (const [index, n] of other.bins) {
+      const previous = this.bins.get(index)
+      if (previous === undefined) this.sorted = null
+      this.bins.set(index, (previous ?? 0) + n)
+    }
     this.zeroCount += other.zeroCount
     this.total += other.total
     if (other.minValue < this.minValue) this.minValue = other.minValue
@@ -263,6 +271,7 @@ export class LatencySketch {
         const n = r.varint()
         if (n === 0) throw new RangeError('Corrupt LatencySketch bytes: empty bin')
         sketch.bins.set(index, n)
+        sketch.sorted = null
         total += n
       }
       if (total === 0 || !Number.isSafeInteger(total)) throw new RangeError('Corrupt LatencySketch bytes: bad count')
@@ -284,7 +293,8 @@ export class LatencySketch {
   }
 
   private sortedIndexes(): number[] {
-    return [...this.bins.keys()].sort((a, b) => a - b)
+    if (this.sorted === null) this.sorted = [...this.bins.keys()].sort((a, b) => a - b)
+    return this.sorted
   }
 
   /** The estimated values of the 0-based ranks lo ≤ hi, clamped to [min, max]; the extremes exact. */
