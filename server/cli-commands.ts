@@ -3,5 +3,6 @@
  * Each feature registers its own commands with registerCommand in its own module; list them here.
  */
 import './rollup/cli.js'
+import './demo/cli.js'
 
 export {}

@@ -212,7 +212,8 @@ export async function cliMain(argv: string[]): Promise<void> {
   process.exitCode = code
 }
 
+// No top-level await: the command modules import this module, and a top-level await here would make
+// that import cycle wait on itself (Node exits 13 with no output).
 if (process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1])) {
-  await import('./cli-commands.js')
-  await cliMain(process.argv.slice(2))
+  void import('./cli-commands.js').then(() => cliMain(process.argv.slice(2)))
 }

@@ -1,0 +1,34 @@
+/**
+ * `POST /api/v1/demo` (admins): loads the demo portfolio, as `npm run cli -- demo` does, for the
+ * dashboard's first-run page. Body (optional): `{"days": N}`. Answers 201 with what was loaded, 409
+ * when the demo initiatives already exist.
+ */
+import { Router } from 'express'
+import type { Db } from '../../db/connection.js'
+import { actorName, requirePermission } from '../auth/actor.js'
+import type { Config } from '../config.js'
+import { unprocessable } from '../errors.js'
+import { loadDemo, MAX_DEMO_DAYS } from './load.js'
+
+export function demoRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
+  const router = Router()
+  let loading: Promise<unknown> | null = null
+  router.post('/', requirePermission('users:manage'), async (req, res) => {
+    const body = (req.body ?? {}) as { days?: unknown }
+    const days = body.days === undefined ? 365 : body.days
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_DEMO_DAYS) {
+      throw unprocessable('the demo request is invalid', [{ field: 'days', message: `must be a whole number from 1 to ${MAX_DEMO_DAYS}` }])
+    }
+    // One load at a time: a double click must not race two loaders past the existing-slug check.
+    while (loading) await loading.catch(() => {})
+    const run = loadDemo(deps.db, { days, timezone: deps.config.timezone, now: deps.clock(), actor: actorName(req.actor!) })
+    loading = run
+    try {
+      const result = await run
+      res.status(201).json({ initiatives: result.initiatives, events: result.events, rolledUp: result.rolledUp })
+    } finally {
+      loading = null
+    }
+  })
+  return router
+}
