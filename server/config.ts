@@ -24,6 +24,8 @@ export interface Config {
   maxEventsPerRequest: number
   /** Directory for files written instead of mail when SMTP_URL is unset. */
   outboxDir: string
+  /** How long a digest sender holds a claimed delivery before another may take it over (ms). */
+  digestLeaseMs: number
 }
 
 export class ConfigError extends Error {}
@@ -71,5 +73,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: int(env, 'YARDSTICK_MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxEventsPerRequest: int(env, 'YARDSTICK_MAX_EVENTS', 10_000, 1, 1_000_000),
     outboxDir: env.YARDSTICK_OUTBOX_DIR || 'data/outbox',
+    digestLeaseMs: int(env, 'YARDSTICK_DIGEST_LEASE_SECONDS', 300, 1, 86_400) * 1000,
   }
 }
