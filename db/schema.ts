@@ -157,6 +157,38 @@ export interface EmailSecretsTable {
   created_at: number
 }
 
+export interface UsersTable {
+  id: Generated<number>
+  /** Lower-cased. */
+  email: string
+  /** `scrypt$N$r$p$salt$hash` (base64url); never the password. */
+  password_hash: string
+  role: string
+  disabled_at: number | null
+  created_at: number
+  updated_at: number
+  last_sign_in_at: number | null
+}
+
+export interface SessionsTable {
+  id: Generated<number>
+  /** SHA-256 of the session cookie's token, hex. The token itself is never stored. */
+  token_hash: string
+  user_id: number
+  created_at: number
+  /** Idle expiry counts from here. */
+  last_seen_at: number
+  /** Absolute expiry. */
+  expires_at: number
+}
+
+/** Small named settings (e.g. the hash of the first-run setup token). */
+export interface SettingsTable {
+  name: string
+  value: string
+  updated_at: number
+}
+
 export interface Database {
   initiatives: InitiativesTable
   stage_changes: StageChangesTable
@@ -168,4 +200,7 @@ export interface Database {
   subscriptions: SubscriptionsTable
   digest_outbox: DigestOutboxTable
   email_secrets: EmailSecretsTable
+  users: UsersTable
+  sessions: SessionsTable
+  settings: SettingsTable
 }

@@ -4,5 +4,6 @@
  */
 import './rollup/cli.js'
 import './demo/cli.js'
+import './auth/cli.js'
 
 export {}

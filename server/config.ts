@@ -26,6 +26,14 @@ export interface Config {
   outboxDir: string
   /** How long a digest sender holds a claimed delivery before another may take it over (ms). */
   digestLeaseMs: number
+  /** A dashboard session ends after this long without a request (ms). */
+  sessionIdleMs: number
+  /** A dashboard session ends this long after sign-in, however active (ms). */
+  sessionMaxMs: number
+  /** Failed sign-ins allowed per account, and per client address, within signInWindowMs. */
+  signInFailuresPerAccount: number
+  signInFailuresPerIp: number
+  signInWindowMs: number
 }
 
 export class ConfigError extends Error {}
@@ -74,5 +82,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxEventsPerRequest: int(env, 'YARDSTICK_MAX_EVENTS', 10_000, 1, 1_000_000),
     outboxDir: env.YARDSTICK_OUTBOX_DIR || 'data/outbox',
     digestLeaseMs: int(env, 'YARDSTICK_DIGEST_LEASE_SECONDS', 300, 1, 86_400) * 1000,
+    sessionIdleMs: int(env, 'YARDSTICK_SESSION_IDLE_MINUTES', 12 * 60, 1, 60 * 24 * 30) * 60_000,
+    sessionMaxMs: int(env, 'YARDSTICK_SESSION_MAX_HOURS', 7 * 24, 1, 24 * 365) * 3_600_000,
+    signInFailuresPerAccount: int(env, 'YARDSTICK_SIGNIN_FAILURES_PER_ACCOUNT', 5, 1, 1000),
+    signInFailuresPerIp: int(env, 'YARDSTICK_SIGNIN_FAILURES_PER_IP', 20, 1, 100_000),
+    signInWindowMs: int(env, 'YARDSTICK_SIGNIN_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
   }
 }

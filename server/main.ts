@@ -8,6 +8,7 @@ import { createApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { buildClientIfNeeded } from './client-build.js'
 import { startJobs } from './jobs/index.js'
+import { ensureSetupToken } from './auth/setup.js'
 
 function fail(message: string): never {
   console.error(`yardstick: ${message}`)
@@ -27,6 +28,7 @@ async function main() {
 
   const handle = openDatabase(config.dbFile, { sync: config.sync })
   await migrateToLatest(handle.db)
+  await ensureSetupToken(handle.db, (m) => console.log(m), config.publicUrl)
   const { app, close } = createApp({ db: handle.db, config })
   const jobs = startJobs({ db: handle.db, config, log: (m) => console.log(m) })
 

@@ -17,6 +17,10 @@ declare global {
   namespace Express {
     interface Request {
       actor?: Actor
+      /** The cookie session behind a user actor. */
+      sessionId?: number
+      /** Why a presented session did not count (expired, disabled), for the 401 message. */
+      authProblem?: string
     }
   }
 }
@@ -66,7 +70,7 @@ export function canUseInitiative(a: Actor, slug: string): boolean {
  */
 export function requirePermission(p: Permission): RequestHandler & { permission: Permission } {
   const guard: RequestHandler = function requirePermissionGuard(req, _res, next) {
-    if (!req.actor) return next(unauthorized('sign in, or send an API key as "Authorization: Bearer ys_live_..."'))
+    if (!req.actor) return next(unauthorized(req.authProblem ?? 'sign in, or send an API key as "Authorization: Bearer ys_live_..."'))
     if (!can(req.actor, p)) return next(forbidden(`this ${req.actor.kind === 'key' ? 'API key' : 'account'} (role ${'role' in req.actor ? req.actor.role : 'cli'}) may not do this: it needs the "${p}" permission`))
     next()
   }
@@ -79,4 +83,17 @@ export function publicRoute(): RequestHandler & { permission: 'public' } {
     next()
   }
   return Object.assign(open, { permission: 'public' as const })
+}
+
+/**
+ * Route guard for what only a signed-in dashboard user has (their own session): 401 when anonymous,
+ * 403 for API keys. Tagged `signed-in` for the route × role audit.
+ */
+export function requireSignedIn(): RequestHandler & { permission: 'signed-in' } {
+  const guard: RequestHandler = function requireSignedInGuard(req, _res, next) {
+    if (!req.actor) return next(unauthorized(req.authProblem ?? 'sign in first (POST /api/v1/session)'))
+    if (req.actor.kind !== 'user') return next(forbidden('this needs a dashboard sign-in; an API key has no session'))
+    next()
+  }
+  return Object.assign(guard, { permission: 'signed-in' as const })
 }

@@ -7,6 +7,7 @@ import { actorName, canUseInitiative, requirePermission } from '../auth/actor.js
 import type { Config } from '../config.js'
 import { conflict, notFound, unprocessable } from '../errors.js'
 import { parseCreateInitiative, parsePatchInitiative } from './initiative-input.js'
+import { productionBlockers, productionRefusal } from '../../metrics/stage-rules.js'
 
 export function initiativesRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
   const { db, config, clock } = deps
@@ -42,6 +43,12 @@ export function initiativesRouter(deps: { db: Db; config: Config; clock: () => n
       const parsed = parsePatchInitiative(req.body, current.currency, config.timezone)
       if (!parsed.ok) throw unprocessable('the change is invalid; nothing was changed', parsed.details)
       const { reason, ...patch } = parsed.value
+      if (patch.stage === 'production' && current.stage !== 'production') {
+        const next: typeof current = { ...current, ...(Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<typeof current>) }
+        const blockers = productionBlockers({ owner: next.owner, baselines: { errorRate: next.baselineErrorRate, decisionLatencySeconds: next.baselineDecisionLatencySeconds } })
+        const refusal = productionRefusal(slug, blockers)
+        if (refusal) throw unprocessable(refusal, blockers)
+      }
       if (patch.currency !== undefined && patch.currency !== current.currency && (await countEvents(tx, current.id)) > 0) {
         throw conflict(`the currency cannot change once events are stored (they are in ${current.currency}); create a new initiative for ${patch.currency}`)
       }
