@@ -8,6 +8,7 @@ import helmet from 'helmet'
 import { sql } from 'kysely'
 import type { Db } from '../db/connection.js'
 import { authenticateKey } from './auth/authenticate.js'
+import { authenticateSession, governanceRouter, requireSameOrigin } from './auth/governance.js'
 import { publicRoute } from './auth/actor.js'
 import type { Config } from './config.js'
 import { errorMiddleware, notFoundHandler } from './errors.js'
@@ -73,8 +74,11 @@ export function createApp(deps: AppDeps): App {
 
   const api = express.Router()
   api.use(authenticateKey(db))
+  api.use(authenticateSession({ db, config, clock }))
+  api.use(requireSameOrigin(config))
   api.use('/events', eventsRouter({ db, config, writer, clock }))
   api.use(express.json({ limit: '1mb' }))
+  api.use(governanceRouter({ db, config, clock }))
   api.use('/initiatives', initiativesRouter({ db, config, clock }))
   api.use(notFoundHandler)
   app.use('/api/v1', api)
