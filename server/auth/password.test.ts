@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { FailureWindow } from './sign-in-limiter.js'
+import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './password.js'
+
+const cheap = { N: 1024, r: 8, p: 1 }
+
+describe('password hashing', () => {
+  it('stores scrypt parameters, a salt and a hash, never the password', async () => {
+    const h = await hashPassword('correct horse battery', cheap)
+    const parts = h.split('$')
+    expect(parts.slice(0, 4)).toEqual(['scrypt', '1024', '8', '1'])
+    expect(Buffer.from(parts[4], 'base64url')).toHaveLength(16)
+    expect(Buffer.from(parts[5], 'base64url')).toHaveLength(32)
+    expect(h).not.toContain('correct horse')
+  })
+
+  it('uses a new salt each time', async () => {
+    const [a, b] = await Promise.all([hashPassword('same password', cheap), hashPassword('same password', cheap)])
+    expect(a).not.toBe(b)
+    expect(await verifyPassword('same password', a)).toBe(true)
+    expect(await verifyPassword('same password', b)).toBe(true)
+  })
+
+  it('verifies with the parameters stored in the hash (default cost too)', async () => {
+    const h = await hashPassword('a longer password')
+    expect(h.startsWith('scrypt$32768$8$1$')).toBe(true)
+    expect(await verifyPassword('a longer password', h)).toBe(true)
+    expect(await verifyPassword('a longer passworD', h)).toBe(false)
+  })
+
+  it('treats a malformed stored value as no match', async () => {
+    for (const bad of ['', 'plain', 'scrypt$1$8$1$x$y', 'bcrypt$a$b$c$d$e', 'scrypt$99999999$8$1$AAAA$AAAA']) {
+      expect(await verifyPassword('anything', bad)).toBe(false)
+    }
+  })
+
+  it('refuses for an unknown account after the same work', async () => {
+    expect(await verifyAgainstDummy('whatever')).toBe(false)
+  })
+
+  it.each([
+    ['short', 'must be at least 10 characters long'],
+    ['          ', 'must not be only spaces'],
+    [42, 'must be a string'],
+    ['x'.repeat(1025), 'must be at most 1024 characters long'],
+    ['long enough pw', null],
+  ])('password %j: %s', (pw, problem) => {
+    expect(passwordProblem(pw)).toBe(problem)
+  })
+})
+
+describe('FailureWindow', () => {
+  it('allows `limit` failures in the window, then says how long to wait', () => {
+    let now = 1_000_000
+    const w = new FailureWindow(3, 60_000, () => now)
+    for (let i = 0; i < 3; i++) {
+      expect(w.retryAfterSeconds('a')).toBe(0)
+      w.fail('a')
+      now += 10_000
+    }
+    // Failures at 0 s, 10 s, 20 s; now 30 s: the first leaves the window at 60 s, 30 s from now.
+    expect(w.retryAfterSeconds('a')).toBe(30)
+    expect(w.retryAfterSeconds('b')).toBe(0)
+    now += 30_000
+    expect(w.retryAfterSeconds('a')).toBe(0)
+  })
+
+  it('forgives the last failure and clears a key', () => {
+    const w = new FailureWindow(2, 60_000, () => 5)
+    w.fail('a')
+    w.fail('a')
+    expect(w.retryAfterSeconds('a')).toBe(60)
+    w.forgiveOne('a')
+    expect(w.retryAfterSeconds('a')).toBe(0)
+    w.fail('a')
+    w.clear('a')
+    expect(w.retryAfterSeconds('a')).toBe(0)
+  })
+})
