@@ -15,6 +15,7 @@ import { errorMiddleware, notFoundHandler } from './errors.js'
 import { EventWriter } from './ingest/event-writer.js'
 import { eventsRouter } from './routes/events.js'
 import { initiativesRouter } from './routes/initiatives.js'
+import { subscriptionsRouter, unsubscribeRouter } from './routes/subscriptions.js'
 
 export interface AppDeps {
   db: Db
@@ -80,8 +81,10 @@ export function createApp(deps: AppDeps): App {
   api.use(express.json({ limit: '1mb' }))
   api.use(governanceRouter({ db, config, clock }))
   api.use('/initiatives', initiativesRouter({ db, config, clock }))
+  api.use('/subscriptions', subscriptionsRouter({ db, config, clock }))
   api.use(notFoundHandler)
   app.use('/api/v1', api)
+  app.use(unsubscribeRouter({ db, clock }))
 
   const clientDir = deps.clientDir ?? path.resolve('dist/client')
   if (fs.existsSync(path.join(clientDir, 'index.html'))) {

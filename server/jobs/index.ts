@@ -4,6 +4,7 @@
 import type { Db } from '../../db/connection.js'
 import type { Config } from '../config.js'
 import { scheduleRollup } from '../rollup/schedule.js'
+import { scheduleDigests } from '../email/schedule-job.js'
 
 export interface Jobs {
   stop(): Promise<void>
@@ -12,9 +13,12 @@ export interface Jobs {
 export function startJobs(deps: { db: Db; config: Config; log: (m: string) => void }): Jobs {
   // rollup: folds new events into hour/day/month rollups (config.rollupCron, every minute by default).
   const rollup = scheduleRollup({ db: deps.db, timezone: deps.config.timezone, expression: deps.config.rollupCron, log: deps.log })
+  // digest: every minute, sends the email summaries that are due and retries whose backoff has passed.
+  const digest = scheduleDigests({ db: deps.db, config: deps.config, log: deps.log })
   return {
     async stop() {
       await rollup.stop()
+      await digest.stop()
     },
   }
 }

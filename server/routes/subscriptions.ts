@@ -1,0 +1,114 @@
+/**
+ * GET|POST /api/v1/subscriptions, GET|PATCH|DELETE /api/v1/subscriptions/:id (each with its latest
+ * deliveries and their status), and the public GET|POST /unsubscribe?token=… of digest emails.
+ */
+import express, { Router } from 'express'
+import type { Db } from '../../db/connection.js'
+import { writeTransaction } from '../../db/connection.js'
+import { listInitiatives } from '../../db/queries/initiatives.js'
+import { findRecentDeliveries } from '../../db/queries/outbox.js'
+import { createSubscription, deleteSubscription, findSubscription, listSubscriptions, removeRecipient, updateSubscription, type Subscription, type SubscriptionFields } from '../../db/queries/subscriptions.js'
+import { actorName, publicRoute, requirePermission } from '../auth/actor.js'
+import type { Config } from '../config.js'
+import { lastCompletedPeriod } from '../email/schedule.js'
+import { escapeHtml } from '../email/format.js'
+import { parseSubscription } from '../email/subscription-input.js'
+import { unsubscribeSecret, verifyUnsubscribe } from '../email/tokens.js'
+import { notFound, unprocessable } from '../errors.js'
+
+const DELIVERIES_SHOWN = 20
+
+function parseId(raw: unknown): number {
+  const id = Number(raw)
+  if (!Number.isInteger(id) || id < 1 || String(raw) !== String(id)) throw notFound(`no subscription "${String(raw).slice(0, 40)}"; ids are whole numbers (GET /api/v1/subscriptions lists them)`)
+  return id
+}
+
+export function subscriptionsRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
+  const { db, config, clock } = deps
+  const router = Router()
+
+  const withDeliveries = async (subs: Subscription[]) => {
+    const now = clock()
+    const deliveries = await findRecentDeliveries(db, subs.map((s) => s.id), DELIVERIES_SHOWN, now)
+    return subs.map((s) => {
+      let nextPeriod: { from: string; to: string; key: string } | null = null
+      try {
+        const p = lastCompletedPeriod(now, s.schedule, s.timezone)
+        nextPeriod = { from: new Date(p.from).toISOString(), to: new Date(p.to).toISOString(), key: p.key }
+      } catch {
+        nextPeriod = null
+      }
+      return { ...s, latestPeriod: nextPeriod, deliveries: deliveries.get(s.id) ?? [] }
+    })
+  }
+  const known = async () => new Set((await listInitiatives(db)).map((i) => i.slug))
+
+  router.get('/', requirePermission('read'), async (_req, res) => {
+    res.json({ subscriptions: await withDeliveries(await listSubscriptions(db)) })
+  })
+
+  router.post('/', requirePermission('subscriptions:write'), async (req, res) => {
+    const parsed = parseSubscription(req.body, { defaultTimezone: config.timezone, knownInitiatives: await known() })
+    if (!parsed.ok) throw unprocessable('the subscription is invalid; nothing was stored', parsed.details)
+    const created = await writeTransaction(db, (tx) => createSubscription(tx, parsed.value as SubscriptionFields, { actor: actorName(req.actor!), at: clock() }))
+    res.status(201).json((await withDeliveries([created]))[0])
+  })
+
+  router.get('/:id', requirePermission('read'), async (req, res) => {
+    const found = await findSubscription(db, parseId(req.params.id))
+    if (!found) throw notFound(`no subscription ${req.params.id}`)
+    res.json((await withDeliveries([found]))[0])
+  })
+
+  router.patch('/:id', requirePermission('subscriptions:write'), async (req, res) => {
+    const id = parseId(req.params.id)
+    const parsed = parseSubscription(req.body, { partial: true, defaultTimezone: config.timezone, knownInitiatives: await known() })
+    if (!parsed.ok) throw unprocessable('the change is invalid; nothing was changed', parsed.details)
+    const updated = await writeTransaction(db, (tx) => updateSubscription(tx, id, parsed.value, { actor: actorName(req.actor!), at: clock() }))
+    if (!updated) throw notFound(`no subscription ${id}`)
+    res.json((await withDeliveries([updated]))[0])
+  })
+
+  router.delete('/:id', requirePermission('subscriptions:write'), async (req, res) => {
+    const id = parseId(req.params.id)
+    const gone = await writeTransaction(db, (tx) => deleteSubscription(tx, id, { actor: actorName(req.actor!), at: clock() }))
+    if (!gone) throw notFound(`no subscription ${id}`)
+    res.status(204).end()
+  })
+
+  return router
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head><body style="font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Arial,sans-serif;max-width:520px;margin:64px auto;padding:0 16px;color:#1f2328;line-height:1.5"><h1 style="font-size:22px">${escapeHtml(title)}</h1>${body}</body></html>`
+}
+
+/**
+ * GET /unsubscribe?token=… (the link in every digest) and POST /unsubscribe?token=… (RFC 8058 one-click
+ * from mail clients): removes that recipient from that subscription, audited, and answers a plain page.
+ */
+export function unsubscribeRouter(deps: { db: Db; clock: () => number }): Router {
+  const { db, clock } = deps
+  const router = Router()
+  const handle = async (token: unknown): Promise<{ status: number; html: string }> => {
+    const secret = await unsubscribeSecret(db)
+    const who = typeof token === 'string' ? verifyUnsubscribe(secret, token) : null
+    if (!who) return { status: 400, html: page('This unsubscribe link is not valid', '<p>The link may have been cut short by your mail program. Open it again from the email, or ask the person who set up the summary to remove you.</p>') }
+    const result = await writeTransaction(db, (tx) => removeRecipient(tx, who.subscriptionId, who.recipient, clock()))
+    if (!result) return { status: 200, html: page('You are unsubscribed', `<p>${escapeHtml(who.recipient)} receives no more emails from this summary (it no longer exists).</p>`) }
+    return {
+      status: 200,
+      html: page('You are unsubscribed', `<p>${escapeHtml(who.recipient)} will receive no more emails from the summary “${escapeHtml(result.subscription.name)}”.</p>${result.removed ? '' : '<p>(The address had already been removed.)</p>'}`),
+    }
+  }
+  router.get('/unsubscribe', publicRoute(), async (req, res) => {
+    const r = await handle(req.query.token)
+    res.status(r.status).type('html').send(r.html)
+  })
+  router.post('/unsubscribe', publicRoute(), express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+    const r = await handle(req.query.token)
+    res.status(r.status).type('html').send(r.html)
+  })
+  return router
+}
