@@ -3,6 +3,7 @@ import { writeTransaction } from '../../db/connection.js'
 import { findAudit } from '../../db/queries/audit.js'
 import { createKey } from '../../db/queries/keys.js'
 import { startTestServer, type TestServer } from '../testing/test-server.js'
+import { signUnsubscribe, unsubscribeSecret } from '../email/tokens.js'
 import { ROLE_PERMISSIONS, type Permission } from './actor.js'
 import { listRoutes, makeUser, sessionCookie, type RouteRule } from './test-helpers.js'
 
@@ -93,7 +94,7 @@ describe('route × role matrix, read from the router', () => {
 })
 
 /** A valid change per mutating route, made by the admin user, and the audit entity it must record. */
-const AUDIT_CASES: Record<string, { entity: string; body?: () => unknown; path?: () => string }> = {
+const AUDIT_CASES: Record<string, { entity: string; body?: () => unknown; path?: () => string | Promise<string>; actor?: string }> = {
   'POST /api/v1/initiatives': { entity: 'initiative', body: () => ({ slug: 'audited', name: 'Audited' }) },
   'PATCH /api/v1/initiatives/:slug': { entity: 'initiative', body: () => ({ name: 'Matrix renamed' }) },
   'POST /api/v1/keys': { entity: 'key', body: () => ({ name: 'audited key', role: 'read' }) },
@@ -104,6 +105,11 @@ const AUDIT_CASES: Record<string, { entity: string; body?: () => unknown; path?:
   'POST /api/v1/events/delete': { entity: 'event', body: () => ({ initiative: 'matrix', from: '2020-01-01T00:00:00Z', to: '2030-01-01T00:00:00Z', reason: 'test range' }) },
   'POST /api/v1/subscriptions': { entity: 'subscription', body: () => ({ name: 'Weekly', recipients: ['a@example.com'], schedule: 'weekly' }) },
   'PATCH /api/v1/subscriptions/:id': { entity: 'subscription', body: () => ({ name: 'Weekly (renamed)' }), path: () => `/api/v1/subscriptions/${subscriptionId}` },
+  'POST /unsubscribe': {
+    entity: 'subscription',
+    actor: 'a@example.com',
+    path: async () => `/unsubscribe?token=${encodeURIComponent(signUnsubscribe(await unsubscribeSecret(s.handle.db), Number(subscriptionId), 'a@example.com'))}`,
+  },
   'DELETE /api/v1/subscriptions/:id': { entity: 'subscription', path: () => `/api/v1/subscriptions/${subscriptionId}` },
 }
 /** Changes that are not changes to audited things, and why. */
@@ -135,12 +141,12 @@ describe('audit entry for every mutating route', () => {
       const [method, path] = name.split(' ')
       const before = (await findAudit(s.handle.db, { entity: c.entity })).length
       const body = c.body?.()
-      const res = await fetch(s.url + (c.path?.() ?? path.replace(':slug', 'matrix')), { method, headers: { cookie: admin, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined })
+      const res = await fetch(s.url + ((await c.path?.()) ?? path.replace(':slug', 'matrix')), { method, headers: { cookie: admin, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined })
       expect(res.status, `${name}: ${await res.clone().text()}`).toBeLessThan(300)
       if (name === 'POST /api/v1/subscriptions') subscriptionId = String(((await res.json()) as { id: string | number }).id)
       const entries = await findAudit(s.handle.db, { entity: c.entity })
       expect(entries.length, `${name} must add one audit entry`).toBe(before + 1)
-      expect(entries[0].actor).toBe('admin@example.com')
+      expect(entries[0].actor).toBe(c.actor ?? 'admin@example.com')
       expect(entries[0].before !== null || entries[0].after !== null).toBe(true)
       covered++
     }
