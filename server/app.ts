@@ -15,6 +15,9 @@ import { errorMiddleware, notFoundHandler } from './errors.js'
 import { EventWriter } from './ingest/event-writer.js'
 import { eventsRouter } from './routes/events.js'
 import { initiativesRouter } from './routes/initiatives.js'
+import { authenticateShareToken, embedCors } from './auth/share-token.js'
+import { shareRouter } from './routes/share.js'
+import { demoRouter } from './demo/route.js'
 import { subscriptionsRouter, unsubscribeRouter } from './routes/subscriptions.js'
 
 export interface AppDeps {
@@ -64,6 +67,8 @@ export function createApp(deps: AppDeps): App {
     }),
   )
 
+  app.use(embedCors())
+
   app.get('/healthz', publicRoute(), async (_req, res) => {
     try {
       await sql`select 1`.execute(db)
@@ -75,11 +80,14 @@ export function createApp(deps: AppDeps): App {
 
   const api = express.Router()
   api.use(authenticateKey(db))
+  api.use(authenticateShareToken(db, clock))
   api.use(authenticateSession({ db, config, clock }))
   api.use(requireSameOrigin(config))
   api.use('/events', eventsRouter({ db, config, writer, clock }))
   api.use(express.json({ limit: '1mb' }))
   api.use(governanceRouter({ db, config, clock }))
+  api.use('/share-tokens', shareRouter({ db, clock }))
+  api.use('/demo', demoRouter({ db, config, clock }))
   api.use('/initiatives', initiativesRouter({ db, config, clock }))
   api.use('/subscriptions', subscriptionsRouter({ db, config, clock }))
   api.use(notFoundHandler)

@@ -1,0 +1,97 @@
+/**
+ * <ys-chart>: owns one Chart.js instance (created on first render, updated in place, destroyed on
+ * disconnect) and the data table behind it for screen readers ("Show data").
+ */
+import { LitElement, html, css, type PropertyValues } from 'lit'
+import { customElement, property, query } from 'lit/decorators.js'
+import type { ChartConfiguration } from 'chart.js'
+import { Chart } from '../chart-setup.js'
+import { base } from './styles.js'
+
+export interface ChartTable {
+  header: string[]
+  rows: string[][]
+}
+
+@customElement('ys-chart')
+export class YsChart extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host { display: block; }
+      figure { margin: 0; }
+      figcaption { font-weight: 600; margin-bottom: 6px; }
+      .box { position: relative; height: var(--ys-chart-height, 240px); width: 100%; }
+      canvas { display: block; }
+      details { margin-top: 6px; font-size: 0.9em; }
+      .scroll { max-height: 260px; overflow: auto; }
+      table { border-collapse: collapse; width: 100%; }
+      th, td { text-align: right; padding: 2px 8px; border-bottom: 1px solid var(--_border); white-space: nowrap; }
+      th:first-child, td:first-child { text-align: left; }
+    `,
+  ]
+
+  @property() override title = ''
+  @property({ attribute: false }) config: ChartConfiguration<'line', Array<{ x: number; y: number | null }>> | null = null
+  @property({ attribute: false }) table: ChartTable | null = null
+  /** Shown instead of the chart when there is nothing to draw (says why). */
+  @property() empty: string | null = null
+  @property({ type: Boolean }) hideTable = false
+
+  @query('canvas') private canvas?: HTMLCanvasElement
+  private chart: Chart<'line', Array<{ x: number; y: number | null }>> | null = null
+
+  override render() {
+    return html`<figure>
+      ${this.title ? html`<figcaption>${this.title}</figcaption>` : null}
+      ${this.empty
+        ? html`<p class="empty">${this.empty}</p>`
+        : html`<div class="box"><canvas role="img" aria-label=${this.title + (this.table ? ' (the data is in the table below)' : '')}></canvas></div>`}
+      ${this.table && !this.empty && !this.hideTable
+        ? html`<details>
+            <summary>Show data</summary>
+            <div class="scroll" tabindex="0">
+              <table>
+                <caption class="sr-only">${this.title}</caption>
+                <thead><tr>${this.table.header.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+                <tbody>${this.table.rows.map((r) => html`<tr>${r.map((c) => html`<td class="num">${c}</td>`)}</tr>`)}</tbody>
+              </table>
+            </div>
+          </details>`
+        : null}
+    </figure>`
+  }
+
+  protected override updated(changed: PropertyValues<this>) {
+    if (!changed.has('config') && !changed.has('empty')) return
+    if (this.empty || !this.config || !this.canvas) {
+      this.destroyChart()
+      return
+    }
+    if (this.chart && this.chart.canvas !== this.canvas) this.destroyChart()
+    if (this.chart) {
+      this.chart.data = this.config.data
+      this.chart.options = this.config.options ?? {}
+      this.chart.update('none')
+    } else {
+      this.chart = new Chart(this.canvas, this.config)
+    }
+    this.dispatchEvent(new CustomEvent('ys-chart-drawn', { bubbles: true, composed: true }))
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback()
+    this.destroyChart()
+  }
+
+  private destroyChart() {
+    this.chart?.destroy()
+    this.chart = null
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ys-chart': YsChart
+  }
+}

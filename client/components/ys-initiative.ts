@@ -1,0 +1,194 @@
+/**
+ * <ys-initiative>: one initiative: the one-line answer, one chart per outcome (baseline, target, stage
+ * changes, previous period on demand), cumulative value vs cost with the payback point, and the facts.
+ */
+import { LitElement, html, css } from 'lit'
+import { customElement, property } from 'lit/decorators.js'
+import { Task } from '@lit/task'
+import { api } from '../api/client.js'
+import type { Initiative, Metric, Series, SummaryInitiative } from '../api/types.js'
+import { toCsv, type Cell } from '../chart-data/csv.js'
+import { formatDate, formatDuration, formatMoney, formatMonth, formatPercent, isFiniteNumber, MISSING } from '../chart-data/format.js'
+import { monthlyValues, paybackModel, type PaybackModel } from '../chart-data/payback.js'
+import { resolveRange, type ResolvedRange } from '../chart-data/range.js'
+import { metricChartModel, type MetricChartModel } from '../chart-data/series.js'
+import { STATUS_WORDS } from '../chart-data/portfolio.js'
+import { formatInstant, localDateString, startOfLocalDate } from '../../metrics/time-buckets.js'
+import { viewUrl, type ViewState } from '../chart-data/url-state.js'
+import { metricChartConfig, paybackChartConfig } from './chart-config.js'
+import { downloadText } from './download.js'
+import { base } from './styles.js'
+import './ys-chart.js'
+import './ys-range-picker.js'
+
+const METRICS: Metric[] = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency']
+const TARGET_KEY = { time_saved: 'timeSaved', error_rate: 'errorRate', revenue_influenced: 'revenueInfluenced', decision_latency: 'decisionLatency' } as const
+
+interface Loaded {
+  initiative: Initiative
+  row: SummaryInitiative | null
+  range: ResolvedRange
+  models: MetricChartModel[]
+  payback: PaybackModel
+}
+
+@customElement('ys-initiative')
+export class YsInitiative extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host { display: block; }
+      .bar { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; margin: 12px 0 16px; }
+      .bar button, .bar label.toggle { padding: 6px 12px; border: 1px solid var(--_border); border-radius: 6px; background: #fff; font-size: 0.95em; }
+      h1 { margin: 4px 0; font-size: 1.6rem; overflow-wrap: anywhere; }
+      .headline { font-size: 1.2rem; font-weight: 600; margin: 8px 0; }
+      .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 440px), 1fr)); gap: 12px; }
+      dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
+      dt { color: var(--_muted); }
+      dd { margin: 0; overflow-wrap: anywhere; }
+      .facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr)); gap: 12px; margin-top: 12px; }
+      ol { padding-left: 20px; margin: 0; }
+      a { color: var(--_accent); }
+      .status { font-size: 0.9em; margin-top: 4px; }
+    `,
+  ]
+
+  @property({ attribute: false }) view: ViewState = { page: 'initiative', range: '12m' }
+  @property() tz = 'UTC'
+
+  private task = new Task(this, {
+    args: () => [this.view.slug ?? '', this.view.range, this.view.from, this.view.to, this.view.compare === true, this.tz] as const,
+    task: async ([slug, , , , compare, tz], { signal }): Promise<Loaded> => {
+      this.removeAttribute('data-ready')
+      const initiative = await api.initiative(slug, signal)
+      const startMs = Date.parse(initiative.startedAt)
+      const range = resolveRange(this.view, Date.now(), tz, startMs)
+      const sinceStart = { from: formatInstant(startOfLocalDate(localDateString(startMs, tz), tz), tz), to: range.toMs > Date.now() ? range.to : formatInstant(Date.now(), tz) }
+      const endAll = formatInstant(startOfLocalDate(localDateString(Date.now() + 86_400_000, tz), tz), tz)
+      const [summary, ...series] = await Promise.all([
+        api.summary({ from: range.from, to: range.to, initiatives: [slug] }, signal),
+        ...METRICS.map((metric) => api.series(slug, { metric, from: range.from, to: range.to, granularity: range.granularity, compare }, signal)),
+        ...(['time_saved', 'revenue_influenced', 'error_rate'] as const).map((metric) => api.series(slug, { metric, from: sinceStart.from, to: endAll, granularity: 'month' }, signal)),
+      ])
+      if (summary.timezone && summary.timezone !== tz) this.dispatchEvent(new CustomEvent('ys-timezone', { detail: summary.timezone, bubbles: true, composed: true }))
+      const s = series as Series[]
+      const models = s.slice(0, 4).map((x) => metricChartModel(x, initiative, { fromMs: range.fromMs, toMs: range.toMs, timezone: tz }))
+      const months = monthlyValues(initiative, { timeSaved: s[4].points, revenue: s[5].points, errors: s[6].points })
+      const payback = paybackModel(initiative, startMs, Date.now(), months)
+      return { initiative, row: summary.initiatives.find((r) => r.slug === slug) ?? null, range, models, payback }
+    },
+  })
+
+  override render() {
+    return this.task.render({
+      pending: () => html`<p role="status" aria-live="polite">Loading…</p>`,
+      error: (e) => html`<p><a href="/" @click=${this.back}>← All initiatives</a></p><p class="error" role="alert">This initiative could not be loaded: ${(e as Error).message}</p>`,
+      complete: (d) => this.renderLoaded(d),
+    })
+  }
+
+  override updated() {
+    if (this.task.status === 2 && !this.hasAttribute('data-ready')) {
+      requestAnimationFrame(() => this.setAttribute('data-ready', 'true'))
+    }
+  }
+
+  private back = (e: MouseEvent) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey) return
+    e.preventDefault()
+    this.navigate({ page: 'portfolio', slug: undefined })
+  }
+
+  private navigate(v: Partial<ViewState>) {
+    this.dispatchEvent(new CustomEvent('ys-navigate', { detail: { ...this.view, ...v }, bubbles: true, composed: true }))
+  }
+
+  private renderLoaded(d: Loaded) {
+    const i = d.initiative
+    const r = d.row
+    const cur = i.currency
+    const width = Math.min(this.clientWidth || 600, 720)
+    const line = r
+      ? isFiniteNumber(r.returnPerDollar)
+        ? `${formatMoney(r.valueTotal, cur, true)} delivered on ${formatMoney(r.costToDate, cur, true)} spent: ${formatMoney(Math.round(r.returnPerDollar * 100) / 100, cur)} per ${formatMoney(1, cur).replace(/\.00$/, '')}, ${d.range.label}.`
+        : `${formatMoney(r.valueTotal, cur, true)} delivered, ${d.range.label}; no cost recorded.`
+      : `No figures for ${d.range.label}.`
+    const payback = r?.paybackMonth
+      ? `${r.paybackMonth.projected ? 'Projected to pay back' : 'Paid back'} in ${formatMonth(r.paybackMonth.month, 'UTC')}.`
+      : d.payback.crossing
+        ? `${d.payback.crossing.projected ? 'Projected to pay back' : 'Paid back'} in ${formatMonth(d.payback.crossing.x, this.tz)}.`
+        : 'Does not pay back at the current rate.'
+    return html`
+      <p><a href=${viewUrl({ ...this.view, page: 'portfolio', slug: undefined, compare: undefined })} @click=${this.back}>← All initiatives</a></p>
+      <h1>${i.name} <span class="stage ${i.stage}">${i.stage}</span></h1>
+      <p class="headline" id="headline">${line} ${payback}</p>
+      <div class="bar">
+        <ys-range-picker .range=${this.view.range} .from=${this.view.from ?? ''} .to=${this.view.to ?? ''} @ys-range-change=${(e: CustomEvent) => this.navigate({ range: e.detail.range, from: e.detail.from, to: e.detail.to })}></ys-range-picker>
+        <label class="toggle"><input type="checkbox" id="compare" .checked=${this.view.compare === true} @change=${(e: Event) => this.navigate({ compare: (e.target as HTMLInputElement).checked || undefined })} /> Compare with the previous period</label>
+        <button id="csv" @click=${() => this.exportCsv(d)}>Download CSV</button>
+      </div>
+      <div class="charts">
+        ${d.models.map((m) => {
+          const t = r?.targets?.[TARGET_KEY[m.metric]]
+          const st = t ? STATUS_WORDS[t.status] : null
+          return html`<section class="card" data-metric=${m.metric}>
+            <ys-chart .title=${m.title} .empty=${m.empty} .config=${m.empty ? null : metricChartConfig(m, this.tz, width, this)} .table=${this.table(m)}></ys-chart>
+            ${st ? html`<div class="status ${st.tone}">${st.icon} Target ${st.word}</div>` : null}
+          </section>`
+        })}
+        <section class="card" data-metric="payback">
+          <ys-chart .title=${'Cumulative value vs cost since the start'} .empty=${d.payback.empty} .config=${d.payback.empty ? null : paybackChartConfig(d.payback, cur, this.tz, this)}
+            .table=${{ header: ['Month', `Value (${cur})`], rows: d.payback.monthly.map((m) => [formatMonth(m.start, this.tz), formatMoney(m.value, cur)]) }}></ys-chart>
+        </section>
+      </div>
+      <div class="facts">
+        <section class="card" aria-labelledby="facts-h">
+          <h2 id="facts-h">Facts</h2>
+          <dl>
+            <dt>Owner</dt><dd>${i.owner ?? 'none recorded'}</dd>
+            <dt>Team</dt><dd>${i.team ?? 'none recorded'}</dd>
+            <dt>Started</dt><dd>${formatDate(i.startedAt, this.tz)}</dd>
+            <dt>Upfront cost</dt><dd class="num">${formatMoney(i.upfrontCost, cur)}</dd>
+            <dt>Monthly cost</dt><dd class="num">${formatMoney(i.monthlyCost, cur)}</dd>
+            <dt>Hourly value</dt><dd class="num">${isFiniteNumber(i.hourlyValue) ? formatMoney(i.hourlyValue, cur) : 'not set: hours saved carry no value'}</dd>
+            <dt>Cost per error</dt><dd class="num">${isFiniteNumber(i.costPerError) ? formatMoney(i.costPerError, cur) : 'not set'}</dd>
+            <dt>Baseline error rate</dt><dd class="num">${formatPercent(i.baselines.errorRate)}</dd>
+            <dt>Baseline decision latency</dt><dd class="num">${formatDuration(i.baselines.decisionLatencySeconds)}</dd>
+          </dl>
+          ${i.description ? html`<p>${i.description}</p>` : null}
+        </section>
+        <section class="card" aria-labelledby="history-h">
+          <h2 id="history-h">Stage history</h2>
+          <ol>${i.stageHistory.map((h) => html`<li>${formatDate(h.at, this.tz)}: ${h.from ? `${h.from} → ${h.to}` : `started in ${h.to}`}${h.reason ? html` <span class="muted">(${h.reason})</span>` : null}</li>`)}</ol>
+        </section>
+      </div>`
+  }
+
+  private table(m: MetricChartModel) {
+    return {
+      header: ['Period start', m.yTitle, 'Events', 'Baseline', 'Target'],
+      rows: m.rows.map((r) => [formatDate(r.start, this.tz), m.format(r.value), String(r.count), r.baseline === null ? MISSING : m.format(r.baseline), r.target === null ? MISSING : m.format(r.target)]),
+    }
+  }
+
+  private exportCsv(d: Loaded) {
+    const header = ['initiative', 'metric', 'unit', 'bucket_start', 'bucket_end', 'value', 'events', 'baseline', 'target', 'previous_period_value']
+    const rows: Cell[][] = []
+    for (const m of d.models) {
+      m.rows.forEach((r, k) => {
+        rows.push([d.initiative.name, m.metric, m.yTitle, formatInstant(r.start, this.tz), formatInstant(r.end, this.tz), round(r.value), r.count, round(r.baseline), round(r.target), m.previous ? round(m.previous[k]?.y ?? null) : null])
+      })
+    }
+    downloadText(`yardstick-${d.initiative.slug}-${localDateString(d.range.fromMs, this.tz)}-to-${localDateString(d.range.toMs - 1, this.tz)}.csv`, toCsv(header, rows))
+  }
+}
+
+function round(x: number | null): number | null {
+  return x === null || !Number.isFinite(x) ? null : Math.round(x * 10_000) / 10_000
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ys-initiative': YsInitiative
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * <ys-portfolio>: is AI paying off? The one-line answer, the four outcome tiles, and the initiatives
+ * table (sortable, filterable by stage and team, exportable), each with a sparkline.
+ */
+import { LitElement, html, css } from 'lit'
+import { customElement, property, state } from 'lit/decorators.js'
+import { Task } from '@lit/task'
+import { api } from '../api/client.js'
+import type { Initiative, SeriesPoint, Summary, SummaryInitiative } from '../api/types.js'
+import { toCsv } from '../chart-data/csv.js'
+import { formatDuration, formatHours, formatMoney, formatMonth, formatNumber, formatChange, formatPercent, isFiniteNumber } from '../chart-data/format.js'
+import { headline, overallStatus, portfolioCsv, sortRows, sparkMetric, STATUS_WORDS, sumSeries, tiles, type Tile } from '../chart-data/portfolio.js'
+import { resolveRange, type ResolvedRange } from '../chart-data/range.js'
+import { viewUrl, type ViewState } from '../chart-data/url-state.js'
+import { downloadText } from './download.js'
+import { mapPool } from './pool.js'
+import { base } from './styles.js'
+import './ys-first-run.js'
+import './ys-range-picker.js'
+import './ys-sparkline.js'
+
+interface Loaded {
+  initiatives: Initiative[]
+  summary: Summary | null
+  range: ResolvedRange | null
+}
+
+const COLUMNS: Array<{ key: string; label: string; num?: boolean }> = [
+  { key: 'name', label: 'Initiative' },
+  { key: 'stage', label: 'Stage' },
+  { key: 'valueTotal', label: 'Value delivered', num: true },
+  { key: 'returnPerDollar', label: 'Return per $1', num: true },
+  { key: 'timeSavedHours', label: 'Time saved', num: true },
+  { key: 'errorsAvoided', label: 'Errors avoided', num: true },
+  { key: 'revenueInfluenced', label: 'Revenue', num: true },
+  { key: 'decisionLatencyP50', label: 'Decision latency', num: true },
+  { key: 'payback', label: 'Payback' },
+  { key: 'status', label: 'Targets' },
+]
+
+@customElement('ys-portfolio')
+export class YsPortfolio extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host { display: block; }
+      .bar { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; margin-bottom: 16px; }
+      .bar label { display: flex; flex-direction: column; font-size: 0.85em; gap: 2px; }
+      .bar select { padding: 5px; border: 1px solid var(--_border); border-radius: 6px; background: #fff; }
+      .bar button { padding: 6px 12px; border: 1px solid var(--_border); border-radius: 6px; background: #fff; }
+      .headline { font-size: 1.45rem; font-weight: 600; margin: 4px 0 16px; line-height: 1.3; }
+      .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 12px; margin-bottom: 20px; }
+      .tile .label { font-size: 0.9em; color: var(--_muted); }
+      .tile .value { font-size: 1.6rem; font-weight: 650; margin: 2px 0; }
+      .tile ys-sparkline { --ys-sparkline-width: 100%; width: 100%; height: 28px; }
+      .table-wrap { overflow-x: auto; border: 1px solid var(--_border); border-radius: 8px; background: var(--_surface); }
+      table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
+      th, td { padding: 8px 10px; border-bottom: 1px solid var(--_border); text-align: left; vertical-align: middle; }
+      th button { background: none; border: 0; padding: 0; font-weight: 600; color: inherit; text-align: inherit; }
+      td.num, th.num { text-align: right; }
+      tr:hover td { background: #f6f8fa; }
+      a { color: var(--_accent); font-weight: 600; }
+      .sub { font-size: 0.85em; color: var(--_muted); }
+      @media (max-width: 700px) {
+        .hide-narrow { display: none; }
+        .headline { font-size: 1.2rem; }
+        th, td { padding: 6px; }
+      }
+    `,
+  ]
+
+  @property({ attribute: false }) view: ViewState = { page: 'portfolio', range: '12m' }
+  @property() tz = 'UTC'
+  @property({ type: Number }) reloadToken = 0
+  @state() private sparks = new Map<string, Array<number | null>>()
+  @state() private tileSparks: Partial<Record<Tile['key'], Array<number | null>>> = {}
+
+  private task = new Task(this, {
+    args: () => [this.view.range, this.view.from, this.view.to, this.view.stage, this.view.team, this.tz, this.reloadToken] as const,
+    task: async ([, , , stage, team, tz], { signal }): Promise<Loaded> => {
+      this.removeAttribute('data-ready')
+      const { initiatives } = await api.initiatives(signal)
+      if (initiatives.length === 0) return { initiatives, summary: null, range: null }
+      const earliest = Math.min(...initiatives.map((i) => Date.parse(i.startedAt)).filter(Number.isFinite))
+      const range = resolveRange(this.view, Date.now(), tz, earliest)
+      const summary = await api.summary({ from: range.from, to: range.to, stage, team }, signal)
+      if (summary.timezone && summary.timezone !== tz) {
+        this.dispatchEvent(new CustomEvent('ys-timezone', { detail: summary.timezone, bubbles: true, composed: true }))
+      }
+      void this.loadSparklines(initiatives, summary, range, signal)
+      return { initiatives, summary, range }
+    },
+  })
+
+  private async loadSparklines(initiatives: Initiative[], s: Summary, range: ResolvedRange, signal: AbortSignal) {
+    const started = performance.now()
+    const bySlug = new Map(initiatives.map((i) => [i.slug, i]))
+    type Job = { slug: string; metric: string }
+    const jobs: Job[] = []
+    for (const r of s.initiatives) {
+      const metrics = new Set<string>([sparkMetric(r)])
+      if (r.timeSavedHours > 0) metrics.add('time_saved')
+      if (r.revenueInfluenced !== 0) metrics.add('revenue_influenced')
+      if ((r.total ?? 0) > 0 || isFiniteNumber(r.errorRate)) metrics.add('error_rate')
+      if (isFiniteNumber(r.decisionLatencyP50)) metrics.add('decision_latency')
+      for (const metric of metrics) jobs.push({ slug: r.slug, metric })
+    }
+    const results = new Map<string, SeriesPoint[]>()
+    try {
+      await mapPool(jobs, 6, async (j) => {
+        const series = await api.series(j.slug, { metric: j.metric, from: range.from, to: range.to, granularity: range.granularity }, signal)
+        results.set(`${j.slug}|${j.metric}`, series.points)
+      })
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') return
+      // Sparklines are decoration: the table and tiles stand without them.
+      this.setAttribute('data-ready', 'partial')
+      return
+    }
+    const sparks = new Map<string, Array<number | null>>()
+    for (const r of s.initiatives) sparks.set(r.slug, (results.get(`${r.slug}|${sparkMetric(r)}`) ?? []).map((p) => (p.count > 0 || sparkMetric(r) === 'time_saved' || sparkMetric(r) === 'revenue_influenced' ? p.value : null)))
+    const of = (metric: string) => s.initiatives.map((r) => results.get(`${r.slug}|${metric}`)).filter((x): x is SeriesPoint[] => !!x)
+    const errorsAvoided = s.initiatives
+      .map((r) => {
+        const base = bySlug.get(r.slug)?.baselines.errorRate
+        const pts = results.get(`${r.slug}|error_rate`)
+        if (!pts || !isFiniteNumber(base)) return null
+        return pts.map((p): SeriesPoint => ({ ...p, value: isFiniteNumber(p.total) && isFiniteNumber(p.errors) ? base * p.total - p.errors : 0 }))
+      })
+      .filter((x): x is SeriesPoint[] => x !== null)
+    const latency = new Map<number, { w: number; n: number }>()
+    for (const pts of of('decision_latency')) {
+      for (const p of pts) {
+        if (!isFiniteNumber(p.value) || p.count <= 0) continue
+        const k = Date.parse(p.start)
+        const a = latency.get(k) ?? { w: 0, n: 0 }
+        a.w += p.value * p.count
+        a.n += p.count
+        latency.set(k, a)
+      }
+    }
+    this.sparks = sparks
+    this.tileSparks = {
+      timeSaved: sumSeries(of('time_saved')),
+      revenue: sumSeries(of('revenue_influenced')),
+      errorsAvoided: sumSeries(errorsAvoided),
+      latency: [...latency.entries()].sort((a, b) => a[0] - b[0]).map(([, a]) => a.w / a.n),
+    }
+    await this.updateComplete
+    performance.measure('ys-portfolio-sparklines', { start: started, end: performance.now() })
+    this.setAttribute('data-ready', 'true')
+    this.dispatchEvent(new CustomEvent('ys-portfolio-drawn', { bubbles: true, composed: true }))
+  }
+
+  override render() {
+    return this.task.render({
+      pending: () => html`<p role="status" aria-live="polite">Loading the portfolio…</p>`,
+      error: (e) => html`<p class="error" role="alert">The portfolio could not be loaded: ${(e as Error).message}</p>`,
+      complete: (d) => (d.summary && d.range ? this.renderLoaded(d.initiatives, d.summary, d.range) : html`<ys-first-run></ys-first-run>`),
+    })
+  }
+
+  private navigate(v: Partial<ViewState>) {
+    this.dispatchEvent(new CustomEvent('ys-navigate', { detail: { ...this.view, ...v }, bubbles: true, composed: true }))
+  }
+
+  private renderLoaded(all: Initiative[], s: Summary, range: ResolvedRange) {
+    const teams = [...new Set(all.map((i) => i.team).filter((t): t is string => !!t))].sort()
+    const desc = this.view.desc !== false
+    const rows = sortRows(s.initiatives, this.view.sort, desc)
+    const sortKey = this.view.sort ?? 'valueTotal'
+    return html`
+      <div class="bar" role="search" aria-label="Filters">
+        <ys-range-picker .range=${this.view.range} .from=${this.view.from ?? ''} .to=${this.view.to ?? ''} @ys-range-change=${(e: CustomEvent) => this.navigate({ range: e.detail.range, from: e.detail.from, to: e.detail.to })}></ys-range-picker>
+        <label>Stage
+          <select id="stage" @change=${(e: Event) => this.navigate({ stage: (e.target as HTMLSelectElement).value || undefined })}>
+            <option value="" ?selected=${!this.view.stage}>All stages</option>
+            ${['pilot', 'scaling', 'production', 'retired'].map((st) => html`<option value=${st} ?selected=${this.view.stage === st}>${st}</option>`)}
+          </select></label>
+        <label>Team
+          <select id="team" @change=${(e: Event) => this.navigate({ team: (e.target as HTMLSelectElement).value || undefined })}>
+            <option value="" ?selected=${!this.view.team}>All teams</option>
+            ${teams.map((t) => html`<option value=${t} ?selected=${this.view.team === t}>${t}</option>`)}
+          </select></label>
+        <button id="csv" @click=${() => this.exportCsv(s, rows)}>Download CSV</button>
+      </div>
+      <p class="headline" id="headline">${headline(s, range.label)}</p>
+      <div class="tiles">${tiles(s).map((t) => this.renderTile(t, range))}</div>
+      ${rows.length === 0
+        ? html`<p class="empty">No initiatives match these filters. <a href=${viewUrl({ ...this.view, stage: undefined, team: undefined })} @click=${this.follow}>Show all</a></p>`
+        : html`<div class="table-wrap">
+            <table id="initiatives">
+              <caption class="sr-only">Initiatives, ${range.label}, sorted by ${COLUMNS.find((c) => c.key === sortKey)?.label ?? 'value'}</caption>
+              <thead><tr>
+                ${COLUMNS.map((c) => html`<th scope="col" class="${c.num ? 'num' : ''} ${['errorsAvoided', 'revenueInfluenced', 'decisionLatencyP50', 'timeSavedHours'].includes(c.key) ? 'hide-narrow' : ''}"
+                    aria-sort=${sortKey === c.key ? (desc ? 'descending' : 'ascending') : 'none'}>
+                    <button @click=${() => this.navigate({ sort: c.key, desc: sortKey === c.key ? !desc : c.key !== 'name' })}>${c.label}${sortKey === c.key ? (desc ? ' ↓' : ' ↑') : ''}</button></th>`)}
+              </tr></thead>
+              <tbody>${rows.map((r) => this.renderRow(r))}</tbody>
+            </table>
+          </div>`}
+      <p class="sub">Figures for ${range.label} (${s.timezone}). Value = hours saved × hourly value + revenue influenced + errors avoided × cost per error.</p>
+    `
+  }
+
+  private follow = (e: MouseEvent) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return
+    e.preventDefault()
+    const href = (e.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '/'
+    this.dispatchEvent(new CustomEvent('ys-navigate-url', { detail: href, bubbles: true, composed: true }))
+  }
+
+  private renderTile(t: Tile, range: ResolvedRange) {
+    const spark = this.tileSparks[t.key]
+    return html`<section class="card tile" aria-label=${t.label}>
+      <div class="label">${t.label}, ${range.label}</div>
+      ${t.empty
+        ? html`<div class="value">—</div><div class="empty">${t.empty}</div>`
+        : html`<div class="value num">${t.value}</div>
+            <div class="sub">${t.detail}</div>
+            <div class=${t.tone === 'flat' ? 'none' : t.tone} title=${t.direction === 'lower' ? 'lower is better' : 'higher is better'}>
+              ${formatChange(t.change)} <span class="sr-only">${t.tone === 'good' ? '(better)' : t.tone === 'bad' ? '(worse)' : ''}</span><span class="muted"> vs previous period</span>
+            </div>
+            ${spark && spark.length > 1 ? html`<ys-sparkline .values=${spark} label="${t.label} trend"></ys-sparkline>` : null}`}
+    </section>`
+  }
+
+  private renderRow(r: SummaryInitiative) {
+    const status = STATUS_WORDS[overallStatus(r)]
+    const href = viewUrl({ page: 'initiative', slug: r.slug, range: this.view.range, from: this.view.from, to: this.view.to })
+    return html`<tr>
+      <td><a href=${href} @click=${this.follow}>${r.name}</a>
+        <div class="sub">${r.owner ?? 'no owner'}${r.team ? ` · ${r.team}` : ''}</div>
+        ${this.sparks.has(r.slug) ? html`<ys-sparkline .values=${this.sparks.get(r.slug)!} label="${r.name}: ${sparkMetric(r).replace('_', ' ')} trend"></ys-sparkline>` : null}</td>
+      <td><span class="stage ${r.stage}">${r.stage}</span></td>
+      <td class="num">${formatMoney(r.valueTotal, r.currency, true)}<div class="sub">cost ${formatMoney(r.costToDate, r.currency, true)}</div></td>
+      <td class="num">${isFiniteNumber(r.returnPerDollar) ? formatMoney(r.returnPerDollar, r.currency) : html`<span class="muted" title="no cost recorded">—</span>`}</td>
+      <td class="num hide-narrow">${formatHours(r.timeSavedHours, true)}</td>
+      <td class="num hide-narrow">${isFiniteNumber(r.errorRate) ? html`${formatNumber(r.errorsAvoided, true)}<div class="sub">rate ${formatPercent(r.errorRate)}</div>` : html`<span class="muted">no data</span>`}</td>
+      <td class="num hide-narrow">${formatMoney(r.revenueInfluenced, r.currency, true)}</td>
+      <td class="num hide-narrow">${isFiniteNumber(r.decisionLatencyP50) ? formatDuration(r.decisionLatencyP50) : html`<span class="muted">no data</span>`}</td>
+      <td>${r.paybackMonth ? html`${formatMonth(r.paybackMonth.month, 'UTC')}${r.paybackMonth.projected ? html`<div class="sub">projected</div>` : null}` : html`<span class="bad">✕ not at this rate</span>`}</td>
+      <td class=${status.tone}>${status.icon} ${status.word}</td>
+    </tr>`
+  }
+
+  private exportCsv(s: Summary, rows: SummaryInitiative[]) {
+    const t = portfolioCsv(s, rows)
+    downloadText(`yardstick-portfolio-${s.from.slice(0, 10)}-to-${s.to.slice(0, 10)}.csv`, toCsv(t.header, t.rows))
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ys-portfolio': YsPortfolio
+  }
+}
