@@ -15,10 +15,11 @@ import { errorMiddleware, notFoundHandler } from './errors.js'
 import { EventWriter } from './ingest/event-writer.js'
 import { eventsRouter } from './routes/events.js'
 import { initiativesRouter } from './routes/initiatives.js'
+import { subscriptionsRouter, unsubscribeRouter } from './routes/subscriptions.js'
+import { outcomesRouter } from './routes/outcomes.js'
 import { authenticateShareToken, embedCors } from './auth/share-token.js'
 import { shareRouter } from './routes/share.js'
 import { demoRouter } from './demo/route.js'
-import { subscriptionsRouter, unsubscribeRouter } from './routes/subscriptions.js'
 
 export interface AppDeps {
   db: Db
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps): App {
   api.use('/events', eventsRouter({ db, config, writer, clock }))
   api.use(express.json({ limit: '1mb' }))
   api.use(governanceRouter({ db, config, clock }))
+  api.use(outcomesRouter({ db, config, clock }))
   api.use('/share-tokens', shareRouter({ db, clock }))
   api.use('/demo', demoRouter({ db, config, clock }))
   api.use('/initiatives', initiativesRouter({ db, config, clock }))

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely'
 import * as core from './2026_11_25_0900_core.js'
 import * as subscriptionsOutbox from './2026_11_25_1437_subscriptions_outbox.js'
 import * as usersSessions from './2026_11_25_1452_users_sessions.js'
+import * as eventsByTime from './2026_11_25_1510_events_by_time.js'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that migrations run the same under
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0900_core': core,
   '2026_11_25_1437_subscriptions_outbox': subscriptionsOutbox,
   '2026_11_25_1452_users_sessions': usersSessions,
+  '2026_11_25_1510_events_by_time': eventsByTime,
 }
 
 export const migrationProvider: MigrationProvider = {

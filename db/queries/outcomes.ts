@@ -1,0 +1,226 @@
+/**
+ * Outcome reads: exact aggregates for any set of time ranges, from rollups (whole local months, days,
+ * hours) plus raw events for the sub-hour edges plus the not-yet-rolled tail (every event above the
+ * watermark, whatever its occurred_at), all read in one snapshot so that each event counts exactly once.
+ */
+import type { Kysely } from 'kysely'
+import type { Db } from '../connection.js'
+import type { Database } from '../schema.js'
+import { LatencySketch } from '../../metrics/sketch.js'
+import { coverRange, nextBucketStart } from '../../metrics/time-buckets.js'
+import { readRollupMark } from './rollups.js'
+
+/** Sums (and the latency sketch) of the events of one cell. */
+export interface Aggregate {
+  count: number
+  /** Milliseconds (durations) or minor units (money); exact integer sum. */
+  quantitySum: number
+  errorsSum: number
+  totalSum: number
+  /** decision_latency only: values in seconds. */
+  sketch: LatencySketch | null
+}
+
+export interface AggregateQuery {
+  /** The zone of the rollups (YARDSTICK_TIMEZONE). */
+  timezone: string
+  /** Disjoint [start, end) ranges, ascending; each gets its own cells. */
+  ranges: Array<[number, number]>
+  /** Initiative ids, or null for all. */
+  initiativeIds: number[] | null
+  metrics: string[]
+  /** Only events whose stage at occurred_at was this one, or null for every stage. */
+  stage: string | null
+}
+
+export interface AggregateResult {
+  /** Key `${initiativeId}|${metric}|${stage}|${rangeIndex}`. */
+  cells: Map<string, Aggregate>
+  /** Highest event id inside rollups. */
+  watermark: number
+  /** Whether rollups were usable (built in the configured zone). */
+  rollupsUsed: boolean
+}
+
+/** The key of a cell in {@link AggregateResult.cells}. */
+export function cellKey(initiativeId: number, metric: string, stage: string, rangeIndex: number): string {
+  return `${initiativeId}|${metric}|${stage}|${rangeIndex}`
+}
+
+function emptyAggregate(metric: string): Aggregate {
+  return { count: 0, quantitySum: 0, errorsSum: 0, totalSum: 0, sketch: metric === 'decision_latency' ? new LatencySketch() : null }
+}
+
+type Grain = 'month' | 'day' | 'hour'
+
+/** Consecutive bucket starts of one grain as [first, last] runs, for range predicates. */
+function runsOf(starts: number[], grain: Grain, zone: string): Array<[number, number]> {
+  const sorted = [...starts].sort((a, b) => a - b)
+  const runs: Array<[number, number]> = []
+  for (const s of sorted) {
+    const last = runs[runs.length - 1]
+    if (last && nextBucketStart(last[1], grain, zone) === s) last[1] = s
+    else runs.push([s, s])
+  }
+  return runs
+}
+
+/**
+ * Runs `fn` in one read transaction (one snapshot: the watermark and the rollups it covers agree).
+ * @example const r = await readSnapshot(db, (tx) => aggregateRanges(tx, q))
+ */
+export async function readSnapshot<T>(db: Db, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(fn)
+}
+
+/**
+ * Exact aggregates per (initiative, metric, stage, range): sums exact, sketches merged. Call inside
+ * {@link readSnapshot}. The work is proportional to the rollup rows of the covering buckets plus the
+ * raw events in the sub-hour edges and the tail.
+ * @example const { cells } = await aggregateRanges(tx, { timezone: 'UTC', ranges: [[from, to]], initiativeIds: null, metrics: ['time_saved'], stage: null })
+ */
+export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): Promise<AggregateResult> {
+  const cells = new Map<string, Aggregate>()
+  const add = (initiativeId: number, metric: string, stage: string, index: number): Aggregate => {
+    const k = cellKey(initiativeId, metric, stage, index)
+    let a = cells.get(k)
+    if (a === undefined) {
+      a = emptyAggregate(metric)
+      cells.set(k, a)
+    }
+    return a
+  }
+  const mark = await readRollupMark(tx)
+  // Rollups built in another zone cannot answer local buckets: read everything raw until rebuilt.
+  const rollupsUsed = mark.watermark > 0 && mark.timezone === q.timezone
+  const watermark = rollupsUsed ? mark.watermark : 0
+  if (q.ranges.length === 0 || q.metrics.length === 0 || (q.initiativeIds !== null && q.initiativeIds.length === 0)) return { cells, watermark, rollupsUsed }
+
+  const wanted: Record<Grain, Map<number, number>> = { month: new Map(), day: new Map(), hour: new Map() }
+  const raw: Array<[number, number, number]> = []
+  if (rollupsUsed) {
+    q.ranges.forEach(([s, e], index) => {
+      const cover = coverRange(s, e, q.timezone)
+      for (const m of cover.months) wanted.month.set(m, index)
+      for (const d of cover.days) wanted.day.set(d, index)
+      for (const h of cover.hours) wanted.hour.set(h, index)
+      for (const [a, b] of cover.raw) raw.push([a, b, index])
+    })
+  }
+
+  for (const grain of ['month', 'day', 'hour'] as const) {
+    const map = wanted[grain]
+    if (map.size === 0) continue
+    const runs = runsOf([...map.keys()], grain, q.timezone)
+    let query = tx
+      .selectFrom('rollups')
+      .select(['initiative_id', 'metric', 'stage', 'bucket_start', 'count', 'quantity_sum', 'errors_sum', 'total_sum', 'sketch'])
+      .where('grain', '=', grain)
+      .where((eb) => eb.or(runs.map(([a, b]) => eb.and([eb('bucket_start', '>=', a), eb('bucket_start', '<=', b)]))))
+      .where('metric', 'in', q.metrics)
+    if (q.initiativeIds !== null) query = query.where('initiative_id', 'in', q.initiativeIds)
+    if (q.stage !== null) query = query.where('stage', '=', q.stage)
+    for (const r of await query.execute()) {
+      const index = map.get(Number(r.bucket_start))
+      if (index === undefined) continue
+      const a = add(r.initiative_id, r.metric, r.stage, index)
+      a.count += Number(r.count)
+      a.quantitySum += Number(r.quantity_sum)
+      a.errorsSum += Number(r.errors_sum)
+      a.totalSum += Number(r.total_sum)
+      if (r.sketch && a.sketch) a.sketch.merge(LatencySketch.fromBytes(r.sketch))
+    }
+  }
+
+  const addEvent = (r: { initiative_id: number; metric: string; stage: string; quantity: number | null; errors: number | null; total: number | null }, index: number) => {
+    const a = add(r.initiative_id, r.metric, r.stage, index)
+    a.count += 1
+    a.quantitySum += Number(r.quantity ?? 0)
+    a.errorsSum += Number(r.errors ?? 0)
+    a.totalSum += Number(r.total ?? 0)
+    if (a.sketch) a.sketch.add(Number(r.quantity ?? 0) / 1000)
+  }
+  const eventColumns = ['id', 'initiative_id', 'metric', 'stage', 'occurred_at', 'quantity', 'errors', 'total'] as const
+
+  // Sub-hour edges, rolled-up part only (id ≤ watermark); the id test is done here, not in SQL, so
+  // that the planner reads these few rows by the occurred_at index.
+  if (raw.length > 0) {
+    let query = tx
+      .selectFrom('events')
+      .select(eventColumns)
+      .where((eb) => eb.or(raw.map(([a, b]) => eb.and([eb('occurred_at', '>=', a), eb('occurred_at', '<', b)]))))
+      .where('metric', 'in', q.metrics)
+    if (q.initiativeIds !== null) query = query.where('initiative_id', 'in', q.initiativeIds)
+    if (q.stage !== null) query = query.where('stage', '=', q.stage)
+    for (const r of await query.execute()) {
+      if (Number(r.id) > watermark) continue
+      const t = Number(r.occurred_at)
+      const piece = raw.find(([a, b]) => t >= a && t < b)
+      if (piece) addEvent(r, piece[2])
+    }
+  }
+
+  // The tail: every event above the watermark, by id (the primary key); occurred_at is tested here.
+  // With rollups unusable this is every event in the ranges, read by the occurred_at index.
+  {
+    const lo = q.ranges[0][0]
+    const hi = q.ranges[q.ranges.length - 1][1]
+    let query = tx.selectFrom('events').select(eventColumns).where('metric', 'in', q.metrics)
+    query = rollupsUsed ? query.where('id', '>', watermark) : query.where('occurred_at', '>=', lo).where('occurred_at', '<', hi)
+    if (q.initiativeIds !== null) query = query.where('initiative_id', 'in', q.initiativeIds)
+    if (q.stage !== null) query = query.where('stage', '=', q.stage)
+    const starts = q.ranges.map((r) => r[0])
+    for (const r of await query.execute()) {
+      const t = Number(r.occurred_at)
+      if (t < lo || t >= hi) continue
+      // Last range starting at or before t.
+      let l = 0
+      let h = starts.length - 1
+      while (l < h) {
+        const m = (l + h + 1) >> 1
+        if (starts[m] <= t) l = m
+        else h = m - 1
+      }
+      if (t < q.ranges[l][1]) addEvent(r, l)
+    }
+  }
+  return { cells, watermark, rollupsUsed }
+}
+
+/**
+ * How far rollups reach: the watermark, when the job last advanced it, and how many events wait above it.
+ * @example const f = await findFreshness(db)
+ */
+export async function findFreshness(tx: Kysely<Database>): Promise<{ watermark: number; rolledUpAt: number | null; timezone: string | null; tailEvents: number }> {
+  const row = await tx.selectFrom('job_state').select(['watermark', 'updated_at', 'info']).where('name', '=', 'rollup').executeTakeFirst()
+  const mark = await readRollupMark(tx)
+  const n = await tx.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('id', '>', mark.watermark).executeTakeFirstOrThrow()
+  return { watermark: mark.watermark, rolledUpAt: row && Number(row.updated_at) > 0 ? Number(row.updated_at) : null, timezone: mark.timezone, tailEvents: Number(n.n) }
+}
+
+/** One stage change, for charts. */
+export interface StageChangeRow {
+  initiativeId: number
+  from: string | null
+  to: string
+  at: number
+}
+
+/**
+ * Stage changes of these initiatives with `at` in [from, to), in time order (creation entries, whose
+ * `from` is null, are left out).
+ */
+export async function findStageChangesBetween(tx: Kysely<Database>, initiativeIds: number[], from: number, to: number): Promise<StageChangeRow[]> {
+  if (initiativeIds.length === 0) return []
+  const rows = await tx
+    .selectFrom('stage_changes')
+    .select(['initiative_id', 'from_stage', 'to_stage', 'at'])
+    .where('initiative_id', 'in', initiativeIds)
+    .where('at', '>=', from)
+    .where('at', '<', to)
+    .where('from_stage', 'is not', null)
+    .orderBy('at')
+    .orderBy('id')
+    .execute()
+  return rows.map((r) => ({ initiativeId: r.initiative_id, from: r.from_stage, to: r.to_stage, at: Number(r.at) }))
+}

@@ -1,0 +1,118 @@
+/**
+ * From exact aggregates to the numbers people read: hours, rates, money, percentiles and the outcome
+ * math of metrics/outcomes.ts. Pure; shared by /series, /summary, digests and the dashboard.
+ */
+import type { Aggregate } from '../../db/queries/outcomes.js'
+import type { Initiative } from '../../db/queries/initiatives.js'
+import { currencyExponent, fromMinorUnits } from '../../metrics/currency.js'
+import { decisionsAccelerated, errorsAvoided, timeSavedValue, valueTotal } from '../../metrics/outcomes.js'
+import { LatencySketch } from '../../metrics/sketch.js'
+import { bucketStarts, nextBucketStart } from '../../metrics/time-buckets.js'
+
+export const MS_PER_HOUR = 3_600_000
+
+/** Sums several aggregates into a new one (sketches merged into a fresh sketch; inputs untouched). */
+export function sumAggregates(parts: Array<Aggregate | undefined>, metric: string): Aggregate {
+  const out: Aggregate = { count: 0, quantitySum: 0, errorsSum: 0, totalSum: 0, sketch: metric === 'decision_latency' ? new LatencySketch() : null }
+  for (const p of parts) {
+    if (!p) continue
+    out.count += p.count
+    out.quantitySum += p.quantitySum
+    out.errorsSum += p.errorsSum
+    out.totalSum += p.totalSum
+    if (out.sketch && p.sketch) out.sketch.merge(p.sketch)
+  }
+  return out
+}
+
+/**
+ * Rounds a money amount to the currency's minor unit (float noise from hours × rate never shows).
+ * @example roundMoney(10.005000001, 'USD') // 10.01
+ */
+export function roundMoney(amount: number, currency: string): number {
+  const e = currencyExponent(currency)
+  const r = Math.round(amount * 10 ** e) / 10 ** e
+  return r === 0 ? 0 : r
+}
+
+/** Rounds for display without losing meaning (rates, hours, seconds): 6 significant decimals. */
+export function round6(x: number | null): number | null {
+  return x === null ? null : Math.round(x * 1e6) / 1e6
+}
+
+/**
+ * A monthly target scaled to [from, to): the sum over the local months it touches of the target ×
+ * the share of that month covered. A whole calendar month gets exactly the monthly target.
+ * @example scaleMonthlyTarget(30, Date.parse('2026-04-01T00:00Z'), Date.parse('2026-04-16T00:00Z'), 'UTC') // 15
+ */
+export function scaleMonthlyTarget(monthly: number | null, from: number, to: number, zone: string): number | null {
+  if (monthly === null) return null
+  if (to <= from) return 0
+  let share = 0
+  for (const m of bucketStarts(from, to, 'month', zone)) {
+    const end = nextBucketStart(m, 'month', zone)
+    share += (Math.min(end, to) - Math.max(m, from)) / (end - m)
+  }
+  return monthly * share
+}
+
+/** The period figures of one initiative (or one stage of it). */
+export interface PeriodFigures {
+  eventCount: number
+  timeSavedHours: number
+  timeSavedValue: number | null
+  errorRate: number | null
+  errors: number
+  total: number
+  errorsAvoided: number | null
+  revenueInfluenced: number
+  decisionLatencyP50: number | null
+  decisionLatencyP90: number | null
+  decisionLatencyMean: number | null
+  decisionCount: number
+  decisionsAccelerated: number | null
+  valueTotal: number
+}
+
+/** The four metrics' aggregates of one initiative in one period. */
+export interface MetricAggregates {
+  time_saved: Aggregate
+  error_rate: Aggregate
+  revenue_influenced: Aggregate
+  decision_latency: Aggregate
+}
+
+/**
+ * Computes an initiative's period figures from its exact aggregates:
+ * hours = Σms / 3.6e6; value of time = hours × hourly value; error rate = Σerrors / Σtotal;
+ * errors avoided = baseline rate × Σtotal − Σerrors; revenue = Σminor units in currency units;
+ * p50/p90 from the merged sketch; decisions accelerated = decisions faster than the baseline latency;
+ * value total = value of time + revenue + errors avoided × cost per error.
+ * @example periodFigures(initiative, aggregates).valueTotal
+ */
+export function periodFigures(i: Pick<Initiative, 'currency' | 'hourlyValue' | 'costPerError' | 'baselines'>, a: MetricAggregates): PeriodFigures {
+  const hours = a.time_saved.quantitySum / MS_PER_HOUR
+  const tsv = timeSavedValue(hours, i.hourlyValue)
+  const revenue = fromMinorUnits(a.revenue_influenced.quantitySum, i.currency)
+  const avoided = errorsAvoided(i.baselines.errorRate, a.error_rate.errorsSum, a.error_rate.totalSum)
+  const sketch = a.decision_latency.sketch
+  const decisions = a.decision_latency.count
+  const baselineLatency = i.baselines.decisionLatencySeconds
+  const accelerated = decisionsAccelerated({ baselineSeconds: baselineLatency, fasterThanBaseline: sketch && baselineLatency !== null ? sketch.countBelow(baselineLatency) : 0, decisions })
+  return {
+    eventCount: a.time_saved.count + a.error_rate.count + a.revenue_influenced.count + a.decision_latency.count,
+    timeSavedHours: round6(hours)!,
+    timeSavedValue: tsv === null ? null : roundMoney(tsv, i.currency),
+    errorRate: a.error_rate.totalSum > 0 ? a.error_rate.errorsSum / a.error_rate.totalSum : null,
+    errors: a.error_rate.errorsSum,
+    total: a.error_rate.totalSum,
+    errorsAvoided: round6(avoided),
+    revenueInfluenced: revenue,
+    decisionLatencyP50: round6(sketch?.quantile(0.5) ?? null),
+    decisionLatencyP90: round6(sketch?.quantile(0.9) ?? null),
+    decisionLatencyMean: decisions > 0 ? round6(a.decision_latency.quantitySum / decisions / 1000) : null,
+    decisionCount: decisions,
+    decisionsAccelerated: accelerated?.count ?? null,
+    valueTotal: roundMoney(valueTotal({ timeSavedValue: tsv, revenueInfluenced: revenue, errorsAvoided: avoided, costPerError: i.costPerError }), i.currency),
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The time series behind GET /api/v1/initiatives/:slug/series: one point per local bucket, every
+ * bucket of the range present (empty ones too), exact from rollups + raw edges + the tail.
+ */
+import type { Db } from '../../db/connection.js'
+import { findInitiative, type Initiative, type Stage } from '../../db/queries/initiatives.js'
+import { aggregateRanges, cellKey, findStageChangesBetween, readSnapshot, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
+import { fromMinorUnits } from '../../metrics/currency.js'
+import type { Metric } from '../../metrics/kinds.js'
+import { previousPeriod } from '../../metrics/outcomes.js'
+import { bucketStarts, formatInstant, nextBucketStart, type Granularity } from '../../metrics/time-buckets.js'
+import { MS_PER_HOUR, round6, roundMoney, scaleMonthlyTarget, sumAggregates } from './figures.js'
+
+/** Most points one series may have. */
+export const MAX_POINTS = 10_000
+
+export interface SeriesParams {
+  metric: Metric
+  from: number
+  to: number
+  granularity: Granularity
+  stage?: Stage | null
+  split?: boolean
+  compare?: boolean
+}
+
+/** The value fields of a point; which are present depends on the metric. */
+export interface PointValues {
+  value: number | null
+  count: number
+  valueMoney?: number | null
+  errors?: number
+  total?: number
+  p90?: number | null
+  mean?: number | null
+}
+
+export interface SeriesPoint extends PointValues {
+  start: string
+  end: string
+  /** True when the bucket reaches outside [from, to) and only its part inside was counted. */
+  partial: boolean
+  /** The target for this bucket (monthly targets scaled to its length for sums), or null. */
+  target: number | null
+  byStage?: Record<string, PointValues>
+}
+
+export interface Series {
+  initiative: string
+  metric: Metric
+  granularity: Granularity
+  from: string
+  to: string
+  timezone: string
+  unit: string
+  currency: string
+  baseline: number | null
+  target: { value: number | null; per: 'month' | 'bucket' }
+  stageChanges: Array<{ at: string; from: string | null; to: string }>
+  points: SeriesPoint[]
+  previous?: SeriesPoint[]
+  previousRange?: { from: string; to: string }
+}
+
+const UNITS: Record<Metric, string> = { time_saved: 'hours', error_rate: 'ratio', revenue_influenced: 'currency', decision_latency: 'seconds' }
+
+/** The buckets of [from, to) in `granularity`, clipped to the range. */
+export function seriesBuckets(from: number, to: number, granularity: Granularity, zone: string): Array<{ start: number; end: number; lo: number; hi: number }> {
+  return bucketStarts(from, to, granularity, zone).map((start) => {
+    const end = nextBucketStart(start, granularity, zone)
+    return { start, end, lo: Math.max(start, from), hi: Math.min(end, to) }
+  })
+}
+
+/**
+ * How many points a series over [from, to) would have, stopping early past `limit`.
+ * @example countPoints(from, to, 'hour', 'UTC', 10_000)
+ */
+export function countPoints(from: number, to: number, granularity: Granularity, zone: string, limit: number): number {
+  const minLength = { hour: 30 * 60_000, day: 23 * MS_PER_HOUR, week: 7 * 23 * MS_PER_HOUR, month: 28 * 23 * MS_PER_HOUR }[granularity]
+  if ((to - from) / minLength > limit * 2 + 2) return Infinity
+  return bucketStarts(from, to, granularity, zone).length
+}
+
+function pointValues(metric: Metric, a: Aggregate, i: Initiative): PointValues {
+  switch (metric) {
+    case 'time_saved': {
+      const hours = a.quantitySum / MS_PER_HOUR
+      return { value: round6(hours), count: a.count, valueMoney: i.hourlyValue === null ? null : roundMoney(hours * i.hourlyValue, i.currency) }
+    }
+    case 'error_rate':
+      return { value: a.totalSum > 0 ? a.errorsSum / a.totalSum : null, count: a.count, errors: a.errorsSum, total: a.totalSum }
+    case 'revenue_influenced':
+      return { value: fromMinorUnits(a.quantitySum, i.currency), count: a.count }
+    case 'decision_latency':
+      return { value: round6(a.sketch?.quantile(0.5) ?? null), count: a.count, p90: round6(a.sketch?.quantile(0.9) ?? null), mean: a.count > 0 ? round6(a.quantitySum / a.count / 1000) : null }
+  }
+}
+
+const STAGES = ['pilot', 'scaling', 'production', 'retired'] as const
+
+function pointsOf(r: AggregateResult, i: Initiative, p: SeriesParams, buckets: ReturnType<typeof seriesBuckets>, offset: number, zone: string): SeriesPoint[] {
+  const monthlyTarget = p.metric === 'time_saved' ? i.targets.timeSavedHoursPerMonth : p.metric === 'revenue_influenced' ? i.targets.revenueInfluencedPerMonth : null
+  const flatTarget = p.metric === 'error_rate' ? i.targets.errorRate : p.metric === 'decision_latency' ? i.targets.decisionLatencySeconds : null
+  return buckets.map((b, k) => {
+    const parts = STAGES.map((s) => r.cells.get(cellKey(i.id, p.metric, s, offset + k)))
+    const point: SeriesPoint = {
+      start: formatInstant(b.start, zone),
+      end: formatInstant(b.end, zone),
+      partial: b.lo !== b.start || b.hi !== b.end,
+      ...pointValues(p.metric, sumAggregates(parts, p.metric), i),
+      target: monthlyTarget !== null ? round6(scaleMonthlyTarget(monthlyTarget, b.start, b.end, zone)) : flatTarget,
+    }
+    if (p.split) {
+      point.byStage = {}
+      STAGES.forEach((s, j) => {
+        if (parts[j]) point.byStage![s] = pointValues(p.metric, sumAggregates([parts[j]], p.metric), i)
+      })
+    }
+    return point
+  })
+}
+
+/**
+ * The series of one initiative's metric over [from, to) in `granularity` buckets of `zone`; undefined
+ * when there is no such initiative. The caller checks the point limit (see {@link countPoints}).
+ * @example const s = await findSeries(db, { timezone: 'UTC' }, 'invoices', { metric: 'time_saved', from, to, granularity: 'day' })
+ */
+export async function findSeries(db: Db, config: { timezone: string }, slug: string, p: SeriesParams): Promise<Series | undefined> {
+  const zone = config.timezone
+  return readSnapshot(db, async (tx) => {
+    const i = await findInitiative(tx, slug)
+    if (!i) return undefined
+    const buckets = seriesBuckets(p.from, p.to, p.granularity, zone)
+    const prev = previousPeriod(p.from, p.to)
+    const prevBuckets = p.compare ? seriesBuckets(prev.from, prev.to, p.granularity, zone) : []
+    // Previous buckets are clipped to [prev.from, prev.to) and so never overlap the current ones.
+    const ranges: Array<[number, number]> = [...prevBuckets, ...buckets].map((b) => [b.lo, b.hi])
+    const r = await aggregateRanges(tx, { timezone: zone, ranges, initiativeIds: [i.id], metrics: [p.metric], stage: p.stage ?? null })
+    const changes = await findStageChangesBetween(tx, [i.id], p.from, p.to)
+    const monthly = p.metric === 'time_saved' ? i.targets.timeSavedHoursPerMonth : p.metric === 'revenue_influenced' ? i.targets.revenueInfluencedPerMonth : null
+    const flat = p.metric === 'error_rate' ? i.targets.errorRate : p.metric === 'decision_latency' ? i.targets.decisionLatencySeconds : null
+    const series: Series = {
+      initiative: i.slug,
+      metric: p.metric,
+      granularity: p.granularity,
+      from: formatInstant(p.from, zone),
+      to: formatInstant(p.to, zone),
+      timezone: zone,
+      unit: UNITS[p.metric],
+      currency: i.currency,
+      baseline: p.metric === 'error_rate' ? i.baselines.errorRate : p.metric === 'decision_latency' ? i.baselines.decisionLatencySeconds : null,
+      target: monthly !== null ? { value: monthly, per: 'month' } : { value: flat, per: 'bucket' },
+      stageChanges: changes.map((c) => ({ at: formatInstant(c.at, zone), from: c.from, to: c.to })),
+      points: pointsOf(r, i, p, buckets, prevBuckets.length, zone),
+    }
+    if (p.compare) {
+      series.previous = pointsOf(r, i, p, prevBuckets, 0, zone)
+      series.previousRange = { from: formatInstant(prev.from, zone), to: formatInstant(prev.to, zone) }
+    }
+    return series
+  })
+}

@@ -1,0 +1,128 @@
+/**
+ * GET /api/v1/initiatives/:slug/series and GET /api/v1/summary: parse and validate every parameter at
+ * the boundary (400 saying what to fix), then answer with server/outcomes.
+ */
+import { Router, type Request } from 'express'
+import type { Db } from '../../db/connection.js'
+import { STAGES, type Stage } from '../../db/queries/initiatives.js'
+import { isMetric, METRICS, parseInstant, SLUG_PATTERN, type Metric } from '../../metrics/kinds.js'
+import { chooseGranularity, type Granularity } from '../../metrics/time-buckets.js'
+import { canUseInitiative, requirePermission } from '../auth/actor.js'
+import type { Config } from '../config.js'
+import { badRequest, notFound, type ErrorDetail } from '../errors.js'
+import { countPoints, findSeries, MAX_POINTS } from '../outcomes/series.js'
+import { findSummary, UnknownInitiativesError } from '../outcomes/summary.js'
+
+const DAY = 86_400_000
+const GRANULARITIES: Granularity[] = ['hour', 'day', 'week', 'month']
+
+/** Query values as one string each (a repeated parameter is an error, not an array). */
+function readQuery(req: Request, allowed: string[]): { get(name: string): string | undefined; problems: ErrorDetail[] } {
+  const problems: ErrorDetail[] = []
+  const q = req.query as Record<string, unknown>
+  for (const [k, v] of Object.entries(q)) {
+    if (!allowed.includes(k)) problems.push({ field: k, message: `unknown parameter "${k.slice(0, 64)}"; allowed: ${allowed.join(', ')}` })
+    else if (typeof v !== 'string') problems.push({ field: k, message: `give ${k} once, as a single value` })
+  }
+  return { get: (name) => (typeof q[name] === 'string' ? (q[name] as string) : undefined), problems }
+}
+
+/** from/to: ISO 8601 with offset; default to = now, from = to − defaultDays. */
+function readRange(get: (n: string) => string | undefined, now: number, defaultDays: number, problems: ErrorDetail[]): { from: number; to: number } {
+  const instant = (name: 'from' | 'to'): number | null => {
+    const raw = get(name)
+    if (raw === undefined || raw === '') return null
+    const t = parseInstant(raw, name)
+    if (typeof t === 'string') {
+      problems.push({ field: name, message: t })
+      return Number.NaN
+    }
+    return t
+  }
+  const toRaw = instant('to')
+  const fromRaw = instant('from')
+  const to = toRaw ?? now
+  const from = fromRaw ?? to - defaultDays * DAY
+  if (Number.isFinite(from) && Number.isFinite(to) && from >= to) problems.push({ field: 'from', message: `from must be before to (got from ${get('from') ?? '(default)'} and to ${get('to') ?? '(now)'})` })
+  return { from, to }
+}
+
+function readStage(get: (n: string) => string | undefined, problems: ErrorDetail[]): Stage | null {
+  const s = get('stage')
+  if (s === undefined || s === '') return null
+  if (!(STAGES as readonly string[]).includes(s)) {
+    problems.push({ field: 'stage', message: `stage must be one of ${STAGES.join(', ')}, got "${s.slice(0, 40)}"` })
+    return null
+  }
+  return s as Stage
+}
+
+function readSplit(get: (n: string) => string | undefined, problems: ErrorDetail[]): boolean {
+  const s = get('split')
+  if (s === undefined || s === '') return false
+  if (s !== 'stage') problems.push({ field: 'split', message: `split takes only "stage" (split=stage), got "${s.slice(0, 40)}"` })
+  return s === 'stage'
+}
+
+function fail(problems: ErrorDetail[]): never {
+  throw badRequest(problems.map((p) => p.message).join('; '), problems)
+}
+
+export function outcomesRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
+  const { db, config, clock } = deps
+  const router = Router()
+
+  router.get('/initiatives/:slug/series', requirePermission('read'), async (req, res) => {
+    const slug = String(req.params.slug)
+    if (!SLUG_PATTERN.test(slug) || !canUseInitiative(req.actor!, slug)) throw notFound(`no initiative "${slug.slice(0, 64)}"`)
+    const { get, problems } = readQuery(req, ['metric', 'from', 'to', 'granularity', 'stage', 'split', 'compare'])
+    let metric: Metric | null = null
+    const m = get('metric')
+    if (m === undefined || m === '') problems.push({ field: 'metric', message: `metric is required: one of ${METRICS.join(', ')}` })
+    else if (!isMetric(m)) problems.push({ field: 'metric', message: `metric must be one of ${METRICS.join(', ')}, got "${m.slice(0, 40)}"` })
+    else metric = m
+    const { from, to } = readRange(get, clock(), 90, problems)
+    let granularity: Granularity | null = null
+    const g = get('granularity')
+    if (g !== undefined && g !== '') {
+      if (!(GRANULARITIES as string[]).includes(g)) problems.push({ field: 'granularity', message: `granularity must be one of ${GRANULARITIES.join(', ')}, got "${g.slice(0, 40)}"` })
+      else granularity = g as Granularity
+    }
+    const stage = readStage(get, problems)
+    const split = readSplit(get, problems)
+    const c = get('compare')
+    if (c !== undefined && c !== '' && c !== 'previous') problems.push({ field: 'compare', message: `compare takes only "previous" (compare=previous), got "${c.slice(0, 40)}"` })
+    if (problems.length > 0) fail(problems)
+    const gran = granularity ?? chooseGranularity(from, to)
+    const n = countPoints(from, to, gran, config.timezone, MAX_POINTS)
+    if (n > MAX_POINTS) fail([{ field: 'granularity', message: `this range has ${Number.isFinite(n) ? n : 'far more than ' + MAX_POINTS} ${gran} buckets; at most ${MAX_POINTS} points are allowed: use a coarser granularity or a shorter range` }])
+    const series = await findSeries(db, config, slug, { metric: metric!, from, to, granularity: gran, stage, split, compare: c === 'previous' })
+    if (!series) throw notFound(`no initiative "${slug}"`)
+    res.json(series)
+  })
+
+  router.get('/summary', requirePermission('read'), async (req, res) => {
+    const { get, problems } = readQuery(req, ['from', 'to', 'stage', 'team', 'initiatives', 'split'])
+    const { from, to } = readRange(get, clock(), 30, problems)
+    const stage = readStage(get, problems)
+    const split = readSplit(get, problems)
+    const team = get('team') || null
+    const list = get('initiatives')
+    let initiatives: string[] | null = null
+    if (list !== undefined && list !== '') {
+      initiatives = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean))]
+      const bad = initiatives.filter((s) => !SLUG_PATTERN.test(s))
+      if (bad.length > 0) problems.push({ field: 'initiatives', message: `initiatives must be comma-separated slugs, e.g. initiatives=invoices,support-triage; not a slug: "${bad[0].slice(0, 64)}"` })
+    }
+    if (problems.length > 0) fail(problems)
+    const actor = req.actor!
+    try {
+      res.json(await findSummary(db, config, { from, to, stage, team, initiatives, split, allowed: (s) => canUseInitiative(actor, s), now: clock() }))
+    } catch (e) {
+      if (e instanceof UnknownInitiativesError) throw badRequest(e.message, [{ field: 'initiatives', message: e.message }])
+      throw e
+    }
+  })
+
+  return router
+}
