@@ -1,0 +1,119 @@
+/**
+ * Shared bench helpers: a keep-alive HTTP load generator, child servers, percentiles.
+ */
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { spawn, type ChildProcess } from 'node:child_process'
+
+export interface BenchResult {
+  name: string
+  value: number
+  unit: string
+  baseline: { name: string; value: number; unit: string }
+  ratio: number
+  /** Free-form detail (sizes, p99s, how it was measured). */
+  note?: string
+}
+
+export function result(name: string, value: number, unit: string, baseline: { name: string; value: number; unit: string }, note?: string): BenchResult {
+  return { name, value: round(value), unit, baseline: { ...baseline, value: round(baseline.value) }, ratio: round(value / baseline.value, 3), note }
+}
+
+export function round(x: number, digits = 2): number {
+  const f = 10 ** digits
+  return Math.round(x * f) / f
+}
+
+export function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN
+  const r = q * (sorted.length - 1)
+  const lo = Math.floor(r)
+  const hi = Math.ceil(r)
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (r - lo)
+}
+
+export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
+
+export function machine(): string {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`
+}
+
+/** Starts a child process running a TypeScript entry and waits for GET /healthz on `port`. */
+export async function startChild(entry: string, args: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (d) => (out += d))
+  child.stderr!.on('data', (d) => (out += d))
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${entry} exited: ${out}`)
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) })
+      if (res.ok) return child
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  child.kill('SIGKILL')
+  throw new Error(`${entry} did not start: ${out}`)
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  child.kill('SIGTERM')
+  await new Promise<void>((r) => child.once('exit', () => r()))
+}
+
+export interface LoadResult {
+  requests: number
+  errors: number
+  seconds: number
+  perSecond: number
+  p50: number
+  p99: number
+  statuses: Record<number, number>
+}
+
+/**
+ * Sends POSTs with `concurrency` keep-alive connections for `durationMs`, the body of each request
+ * from `body(i)`. Latencies in ms.
+ * @example await postLoad({ port, path: '/api/v1/events', concurrency: 32, durationMs: 5000, body: () => one })
+ */
+export async function postLoad(opts: { port: number; path: string; concurrency: number; durationMs: number; body: (i: number) => string; headers?: Record<string, string>; maxRequests?: number }): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency })
+  const latencies: number[] = []
+  const statuses: Record<number, number> = {}
+  let i = 0
+  let errors = 0
+  const start = performance.now()
+  const deadline = start + opts.durationMs
+  const one = (body: string) =>
+    new Promise<number>((resolve) => {
+      const req = http.request(
+        { host: '127.0.0.1', port: opts.port, path: opts.path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...opts.headers } },
+        (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode ?? 0))
+        },
+      )
+      req.on('error', () => resolve(0))
+      req.end(body)
+    })
+  const worker = async () => {
+    while (performance.now() < deadline && (opts.maxRequests === undefined || i < opts.maxRequests)) {
+      const body = opts.body(i++)
+      const t = performance.now()
+      const status = await one(body)
+      latencies.push(performance.now() - t)
+      statuses[status] = (statuses[status] ?? 0) + 1
+      if (status < 200 || status >= 300) errors++
+    }
+  }
+  await Promise.all(Array.from({ length: opts.concurrency }, worker))
+  const seconds = (performance.now() - start) / 1000
+  agent.destroy()
+  latencies.sort((a, b) => a - b)
+  return { requests: latencies.length, errors, seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), statuses }
+}
