@@ -1,0 +1,153 @@
+/**
+ * Property: however the events are split into ingestion runs, interleaved with rollups of any step
+ * size (and with or without a rebuild at the end), the rollup rows equal a direct computation from
+ * the raw events. Real SQLite file, real migrations.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { migrateToLatest, openDatabase, writeTransaction } from '../../db/connection.js'
+import { insertEventRows, type EventRow } from '../../db/queries/events.js'
+import { createInitiative } from '../../db/queries/initiatives.js'
+import { listRollupRows, type RollupRow } from '../../db/queries/rollups.js'
+import { LatencySketch } from '../../metrics/sketch.js'
+import { bucketStart } from '../../metrics/time-buckets.js'
+import { tempDir } from '../testing/test-server.js'
+import { rebuildRollups, rollupPending, RollupError } from './rollup-job.js'
+
+const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'] as const
+// Two DST changes in Lord Howe (30-minute shift) and London within the span.
+const LO = Date.parse('2026-03-27T00:00:00Z')
+const HI = Date.parse('2026-04-08T00:00:00Z')
+
+const eventArb = fc.record({
+  initiative: fc.integer({ min: 1, max: 2 }),
+  metric: fc.constantFrom(...METRICS),
+  stage: fc.constantFrom('pilot', 'production'),
+  at: fc.integer({ min: LO, max: HI }),
+  quantity: fc.integer({ min: 0, max: 10_000_000 }),
+  total: fc.integer({ min: 1, max: 40 }),
+  errorsShare: fc.double({ min: 0, max: 1, noNaN: true }),
+})
+type Ev = fc.RecordValue<typeof eventArb extends fc.Arbitrary<infer T> ? T : never>
+
+function toRow(e: Ev): EventRow {
+  const isRate = e.metric === 'error_rate'
+  return {
+    initiative_id: e.initiative,
+    metric: e.metric,
+    client_id: null,
+    quantity: isRate ? null : e.metric === 'revenue_influenced' ? e.quantity - 5_000_000 : e.quantity,
+    errors: isRate ? Math.floor(e.errorsShare * e.total) : null,
+    total: isRate ? e.total : null,
+    occurred_at: e.at,
+    received_at: 0,
+    key_id: null,
+    stage: e.stage,
+    attributes: null,
+  }
+}
+
+/** Rollup rows computed straight from the events, bucket by bucket, with no slots and no merging. */
+function directRollups(rows: EventRow[], zone: string): RollupRow[] {
+  const map = new Map<string, RollupRow & { s: LatencySketch | null }>()
+  for (const r of rows) {
+    for (const grain of ['hour', 'day', 'month'] as const) {
+      const start = bucketStart(r.occurred_at, grain, zone)
+      const key = `${r.initiative_id}|${r.metric}|${grain}|${start}|${r.stage}`
+      let x = map.get(key)
+      if (!x) {
+        x = { initiativeId: r.initiative_id, metric: r.metric, stage: r.stage, grain, bucketStart: start, count: 0, quantitySum: 0, errorsSum: 0, totalSum: 0, sketch: null, s: r.metric === 'decision_latency' ? new LatencySketch() : null }
+        map.set(key, x)
+      }
+      x.count++
+      x.quantitySum += r.quantity ?? 0
+      x.errorsSum += r.errors ?? 0
+      x.totalSum += r.total ?? 0
+      x.s?.add((r.quantity ?? 0) / 1000)
+    }
+  }
+  return [...map.values()]
+    .map(({ s, ...row }) => ({ ...row, sketch: s ? s.toBytes() : null }))
+    .sort((a, b) => a.initiativeId - b.initiativeId || a.metric.localeCompare(b.metric) || a.grain.localeCompare(b.grain) || a.bucketStart - b.bucketStart || a.stage.localeCompare(b.stage))
+}
+
+describe('rollups equal a direct computation from raw events', () => {
+  it.each(['Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu'])('for any split into runs, in %s', async (zone) => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(eventArb, { minLength: 0, maxLength: 120 }),
+        fc.array(fc.integer({ min: 0, max: 120 }), { maxLength: 5 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.boolean(),
+        async (events, cuts, stepIds, rebuild) => {
+          const dir = tempDir('yardstick-rollup-prop-')
+          const handle = openDatabase(path.join(dir, 'db.sqlite'), { sync: 'normal' })
+          try {
+            await migrateToLatest(handle.db)
+            await writeTransaction(handle.db, async (tx) => {
+              for (const slug of ['a', 'b']) {
+                await createInitiative(tx, { slug, name: slug, description: '', owner: null, team: null, stage: 'pilot', currency: 'USD', hourlyValueMinor: null, upfrontCostMinor: 0, monthlyCostMinor: 0, costPerErrorMinor: null, baselineErrorRate: null, baselineDecisionLatencySeconds: null, targetTimeSavedHoursPerMonth: null, targetErrorRate: null, targetRevenueInfluencedPerMonth: null, targetDecisionLatencySeconds: null, startedAt: 0 }, { actor: 'test', at: 0 })
+              }
+            })
+            const rows = events.map(toRow)
+            const bounds = [...new Set([0, ...cuts.map((c) => Math.min(c, rows.length)), rows.length])].sort((a, b) => a - b)
+            for (let k = 0; k + 1 < bounds.length; k++) {
+              await writeTransaction(handle.db, (tx) => insertEventRows(tx, rows.slice(bounds[k], bounds[k + 1])))
+              await rollupPending(handle.db, { timezone: zone, stepIds })
+            }
+            if (rebuild) await rebuildRollups(handle.db, { timezone: zone, stepIds: stepIds * 2 })
+            expect(await listRollupRows(handle.db)).toEqual(directRollups(rows, zone))
+          } finally {
+            await handle.close()
+            fs.rmSync(dir, { recursive: true, force: true })
+          }
+        },
+      ),
+      { numRuns: 25 },
+    )
+  })
+
+  it('refuses an incremental rollup after the zone changed, and a rebuild adopts the new zone', async () => {
+    const dir = tempDir('yardstick-rollup-zone-')
+    const handle = openDatabase(path.join(dir, 'db.sqlite'))
+    try {
+      await migrateToLatest(handle.db)
+      await writeTransaction(handle.db, (tx) => createInitiative(tx, { slug: 'a', name: 'a', description: '', owner: null, team: null, stage: 'pilot', currency: 'USD', hourlyValueMinor: null, upfrontCostMinor: 0, monthlyCostMinor: 0, costPerErrorMinor: null, baselineErrorRate: null, baselineDecisionLatencySeconds: null, targetTimeSavedHoursPerMonth: null, targetErrorRate: null, targetRevenueInfluencedPerMonth: null, targetDecisionLatencySeconds: null, startedAt: 0 }, { actor: 'test', at: 0 }))
+      const rows = [toRow({ initiative: 1, metric: 'time_saved', stage: 'pilot', at: Date.parse('2026-03-01T20:00:00Z'), quantity: 1000, total: 1, errorsShare: 0 })]
+      await writeTransaction(handle.db, (tx) => insertEventRows(tx, rows))
+      expect((await rollupPending(handle.db, { timezone: 'UTC' })).eventsFolded).toBe(1)
+      await writeTransaction(handle.db, (tx) => insertEventRows(tx, rows))
+      await expect(rollupPending(handle.db, { timezone: 'Asia/Kolkata' })).rejects.toThrow(new RollupError('rollups were built in time zone UTC but YARDSTICK_TIMEZONE is now Asia/Kolkata; rebuild them with: npm run cli -- rollup --rebuild'))
+      const r = await rebuildRollups(handle.db, { timezone: 'Asia/Kolkata' })
+      expect(r.eventsFolded).toBe(2)
+      const day = (await listRollupRows(handle.db)).find((x) => x.grain === 'day')!
+      expect(day.bucketStart).toBe(Date.parse('2026-03-01T18:30:00Z'))
+      expect(day.count).toBe(2)
+    } finally {
+      await handle.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('lets only one of two concurrent runs hold the lease', async () => {
+    const dir = tempDir('yardstick-rollup-lease-')
+    const a = openDatabase(path.join(dir, 'db.sqlite'))
+    const b = openDatabase(path.join(dir, 'db.sqlite'))
+    try {
+      await migrateToLatest(a.db)
+      await writeTransaction(a.db, (tx) => createInitiative(tx, { slug: 'a', name: 'a', description: '', owner: null, team: null, stage: 'pilot', currency: 'USD', hourlyValueMinor: null, upfrontCostMinor: 0, monthlyCostMinor: 0, costPerErrorMinor: null, baselineErrorRate: null, baselineDecisionLatencySeconds: null, targetTimeSavedHoursPerMonth: null, targetErrorRate: null, targetRevenueInfluencedPerMonth: null, targetDecisionLatencySeconds: null, startedAt: 0 }, { actor: 'test', at: 0 }))
+      const rows = Array.from({ length: 300 }, (_, k) => toRow({ initiative: 1, metric: 'decision_latency', stage: 'pilot', at: LO + k * 60_000, quantity: 1000 + k, total: 1, errorsShare: 0 }))
+      await writeTransaction(a.db, (tx) => insertEventRows(tx, rows))
+      const [ra, rb] = await Promise.all([rollupPending(a.db, { timezone: 'UTC', stepIds: 10, owner: 'A' }), rollupPending(b.db, { timezone: 'UTC', stepIds: 10, owner: 'B' })])
+      expect([ra.skipped, rb.skipped].filter((x) => x !== null)).toHaveLength(1)
+      expect(ra.eventsFolded + rb.eventsFolded).toBe(300)
+      expect(await listRollupRows(a.db)).toEqual(directRollups(rows, 'UTC'))
+    } finally {
+      await a.close()
+      await b.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
