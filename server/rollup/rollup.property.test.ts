@@ -30,7 +30,7 @@ const eventArb = fc.record({
   total: fc.integer({ min: 1, max: 40 }),
   errorsShare: fc.double({ min: 0, max: 1, noNaN: true }),
 })
-type Ev = fc.RecordValue<typeof eventArb extends fc.Arbitrary<infer T> ? T : never>
+type Ev = typeof eventArb extends fc.Arbitrary<infer T> ? T : never
 
 function toRow(e: Ev): EventRow {
   const isRate = e.metric === 'error_rate'
