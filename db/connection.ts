@@ -53,6 +53,16 @@ function withStatementCache(conn: BetterSqlite3.Database, size = 256): BetterSql
   })
 }
 
+const dataVersions = new WeakMap<Db, () => number>()
+
+/**
+ * A cheap check for changes committed by other connections (SQLite's `PRAGMA data_version`), or null
+ * where the database has no such thing; callers then rely on a short time-to-live.
+ */
+export function dataVersionOf(db: Db): (() => number) | null {
+  return dataVersions.get(db) ?? null
+}
+
 /**
  * Opens (creating its folder if needed) the SQLite file with WAL, foreign keys, a busy timeout and
  * `synchronous=FULL` unless `sync: 'normal'` is asked for.
@@ -66,6 +76,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): DbHandle {
   sqlite.pragma(`synchronous = ${opts.sync === 'normal' ? 'NORMAL' : 'FULL'}`)
   sqlite.pragma('foreign_keys = ON')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  dataVersions.set(db, () => sqlite.pragma('data_version', { simple: true }) as number)
   let closed = false
   return {
     db,

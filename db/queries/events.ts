@@ -1,7 +1,7 @@
 /**
  * Raw events: the ingest write path and the reads that rollups and corrections need.
  */
-import type { Insertable } from 'kysely'
+import { CompiledQuery, type Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
 import type { EventsTable } from '../schema.js'
 
@@ -9,6 +9,49 @@ export type EventRow = Insertable<EventsTable>
 
 /** Rows per INSERT statement: a fixed size keeps the statement text (and its prepared statement) reusable. */
 const CHUNK = 400
+
+const COLUMNS = ['initiative_id', 'metric', 'client_id', 'quantity', 'errors', 'total', 'occurred_at', 'received_at', 'key_id', 'stage', 'attributes'] as const
+
+/**
+ * The SQL of a multi-row insert of `n` rows, built by kysely once per size and reused: compiling a
+ * 400-row insert costs more than executing it. Parameters are the rows' values in COLUMNS order.
+ */
+const insertSql = new Map<string, string>()
+function compiledInsert(tx: Tx, n: number, dedupe: boolean): string {
+  const cacheKey = `${n}:${dedupe}`
+  let text = insertSql.get(cacheKey)
+  if (text === undefined) {
+    const placeholder = Object.fromEntries(COLUMNS.map((c) => [c, 0])) as unknown as EventRow
+    const values = Array.from({ length: n }, () => placeholder)
+    const q = dedupe
+      ? tx.insertInto('events').values(values).onConflict((oc) => oc.columns(['initiative_id', 'client_id']).doNothing()).returning(['initiative_id', 'client_id'])
+      : tx.insertInto('events').values(values)
+    const compiled = q.compile()
+    if (compiled.parameters.length !== n * COLUMNS.length) throw new Error('unexpected insert shape')
+    text = compiled.sql
+    insertSql.set(cacheKey, text)
+  }
+  return text
+}
+
+function parametersOf(rows: EventRow[]): unknown[] {
+  const params = new Array<unknown>(rows.length * COLUMNS.length)
+  let p = 0
+  for (const r of rows) {
+    params[p++] = r.initiative_id
+    params[p++] = r.metric
+    params[p++] = r.client_id ?? null
+    params[p++] = r.quantity ?? null
+    params[p++] = r.errors ?? null
+    params[p++] = r.total ?? null
+    params[p++] = r.occurred_at
+    params[p++] = r.received_at
+    params[p++] = r.key_id ?? null
+    params[p++] = r.stage
+    params[p++] = r.attributes ?? null
+  }
+  return params
+}
 
 /**
  * Inserts rows, skipping any whose (initiative, client id) is already stored, in the caller's
@@ -19,28 +62,21 @@ export async function insertEventRows(tx: Tx, rows: EventRow[]): Promise<boolean
   const stored: boolean[] = new Array(rows.length).fill(false)
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK)
-    const hasClientIds = chunk.some((r) => r.client_id !== null)
-    if (!hasClientIds) {
-      await tx.insertInto('events').values(chunk).execute()
+    const dedupe = chunk.some((r) => r.client_id !== null && r.client_id !== undefined)
+    const query = CompiledQuery.raw(compiledInsert(tx, chunk.length, dedupe), parametersOf(chunk))
+    if (!dedupe) {
+      await tx.executeQuery(query)
       for (let i = 0; i < chunk.length; i++) stored[start + i] = true
       continue
     }
     // RETURNING lists the rows actually inserted; events without a client id are always inserted.
-    const inserted = await tx
-      .insertInto('events')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['initiative_id', 'client_id']).doNothing())
-      .returning(['initiative_id', 'client_id'])
-      .execute()
+    const inserted = (await tx.executeQuery<{ initiative_id: number; client_id: string | null }>(query)).rows
     const insertedIds = new Set<string>()
     for (const r of inserted) if (r.client_id !== null) insertedIds.add(r.initiative_id + '\u0000' + r.client_id)
     for (let i = 0; i < chunk.length; i++) {
       const r = chunk[i]
-      if (r.client_id === null) stored[start + i] = true
-      else {
-        const k = r.initiative_id + '\u0000' + r.client_id
-        if (insertedIds.delete(k)) stored[start + i] = true
-      }
+      if (r.client_id === null || r.client_id === undefined) stored[start + i] = true
+      else if (insertedIds.delete(r.initiative_id + '\u0000' + r.client_id)) stored[start + i] = true
     }
   }
   return stored

@@ -6,6 +6,7 @@ import type { Tx } from '../connection.js'
 import type { InitiativesTable } from '../schema.js'
 import { fromMinorUnits } from '../../metrics/currency.js'
 import { recordAudit } from './audit.js'
+import { noteChange } from '../change-generation.js'
 
 export const STAGES = ['pilot', 'scaling', 'production', 'retired'] as const
 export type Stage = (typeof STAGES)[number]
@@ -184,6 +185,7 @@ export async function findInitiativeFields(tx: Tx, slug: string): Promise<(Initi
  * @example await createInitiative(tx, fields, { actor: 'cli', at: Date.now() })
  */
 export async function createInitiative(tx: Tx, f: InitiativeFields, by: { actor: string; at: number }): Promise<Initiative> {
+  noteChange()
   const { id } = await tx
     .insertInto('initiatives')
     .values({ ...(toColumns(f) as Omit<Row, 'id'>), created_at: by.at, updated_at: by.at })
@@ -202,6 +204,7 @@ export async function createInitiative(tx: Tx, f: InitiativeFields, by: { actor:
 export async function updateInitiative(tx: Tx, slug: string, patch: Partial<InitiativeFields>, by: { actor: string; at: number; reason?: string | null }): Promise<Initiative> {
   const before = await findInitiative(tx, slug)
   if (!before) throw new Error(`no initiative ${slug}`)
+  noteChange()
   const cols = toColumns(patch)
   await tx.updateTable('initiatives').set({ ...cols, updated_at: by.at }).where('id', '=', before.id).execute()
   if (patch.stage !== undefined && patch.stage !== before.stage) {

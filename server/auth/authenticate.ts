@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express'
 import type { Db } from '../../db/connection.js'
-import { findKeyByToken } from '../../db/queries/keys.js'
+import { findKeyByToken, hashToken, type KeyForAuth } from '../../db/queries/keys.js'
+import { VersionedCache } from '../ingest/lookup-cache.js'
 import { unauthorized } from '../errors.js'
 
 /**
@@ -9,12 +10,14 @@ import { unauthorized } from '../errors.js'
  * @example app.use(authenticateKey(db))
  */
 export function authenticateKey(db: Db): RequestHandler {
+  const keys = new VersionedCache<KeyForAuth>(db)
   return async function authenticateKeyMiddleware(req, _res, next) {
     const header = req.headers.authorization
     if (header === undefined) return next()
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header)
     if (!m) return next(unauthorized('the Authorization header must be "Bearer <token>" with a Yardstick API key'))
-    const key = await findKeyByToken(db, m[1])
+    const token = m[1]
+    const key = await keys.get(hashToken(token), () => findKeyByToken(db, token))
     if (!key) return next(unauthorized('unknown or revoked API key; create one with: npm run cli -- keys create --name NAME'))
     req.actor = { kind: 'key', id: key.id, name: key.name, role: key.role, initiatives: key.initiatives }
     next()

@@ -5,7 +5,8 @@
  */
 import express, { Router, type Request } from 'express'
 import type { Db } from '../../db/connection.js'
-import { findIngestTargets, stageAt } from '../../db/queries/initiatives.js'
+import { findIngestTargets, stageAt, type IngestTarget } from '../../db/queries/initiatives.js'
+import { VersionedCache } from '../ingest/lookup-cache.js'
 import type { EventRow } from '../../db/queries/events.js'
 import { normalizeForInitiative, parseEvent, type ParsedEvent } from '../../metrics/kinds.js'
 import { canUseInitiative, requirePermission } from '../auth/actor.js'
@@ -64,6 +65,7 @@ export function readEventBatch(req: Request, maxEvents: number): unknown[] {
 export function eventsRouter(deps: { db: Db; config: Config; writer: EventWriter; clock: () => number }): Router {
   const { db, config, writer, clock } = deps
   const router = Router()
+  const initiatives = new VersionedCache<IngestTarget>(db)
   const json = express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] })
   const ndjson = express.text({ limit: config.maxBodyBytes, type: NDJSON_TYPES })
 
@@ -83,7 +85,7 @@ export function eventsRouter(deps: { db: Db; config: Config; writer: EventWriter
     const denied = slugs.filter((s) => !canUseInitiative(actor, s))
     if (denied.length > 0) throw forbidden(`this API key may not write to ${denied.map((s) => `"${s}"`).join(', ')}; nothing was stored`)
 
-    const targets = await findIngestTargets(db, slugs)
+    const targets = await initiatives.getMany(slugs, (missing) => findIngestTargets(db, missing))
     const rows: EventRow[] = []
     for (const { index, event } of parsed) {
       const target = targets.get(event.initiative)
