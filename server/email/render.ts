@@ -143,8 +143,8 @@ function metricLines(i: InitiativeSummary): MetricLine[] {
 }
 
 function paybackText(i: InitiativeSummary): string {
-  if (!i.paybackMonth) return 'not yet in sight'
-  return i.paybackMonth.projected ? `projected for ${i.paybackMonth.month}` : `paid back in ${i.paybackMonth.month}`
+  if (!i.paybackMonth) return 'payback not yet in sight'
+  return i.paybackMonth.projected ? `payback projected for ${i.paybackMonth.month}` : `paid back in ${i.paybackMonth.month}`
 }
 
 function returnText(r: number | null, currency: string): string {
@@ -212,7 +212,7 @@ export function renderDigest(input: DigestInput): RenderedDigest {
     for (const m of metricLines(i)) t.push(row(m.label, m.value, m.change.text, m.target === '—' ? '' : m.target, `${m.status.icon} ${m.status.word}`))
     t.push(row('Value delivered', money(i.valueTotal, i.currency), changeOf(i.valueTotal, i.previous.valueTotal, 'higher', 'relative').text))
     t.push(row('Return per $1', i.returnPerDollar === null ? 'n/a' : money(i.returnPerDollar, i.currency)))
-    t.push(row('Payback', paybackText(i)))
+    t.push(row('Payback', paybackText(i).replace(/^payback /, '')))
     for (const c of changesBySlug.get(i.slug) ?? []) t.push(row('Stage change', stageText(c)))
   }
   if (s.initiatives.length === 0) t.push('', 'No initiatives in scope.')
@@ -267,7 +267,7 @@ export function renderDigest(input: DigestInput): RenderedDigest {
   for (const i of [...s.initiatives].sort((a, b) => b.valueTotal - a.valueTotal)) {
     const isOff = offTarget(i)
     h.push(`<tr><td style="padding:18px 28px 4px;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border:1px solid ${RULE};border-radius:6px;border-left:4px solid ${isOff ? BAD : hasTargets(i) ? GOOD : RULE};">`)
-    h.push(`<tr><td colspan="4" style="padding:12px 14px 6px;"><span style="font-size:16px;font-weight:700;color:${INK};">${e(i.name)}</span> <span style="display:inline-block;font-size:11px;padding:1px 6px;border:1px solid ${RULE};border-radius:10px;color:${MUTED};text-transform:uppercase;letter-spacing:.04em;">${e(i.stage)}</span>${isOff ? ` <span style="font-size:12px;color:${BAD};font-weight:700;">✕ off target</span>` : ''}<div style="font-size:13px;color:${MUTED};padding-top:4px;">${e(moneyCompact(i.valueTotal, i.currency))} delivered · ${e(returnText(i.returnPerDollar, i.currency))} · payback ${e(paybackText(i))}</div></td></tr>`)
+    h.push(`<tr><td colspan="4" style="padding:12px 14px 6px;"><span style="font-size:16px;font-weight:700;color:${INK};">${e(i.name)}</span> <span style="display:inline-block;font-size:11px;padding:1px 6px;border:1px solid ${RULE};border-radius:10px;color:${MUTED};text-transform:uppercase;letter-spacing:.04em;">${e(i.stage)}</span>${isOff ? ` <span style="font-size:12px;color:${BAD};font-weight:700;">✕ off target</span>` : ''}<div style="font-size:13px;color:${MUTED};padding-top:4px;">${e(moneyCompact(i.valueTotal, i.currency))} delivered · ${e(returnText(i.returnPerDollar, i.currency))} · ${e(paybackText(i))}</div></td></tr>`)
     h.push(`<tr style="font-size:11px;color:${MUTED};text-transform:uppercase;letter-spacing:.04em;"><td style="padding:6px 14px 2px;">Outcome</td><td align="right" style="padding:6px 8px 2px;">This period</td><td style="padding:6px 8px 2px;">vs previous</td><td style="padding:6px 14px 2px 8px;">vs target</td></tr>`)
     for (const m of metricLines(i)) {
       h.push(`<tr style="font-size:13px;"><td valign="top" style="padding:6px 14px;border-top:1px solid ${RULE};">${e(m.label)}${m.note ? `<div style="font-size:11px;color:${MUTED};">${e(m.note)}</div>` : ''}</td><td valign="top" align="right" style="padding:6px 8px;border-top:1px solid ${RULE};font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap;">${e(m.value)}</td><td valign="top" style="padding:6px 8px;border-top:1px solid ${RULE};color:${tone(m.change.tone)};white-space:nowrap;">${e(m.change.text)}</td><td valign="top" style="padding:6px 14px 6px 8px;border-top:1px solid ${RULE};color:${m.status.color};white-space:nowrap;">${e(m.status.icon)} ${e(m.status.word)}${m.target !== '—' ? `<div style="font-size:11px;color:${MUTED};">target ${e(m.target)}</div>` : ''}</td></tr>`)
