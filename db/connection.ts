@@ -76,7 +76,8 @@ export function openDatabase(file: string, opts: OpenOptions = {}): DbHandle {
   sqlite.pragma(`synchronous = ${opts.sync === 'normal' ? 'NORMAL' : 'FULL'}`)
   sqlite.pragma('foreign_keys = ON')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
-  dataVersions.set(db, () => sqlite.pragma('data_version', { simple: true }) as number)
+  const dataVersion = sqlite.prepare('pragma data_version').pluck()
+  dataVersions.set(db, () => dataVersion.get() as number)
   let closed = false
   return {
     db,

@@ -96,3 +96,19 @@ describe('currency', () => {
   it.each([['USD', 2], ['JPY', 0], ['BHD', 3], ['EUR', 2]])('%s has %i decimals', (c, e) => expect(currencyExponent(c)).toBe(e))
   it('tolerates float noise', () => expect(toMinorUnits(0.1 + 0.2, 'USD')).toBe(30))
 })
+
+describe('parseInstant agrees with Date.parse', () => {
+  it('on random valid instants and offsets', async () => {
+    const fc = (await import('fast-check')).default
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4102444800000 }), fc.integer({ min: -12 * 60, max: 14 * 60 }), fc.boolean(), (t, off, withMillis) => {
+        const local = new Date(t + off * 60_000).toISOString().slice(0, withMillis ? 23 : 19)
+        const sign = off < 0 ? '-' : '+'
+        const a = Math.abs(off)
+        const text = `${local}${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`
+        expect(parseInstant(text)).toBe(Date.parse(text))
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})

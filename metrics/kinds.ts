@@ -81,14 +81,25 @@ export function parseInstant(text: string, field = 'occurredAt'): number | strin
     }
     return `${field} must be an ISO 8601 date-time with a timezone offset, e.g. ${EXAMPLE_TIME}`
   }
-  const [, y, mo, d, h, mi, s] = m
-  const year = Number(y), month = Number(mo), day = Number(d)
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return `${field} has no such calendar date: ${y}-${mo}-${d}`
-  if (Number(h) > 23 || Number(mi) > 59 || (s !== undefined && Number(s) > 59)) return `${field} has an invalid time of day; hours 00-23, minutes and seconds 00-59`
-  const ms = Date.parse(text)
-  if (!Number.isFinite(ms)) return `${field} must be an ISO 8601 date-time with a timezone offset, e.g. ${EXAMPLE_TIME}`
-  return ms
+  const [, y, mo, d, h, mi, s, frac, zone] = m
+  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = s === undefined ? 0 : Number(s)
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return `${field} has no such calendar date: ${y}-${mo}-${d}`
+  if (hour > 23 || minute > 59 || second > 59) return `${field} has an invalid time of day; hours 00-23, minutes and seconds 00-59`
+  let offsetMinutes = 0
+  if (zone !== 'Z') {
+    const oh = Number(zone.slice(1, 3))
+    const om = Number(zone.slice(zone.length - 2))
+    if (oh > 23 || om > 59) return `${field} has an invalid timezone offset "${zone}"; use Z or ±hh:mm, e.g. +05:30`
+    offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om)
+  }
+  const millis = frac === undefined ? 0 : Math.floor(Number(frac.padEnd(3, '0').slice(0, 3)))
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+function daysIn(year: number, month: number): number {
+  if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29
+  return DAYS_IN_MONTH[month - 1]
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {

@@ -12,7 +12,8 @@ import { authenticateSession, governanceRouter, requireSameOrigin } from './auth
 import { publicRoute } from './auth/actor.js'
 import type { Config } from './config.js'
 import { errorMiddleware, notFoundHandler } from './errors.js'
-import { EventWriter } from './ingest/event-writer.js'
+import { EventWriter, type EventSink } from './ingest/event-writer.js'
+import { ThreadedEventWriter } from './ingest/threaded-writer.js'
 import { eventsRouter } from './routes/events.js'
 import { initiativesRouter } from './routes/initiatives.js'
 import { subscriptionsRouter, unsubscribeRouter } from './routes/subscriptions.js'
@@ -26,13 +27,15 @@ export interface AppDeps {
   config: Config
   clock?: () => number
   log?: (msg: string) => void
+  /** Commit events on this thread instead of the writer thread. */
+  inlineWriter?: boolean
   /** Where the built dashboard lives (default dist/client). */
   clientDir?: string
 }
 
 export interface App {
   app: Express
-  writer: EventWriter
+  writer: EventSink
   /** Finishes queued writes; call after the HTTP server stopped accepting. */
   close(): Promise<void>
 }
@@ -41,7 +44,9 @@ export function createApp(deps: AppDeps): App {
   const { db, config } = deps
   const clock = deps.clock ?? Date.now
   const log = deps.log ?? ((m: string) => console.error(m))
-  const writer = new EventWriter(db, clock)
+  // Commits happen on a writer thread, so fsync waits do not stall request handling; an in-memory
+  // database (one connection only) or `inlineWriter` keeps them on this thread.
+  const writer: EventSink = deps.inlineWriter || config.dbFile === ':memory:' ? new EventWriter(db, clock) : new ThreadedEventWriter({ file: config.dbFile, sync: config.sync })
   const app = express()
 
   app.disable('x-powered-by')

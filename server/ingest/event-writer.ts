@@ -14,6 +14,13 @@ export interface WriteResult {
   duplicates: number
 }
 
+/** Where validated rows go: the inline EventWriter or the writer thread. */
+export interface EventSink {
+  submit(rows: EventRow[], keyId: number | null): Promise<WriteResult>
+  close(): Promise<void>
+  readonly stats: { commits: number; rows: number; requests: number }
+}
+
 interface Pending {
   rows: EventRow[]
   keyId: number | null
@@ -24,13 +31,15 @@ interface Pending {
 /** How stale a key's last-used time may get before a commit refreshes it. */
 const TOUCH_EVERY_MS = 60_000
 
-export class EventWriter {
+export class EventWriter implements EventSink {
   private queue: Pending[] = []
   private queuedRows = 0
   private flushing: Promise<void> | null = null
   private scheduled = false
   private closed = false
   private readonly touched = new Map<number, number>()
+  /** Commits made and rows committed, for measuring how well requests are grouped. */
+  readonly stats = { commits: 0, rows: 0, requests: 0 }
 
   constructor(
     private readonly db: Db,
@@ -40,7 +49,7 @@ export class EventWriter {
   ) {}
 
   /**
-   * Queues rows (received_at is set at commit) and resolves once they are durably committed.
+   * Queues rows and resolves once they are durably committed.
    * @example const { accepted, duplicates } = await writer.submit(rows, key.id)
    */
   submit(rows: EventRow[], keyId: number | null): Promise<WriteResult> {
@@ -93,7 +102,7 @@ export class EventWriter {
   private async commit(group: Pending[]): Promise<void> {
     const now = this.clock()
     const all: EventRow[] = []
-    for (const p of group) for (const r of p.rows) all.push({ ...r, received_at: now })
+    for (const p of group) for (const r of p.rows) all.push(r)
     const touch = new Set<number>()
     for (const p of group) {
       if (p.keyId !== null && now - (this.touched.get(p.keyId) ?? 0) >= TOUCH_EVERY_MS) touch.add(p.keyId)
@@ -110,6 +119,9 @@ export class EventWriter {
       return
     }
     for (const id of touch) this.touched.set(id, now)
+    this.stats.commits++
+    this.stats.rows += all.length
+    this.stats.requests += group.length
     let i = 0
     for (const p of group) {
       let accepted = 0

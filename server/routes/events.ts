@@ -12,7 +12,7 @@ import { normalizeForInitiative, parseEvent, type ParsedEvent } from '../../metr
 import { canUseInitiative, requirePermission } from '../auth/actor.js'
 import type { Config } from '../config.js'
 import { badRequest, forbidden, HttpError, unprocessable, type ErrorDetail } from '../errors.js'
-import type { EventWriter } from '../ingest/event-writer.js'
+import type { EventSink } from '../ingest/event-writer.js'
 import { rateLimitPerKey } from '../rate-limit.js'
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']
@@ -62,7 +62,7 @@ export function readEventBatch(req: Request, maxEvents: number): unknown[] {
   return events
 }
 
-export function eventsRouter(deps: { db: Db; config: Config; writer: EventWriter; clock: () => number }): Router {
+export function eventsRouter(deps: { db: Db; config: Config; writer: EventSink; clock: () => number }): Router {
   const { db, config, writer, clock } = deps
   const router = Router()
   const initiatives = new VersionedCache<IngestTarget>(db)

@@ -1,0 +1,82 @@
+/**
+ * The main thread's side of the writer thread: the same interface as EventWriter. Rows go to the
+ * thread; each submit resolves once the thread has committed them.
+ */
+import { Worker } from 'node:worker_threads'
+import type { EventRow } from '../../db/queries/events.js'
+import type { EventSink, WriteResult } from './event-writer.js'
+
+interface Pending {
+  resolve: (r: WriteResult) => void
+  reject: (e: unknown) => void
+}
+
+export class ThreadedEventWriter implements EventSink {
+  private worker: Worker | null = null
+  private readonly pending = new Map<number, Pending>()
+  private nextId = 1
+  private closed = false
+  private lastCommit = 0
+  readonly stats = { commits: 0, rows: 0, requests: 0 }
+
+  constructor(private readonly opts: { file: string; sync: 'full' | 'normal' }) {
+    this.start()
+  }
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+      workerData: { entry: new URL('./writer-worker.ts', import.meta.url).href, file: this.opts.file, sync: this.opts.sync },
+    })
+    worker.on('message', (msg: { id?: number; ok?: boolean; result?: WriteResult; commits?: number; error?: { message: string; code?: string } }) => {
+      if (msg.id === undefined) return
+      const p = this.pending.get(msg.id)
+      if (!p) return
+      this.pending.delete(msg.id)
+      if (msg.ok) {
+        if (msg.commits !== this.lastCommit) {
+          this.stats.commits++
+          this.lastCommit = msg.commits!
+        }
+        this.stats.requests++
+        this.stats.rows += msg.result!.accepted + msg.result!.duplicates
+        p.resolve(msg.result!)
+      } else {
+        p.reject(Object.assign(new Error(msg.error!.message), { code: msg.error!.code }))
+      }
+    })
+    const failAll = (err: unknown) => {
+      for (const p of this.pending.values()) p.reject(err)
+      this.pending.clear()
+      if (this.worker === worker) this.worker = null
+    }
+    worker.on('error', failAll)
+    worker.on('exit', (code) => failAll(Object.assign(new Error(`the writer thread stopped (exit ${code})`), { code: 'SQLITE_IOERR' })))
+    this.worker = worker
+    return worker
+  }
+
+  submit(rows: EventRow[], keyId: number | null): Promise<WriteResult> {
+    if (this.closed) return Promise.reject(new Error('the event writer is closed'))
+    const worker = this.worker ?? this.start()
+    const id = this.nextId++
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      worker.postMessage({ type: 'submit', id, rows, keyId })
+    })
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    const worker = this.worker
+    if (!worker) return
+    await new Promise<void>((resolve) => {
+      const done = () => resolve()
+      worker.once('exit', done)
+      worker.on('message', (m: { type?: string }) => {
+        if (m.type === 'closed') void worker.terminate()
+      })
+      worker.postMessage({ type: 'close' })
+    })
+    this.worker = null
+  }
+}
