@@ -6,5 +6,6 @@ import './rollup/cli.js'
 import './demo/cli.js'
 import './auth/cli.js'
 import './email/cli.js'
+import './ops/cli.js'
 
 export {}

@@ -20,6 +20,7 @@ import {
   resetRollupWatermark,
   upsertRollupRows,
 } from '../../db/queries/rollups.js'
+import { findPruneHorizon } from '../../db/queries/retention.js'
 import { SlotBuckets, foldSlots, mergeIntoStored } from './fold.js'
 
 /** Thrown when rollups cannot proceed; the message says what to do. */
@@ -139,6 +140,11 @@ export async function rollupPending(db: Db, options: RollupOptions): Promise<Rol
 export async function rebuildRollups(db: Db, options: RollupOptions): Promise<RollupResult & { deleted: number }> {
   const opts = resolve(options)
   const started = performance.now()
+  const pruned = await findPruneHorizon(db)
+  if (pruned) {
+    // The rollups are the only record of pruned months: a rebuild from raw events would lose them.
+    throw new RollupError(`raw events before ${new Date(pruned.before).toISOString()} were pruned, so a rebuild cannot recompute their buckets and would lose that history; the rollups were left as they are. To rebuild (e.g. after changing YARDSTICK_TIMEZONE), restore a backup taken before the prune, rebuild there, and prune again`)
+  }
   if (!(await acquireRollupLease(db, opts.owner, opts.clock(), opts.leaseMs))) {
     throw new RollupError('another process is rolling up now; wait for it to finish and run the rebuild again')
   }
