@@ -10,6 +10,10 @@ describe('productionBlockers', () => {
     [{ owner: 'ana@example.com', baselines: { errorRate: null, decisionLatencySeconds: 300 } }, ['baselines.errorRate']],
     [{ owner: 'ana@example.com', baselines: { errorRate: 0.1, decisionLatencySeconds: null } }, ['baselines.decisionLatencySeconds']],
     [{ owner: null, baselines: { errorRate: null, decisionLatencySeconds: null } }, ['owner', 'baselines.errorRate', 'baselines.decisionLatencySeconds']],
+    [{ owner: 'ana@example.com', baselines: { errorRate: null, decisionLatencySeconds: null }, reports: ['time_saved'] }, []],
+    [{ owner: 'ana@example.com', baselines: { errorRate: null, decisionLatencySeconds: null }, reports: [] }, []],
+    [{ owner: 'ana@example.com', baselines: { errorRate: null, decisionLatencySeconds: null }, reports: ['error_rate'] }, ['baselines.errorRate']],
+    [{ owner: 'ana@example.com', baselines: { errorRate: 0.1, decisionLatencySeconds: null }, reports: ['error_rate', 'decision_latency'] }, ['baselines.decisionLatencySeconds']],
   ])('%j lacks %j', (input, fields) => {
     expect(productionBlockers(input).map((b) => b.field)).toEqual(fields)
   })
