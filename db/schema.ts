@@ -189,6 +189,33 @@ export interface SettingsTable {
   updated_at: number
 }
 
+/** Use-case fit per initiative (scale readiness, phase 1); volume is measured, not stored. */
+export interface UseCaseFitTable {
+  initiative_id: number
+  category: string
+  /** 1–4 (metrics/readiness.ts FIT_SCALES). */
+  repetitiveness: number
+  clarity: number
+  engagement: number
+  note: string
+  recorded_by: string
+  recorded_at: number
+}
+
+/** Attestations of governance checklist items (scale readiness, phase 3). */
+export interface AttestationsTable {
+  id: Generated<number>
+  initiative_id: number
+  /** 'accuracy_monitored' | 'bias_review' | 'audit_trail'. */
+  item: string
+  note: string
+  attested_by: string
+  reviewer: string | null
+  /** The date the attested thing happened (local midnight, epoch ms). */
+  attested_at: number
+  recorded_at: number
+}
+
 export interface Database {
   initiatives: InitiativesTable
   stage_changes: StageChangesTable
@@ -203,4 +230,6 @@ export interface Database {
   users: UsersTable
   sessions: SessionsTable
   settings: SettingsTable
+  use_case_fit: UseCaseFitTable
+  attestations: AttestationsTable
 }
