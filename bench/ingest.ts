@@ -13,7 +13,7 @@ import { createInitiative } from '../db/queries/initiatives.js'
 import { createKey } from '../db/queries/keys.js'
 import { parseCreateInitiative } from '../server/routes/initiative-input.js'
 import { tempDir } from '../server/testing/test-server.js'
-import { postLoad, result, startChild, stopChild, type BenchResult } from './lib.js'
+import { postLoad, result, startOnFreePort, stopChild, type BenchResult } from './lib.js'
 
 async function freshDb(file: string): Promise<string> {
   const h = openDatabase(file)
@@ -71,8 +71,7 @@ export async function runIngestBench(log: (m: string) => void, opts: { seconds?:
 
     const dbFile = path.join(dir, 'ingest.db')
     const token = await freshDb(dbFile)
-    const port = 31000 + Math.floor(Math.random() * 1000)
-    const server = await startChild('server/main.ts', ['--dev'], { YARDSTICK_DB: dbFile, PORT: String(port), HOST: '127.0.0.1', YARDSTICK_INGEST_RATE: '1000000', YARDSTICK_ROLLUP_CRON: '0 0 1 1 *' }, port)
+    const { child: server, port } = await startOnFreePort('server/main.ts', ['--dev'], { YARDSTICK_DB: dbFile, HOST: '127.0.0.1', YARDSTICK_INGEST_RATE: '1000000', YARDSTICK_ROLLUP_CRON: '0 0 1 1 *' })
     const headers = { authorization: `Bearer ${token}` }
     try {
       log(`batch ingest through HTTP (1,000 events a request, 4 connections, ${seconds} s)…`)
@@ -98,8 +97,7 @@ export async function runIngestBench(log: (m: string) => void, opts: { seconds?:
       stored.close()
       if (count !== (single.statuses[202] ?? 0)) throw new Error(`single-event ingest: ${single.statuses[202]} acknowledged but ${count} stored`)
 
-      const helloPort = port + 1
-      const hello = await startChild('bench/hello-server.ts', [], { PORT: String(helloPort) }, helloPort)
+      const { child: hello, port: helloPort } = await startOnFreePort('bench/hello-server.ts', [], {})
       try {
         log(`Express hello-world JSON POST (32 connections, ${seconds} s)…`)
         const base = await postLoad({ port: helloPort, path: '/api/v1/events', concurrency: 32, durationMs: seconds * 1000, body: (i) => eventJson(i, 'h') })

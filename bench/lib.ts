@@ -117,3 +117,32 @@ export async function postLoad(opts: { port: number; path: string; concurrency: 
   latencies.sort((a, b) => a - b)
   return { requests: latencies.length, errors, seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), statuses }
 }
+
+/**
+ * Starts a child on a free port (PORT=0) and returns the port it prints as
+ * "serving on http://localhost:PORT" (server/main.ts and bench/hello-server.ts both do).
+ */
+export async function startOnFreePort(entry: string, args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry), ...args], { cwd: root, env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${entry} did not start within 60 s: ${out}`))
+    }, 60_000)
+    child.stdout!.on('data', (d) => {
+      out += d
+      const m = /serving on http:\/\/localhost:(\d+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(Number(m[1]))
+      }
+    })
+    child.stderr!.on('data', (d) => (out += d))
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${entry} exited (${code}): ${out}`))
+    })
+  })
+  return { child, port }
+}

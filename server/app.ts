@@ -18,6 +18,7 @@ import { eventsRouter } from './routes/events.js'
 import { initiativesRouter } from './routes/initiatives.js'
 import { subscriptionsRouter, unsubscribeRouter } from './routes/subscriptions.js'
 import { outcomesRouter } from './routes/outcomes.js'
+import { readinessRouter } from './routes/readiness.js'
 import { authenticateShareToken, embedCors } from './auth/share-token.js'
 import { shareRouter } from './routes/share.js'
 import { demoRouter } from './demo/route.js'
@@ -36,6 +37,8 @@ export interface AppDeps {
 export interface App {
   app: Express
   writer: EventSink
+  /** Resolves once the app can take events (call before listening). */
+  ready(): Promise<void>
   /** Finishes queued writes; call after the HTTP server stopped accepting. */
   close(): Promise<void>
 }
@@ -93,6 +96,7 @@ export function createApp(deps: AppDeps): App {
   api.use(express.json({ limit: '1mb' }))
   api.use(governanceRouter({ db, config, clock }))
   api.use(outcomesRouter({ db, config, clock }))
+  api.use(readinessRouter({ db, config, clock }))
   api.use('/share-tokens', shareRouter({ db, clock }))
   api.use('/demo', demoRouter({ db, config, clock }))
   api.use('/initiatives', initiativesRouter({ db, config, clock }))
@@ -112,6 +116,7 @@ export function createApp(deps: AppDeps): App {
   return {
     app,
     writer,
+    ready: () => writer.ready(),
     async close() {
       await writer.close()
     },

@@ -5,6 +5,7 @@
 import type { Server } from 'node:http'
 import { openDatabase, migrateToLatest } from '../db/connection.js'
 import { createApp } from './app.js'
+import { answerClientErrors } from './errors.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { buildClientIfNeeded } from './client-build.js'
 import { startJobs } from './jobs/index.js'
@@ -29,10 +30,12 @@ async function main() {
   const handle = openDatabase(config.dbFile, { sync: config.sync })
   await migrateToLatest(handle.db)
   await ensureSetupToken(handle.db, (m) => console.log(m), config.publicUrl)
-  const { app, close } = createApp({ db: handle.db, config })
+  const { app, close, ready } = createApp({ db: handle.db, config })
+  await ready()
   const jobs = startJobs({ db: handle.db, config, log: (m) => console.log(m) })
 
   const server: Server = app.listen(config.port, config.host)
+  answerClientErrors(server)
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)
     server.once('error', reject)

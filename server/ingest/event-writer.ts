@@ -17,6 +17,8 @@ export interface WriteResult {
 /** Where validated rows go: the inline EventWriter or the writer thread. */
 export interface EventSink {
   submit(rows: EventRow[], keyId: number | null): Promise<WriteResult>
+  /** Resolves once the sink can commit (the writer thread has opened the database). */
+  ready(): Promise<void>
   close(): Promise<void>
   readonly stats: { commits: number; rows: number; requests: number }
 }
@@ -59,6 +61,10 @@ export class EventWriter implements EventSink {
       this.queuedRows += rows.length
       this.schedule()
     })
+  }
+
+  ready(): Promise<void> {
+    return Promise.resolve()
   }
 
   /** Stops taking rows and waits for everything queued to be committed. */

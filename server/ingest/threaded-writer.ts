@@ -17,6 +17,7 @@ export class ThreadedEventWriter implements EventSink {
   private nextId = 1
   private closed = false
   private lastCommit = 0
+  private readyPromise: Promise<void> = Promise.resolve()
   readonly stats = { commits: 0, rows: 0, requests: 0 }
 
   constructor(private readonly opts: { file: string; sync: 'full' | 'normal' }) {
@@ -27,6 +28,18 @@ export class ThreadedEventWriter implements EventSink {
     const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
       workerData: { entry: new URL('./writer-worker.ts', import.meta.url).href, file: this.opts.file, sync: this.opts.sync },
     })
+    this.readyPromise = new Promise<void>((resolve, reject) => {
+      const onMessage = (m: { type?: string }) => {
+        if (m.type === 'ready') {
+          worker.off('message', onMessage)
+          resolve()
+        }
+      }
+      worker.on('message', onMessage)
+      worker.once('error', reject)
+      worker.once('exit', (code) => reject(new Error(`the writer thread stopped before it was ready (exit ${code})`)))
+    })
+    this.readyPromise.catch(() => {})
     worker.on('message', (msg: { id?: number; ok?: boolean; result?: WriteResult; commits?: number; error?: { message: string; code?: string } }) => {
       if (msg.id === undefined) return
       const p = this.pending.get(msg.id)
@@ -53,6 +66,10 @@ export class ThreadedEventWriter implements EventSink {
     worker.on('exit', (code) => failAll(Object.assign(new Error(`the writer thread stopped (exit ${code})`), { code: 'SQLITE_IOERR' })))
     this.worker = worker
     return worker
+  }
+
+  ready(): Promise<void> {
+    return this.readyPromise
   }
 
   submit(rows: EventRow[], keyId: number | null): Promise<WriteResult> {

@@ -24,38 +24,45 @@ export interface CrashReport {
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
 
-async function startServer(dbFile: string, port: number): Promise<ChildProcess> {
+/** Starts the real server on a free port (PORT=0) and returns it with the port it printed. */
+export async function startServerProcess(dbFile: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts'), '--dev'], {
     cwd: root,
-    env: { ...process.env, YARDSTICK_DB: dbFile, PORT: String(port), HOST: '127.0.0.1', YARDSTICK_ROLLUP_CRON: '0 0 1 1 *' },
+    env: { ...process.env, YARDSTICK_DB: dbFile, PORT: '0', HOST: '127.0.0.1', YARDSTICK_ROLLUP_CRON: '0 0 1 1 *', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  child.stdout!.on('data', (d) => (output += d))
-  child.stderr!.on('data', (d) => (output += d))
-  const deadline = Date.now() + 30_000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${output}`)
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) })
-      if (res.ok) return child
-    } catch {
-      // not up yet
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`server did not start within 60 s: ${output}`))
+    }, 60_000)
+    const onData = (d: Buffer) => {
+      output += d
+      const m = /serving on http:\/\/localhost:(\d+)/.exec(output)
+      if (m) {
+        clearTimeout(timer)
+        resolve(Number(m[1]))
+      }
     }
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  child.kill('SIGKILL')
-  throw new Error(`server did not start: ${output}`)
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', (d) => (output += d))
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited (${code}): ${output}`))
+    })
+  })
+  child.stdout!.resume()
+  return { child, port }
 }
 
 /**
  * Runs `rounds` kill-9 rounds against one database file and returns what was checked.
  * @example const report = await crashIngestRounds({ rounds: 3 })
  */
-export async function crashIngestRounds(opts: { rounds: number; clients?: number; port?: number; log?: (m: string) => void }): Promise<CrashReport> {
+export async function crashIngestRounds(opts: { rounds: number; clients?: number; log?: (m: string) => void }): Promise<CrashReport> {
   const dir = tempDir('yardstick-crash-')
   const dbFile = path.join(dir, 'crash.db')
-  const port = opts.port ?? 20000 + Math.floor(Math.random() * 20000)
   const clients = opts.clients ?? 8
   const handle = openDatabase(dbFile)
   await migrateToLatest(handle.db)
@@ -71,7 +78,7 @@ export async function crashIngestRounds(opts: { rounds: number; clients?: number
   const integrity: string[] = []
 
   for (let round = 0; round < opts.rounds; round++) {
-    const server = await startServer(dbFile, port)
+    const { child: server, port } = await startServerProcess(dbFile)
     let alive = true
     // Clients first retry whatever was in flight when the last server died, then send new events.
     const retry = [...unacknowledged]
@@ -101,7 +108,11 @@ export async function crashIngestRounds(opts: { rounds: number; clients?: number
       }
     }
     const workers = Array.from({ length: clients }, (_, w) => worker(w))
-    await new Promise((r) => setTimeout(r, 150 + Math.random() * 600))
+    // Kill at a random moment once ingestion is under way.
+    const started = acknowledged.size
+    const deadline = Date.now() + 10_000
+    while (acknowledged.size === started && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+    await new Promise((r) => setTimeout(r, Math.random() * 500))
     server.kill('SIGKILL')
     alive = false
     await Promise.all(workers)
@@ -110,7 +121,7 @@ export async function crashIngestRounds(opts: { rounds: number; clients?: number
   }
 
   // Final restart: every id that was never acknowledged is retried once more, then checked.
-  const server = await startServer(dbFile, port)
+  const { child: server, port } = await startServerProcess(dbFile)
   try {
     const pending = [...unacknowledged]
     for (let i = 0; i < pending.length; i += 500) {

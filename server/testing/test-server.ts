@@ -11,6 +11,7 @@ import { migrateToLatest, openDatabase, writeTransaction, type DbHandle } from '
 import { createInitiative } from '../../db/queries/initiatives.js'
 import { createKey, type KeyRole } from '../../db/queries/keys.js'
 import { createApp, type App } from '../app.js'
+import { answerClientErrors } from '../errors.js'
 import { loadConfig, type Config } from '../config.js'
 import { parseCreateInitiative } from '../routes/initiative-input.js'
 
@@ -43,7 +44,9 @@ export async function startTestServer(opts: { env?: Record<string, string>; cloc
   const handle = openDatabase(config.dbFile, { sync: config.sync })
   await migrateToLatest(handle.db)
   const app = createApp({ db: handle.db, config, clock: opts.clock, log: () => {}, clientDir: path.join(dir, 'no-client') })
+  await app.ready()
   const server = app.app.listen(0, '127.0.0.1')
+  answerClientErrors(server)
   await new Promise<void>((r) => server.once('listening', () => r()))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const clock = opts.clock ?? Date.now
