@@ -38,6 +38,10 @@ export function toHttpError(err: unknown): HttpError {
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new HttpError(415, 'unsupported_media_type', 'the request body must be UTF-8 encoded')
   if (e?.type === 'request.aborted') return badRequest('the request was aborted before the body was read')
   if (e?.status === 400 && typeof e.type === 'string') return badRequest(`the request body could not be read (${e.type})`)
+  if (err instanceof URIError && e.status === 400) return badRequest('the URL is not valid percent-encoded UTF-8; encode each parameter with encodeURIComponent')
+  if (e?.status === 400 && typeof e.code === 'string' && (e.code.startsWith('Z_') || e.code.startsWith('ERR__ERROR_FORMAT'))) {
+    return badRequest('the request body could not be decompressed: it does not match its Content-Encoding')
+  }
   if (e?.code === 'SQLITE_FULL' || (e as NodeJS.ErrnoException)?.code === 'ENOSPC') {
     return new HttpError(503, 'storage_full', 'the server is out of disk space; nothing from this request was stored, retry later', [], { 'Retry-After': '30' })
   }
@@ -63,6 +67,26 @@ export function errorMiddleware(log: (msg: string) => void = (m) => console.erro
     for (const [k, v] of Object.entries(http.headers)) res.setHeader(k, v)
     res.status(http.status).json(errorBody(http))
   }
+}
+
+/**
+ * Answers what Node's HTTP parser refuses before Express sees it (headers too large, malformed
+ * request lines or chunk sizes) in the same JSON error shape, instead of a bare status line.
+ * @example answerClientErrors(app.listen(port))
+ */
+export function answerClientErrors(server: import('node:http').Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy()
+      return
+    }
+    const [status, code, message] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers_too_large', 'the request line or headers are too large; send long parameters in a POST body'] as const
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request_timeout', 'the request took too long to arrive; send it again'] as const
+      : [400, 'bad_request', 'the request is not valid HTTP/1.1'] as const
+    const body = JSON.stringify(errorBody(new HttpError(status, code, message)))
+    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`)
+  })
 }
 
 /** 404 in the error shape for unknown API routes. */
