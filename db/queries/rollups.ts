@@ -222,29 +222,46 @@ function toRollupRow(r: { initiative_id: number; metric: string; stage: string; 
   }
 }
 
-/** Rows per lookup statement (5 parameters each). */
-const LOOKUP_CHUNK = 300
+/** (initiative, metric, grain) groups per lookup statement. */
+const LOOKUP_CHUNK = 150
 
 /**
- * The stored rollup rows with these identities (those that exist).
+ * The stored rollup rows with these identities (those that exist). Reads, per (initiative, metric,
+ * grain), the primary-key range from the smallest to the largest wanted bucket, and keeps the wanted.
  * @example const existing = await findRollupRowsByKey(tx, touched)
  */
 export async function findRollupRowsByKey(tx: Tx, keys: Array<Pick<RollupRow, 'initiativeId' | 'metric' | 'stage' | 'grain' | 'bucketStart'>>): Promise<RollupRow[]> {
+  const wanted = new Set<string>()
+  const groups = new Map<string, { initiativeId: number; metric: string; grain: string; lo: number; hi: number }>()
+  for (const k of keys) {
+    wanted.add(rollupKey(k))
+    const g = `${k.initiativeId}|${k.metric}|${k.grain}`
+    const x = groups.get(g)
+    if (!x) groups.set(g, { initiativeId: k.initiativeId, metric: k.metric, grain: k.grain, lo: k.bucketStart, hi: k.bucketStart })
+    else {
+      if (k.bucketStart < x.lo) x.lo = k.bucketStart
+      if (k.bucketStart > x.hi) x.hi = k.bucketStart
+    }
+  }
+  const all = [...groups.values()]
   const out: RollupRow[] = []
-  for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
-    const chunk = keys.slice(i, i + LOOKUP_CHUNK)
+  for (let i = 0; i < all.length; i += LOOKUP_CHUNK) {
+    const chunk = all.slice(i, i + LOOKUP_CHUNK)
     const rows = await tx
       .selectFrom('rollups')
       .selectAll()
       .where((eb) =>
         eb.or(
-          chunk.map((k) =>
-            eb.and([eb('initiative_id', '=', k.initiativeId), eb('metric', '=', k.metric), eb('grain', '=', k.grain), eb('bucket_start', '=', k.bucketStart), eb('stage', '=', k.stage)]),
+          chunk.map((g) =>
+            eb.and([eb('initiative_id', '=', g.initiativeId), eb('metric', '=', g.metric), eb('grain', '=', g.grain), eb('bucket_start', '>=', g.lo), eb('bucket_start', '<=', g.hi)]),
           ),
         ),
       )
       .execute()
-    for (const r of rows) out.push(toRollupRow(r))
+    for (const r of rows) {
+      const row = toRollupRow(r)
+      if (wanted.has(rollupKey(row))) out.push(row)
+    }
   }
   return out
 }

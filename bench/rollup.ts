@@ -1,0 +1,239 @@
+/**
+ * Rollup part of `npm run bench`:
+ * 1. 1M events inserted directly (kysely, not HTTP) into a temp database: the incremental rollup of all
+ *    of them and a rebuild, each beside a raw `GROUP BY initiative_id, metric, occurred_at/3600000`
+ *    over the same rows in the same run.
+ * 2. /summary and /series latency (p50, p95) over HTTP on 50 initiatives × 3 years of rolled-up data,
+ *    beside the same period's figures computed raw (a GROUP BY over events) in the same run.
+ *
+ * Data set 1: 20 initiatives, 1,000,000 events over the last 90 days, the four metrics in turn, in
+ * receipt order by time with 2 % late events (up to 30 days old).
+ * Data set 2: 50 initiatives, 3 years; per initiative one event of each metric every 6 hours (with
+ * jitter), i.e. 4,383 per metric, 17,532 per initiative, 876,600 in all; half the initiatives moved
+ * from pilot to production half way through. Everything rolled up, then 1,000 fresh events left in
+ * the tail so that every request also reads it.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { sql } from 'kysely'
+import { migrateToLatest, openDatabase, writeTransaction, type Db } from '../db/connection.js'
+import { insertEventRows, type EventRow } from '../db/queries/events.js'
+import { createInitiative } from '../db/queries/initiatives.js'
+import { createKey } from '../db/queries/keys.js'
+import { rebuildRollups, rollupPending } from '../server/rollup/rollup-job.js'
+import { startTestServer, tempDir } from '../server/testing/test-server.js'
+import { percentile, result, type BenchResult } from './lib.js'
+
+const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'] as const
+const DAY = 86_400_000
+
+function rng(seed: number) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function eventRow(r: () => number, initiativeId: number, metric: (typeof METRICS)[number], t: number, stage: string): EventRow {
+  const rate = metric === 'error_rate'
+  const total = 1 + Math.floor(r() * 40)
+  return {
+    initiative_id: initiativeId,
+    metric,
+    client_id: null,
+    quantity: rate ? null : metric === 'revenue_influenced' ? Math.floor(r() * 500_000) : metric === 'decision_latency' ? Math.floor(1000 * Math.exp(2 + r() * 6)) : Math.floor(r() * 1_800_000),
+    errors: rate ? Math.floor(r() * total * 0.2) : null,
+    total: rate ? total : null,
+    occurred_at: t,
+    received_at: t,
+    key_id: null,
+    stage,
+    attributes: null,
+  }
+}
+
+async function createInitiatives(db: Db, n: number, startedAt: number): Promise<void> {
+  await writeTransaction(db, async (tx) => {
+    for (let k = 1; k <= n; k++) {
+      await createInitiative(
+        tx,
+        {
+          slug: `initiative-${k}`, name: `Initiative ${k}`, description: '', owner: `owner${k}@example.com`, team: `team-${k % 5}`, stage: 'pilot', currency: 'USD',
+          hourlyValueMinor: 8500, upfrontCostMinor: 2_000_000, monthlyCostMinor: 150_000, costPerErrorMinor: 4000, baselineErrorRate: 0.12, baselineDecisionLatencySeconds: 600,
+          targetTimeSavedHoursPerMonth: 200, targetErrorRate: 0.05, targetRevenueInfluencedPerMonth: 50_000, targetDecisionLatencySeconds: 300, startedAt,
+        },
+        { actor: 'bench', at: startedAt },
+      )
+    }
+  })
+}
+
+async function insertAll(db: Db, rows: EventRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 50_000) {
+    const chunk = rows.slice(i, i + 50_000)
+    await writeTransaction(db, (tx) => insertEventRows(tx, chunk))
+  }
+}
+
+/** The raw GROUP BY of the contract, over every event. */
+async function rawGroupBy(db: Db): Promise<number> {
+  const hour = sql<number>`occurred_at / ${sql.lit(3_600_000)}`
+  const rows = await db
+    .selectFrom('events')
+    .select((eb) => ['initiative_id', 'metric', hour.as('h'), eb.fn.countAll().as('n'), eb.fn.sum('quantity').as('q'), eb.fn.sum('errors').as('e'), eb.fn.sum('total').as('t')])
+    .groupBy(['initiative_id', 'metric', hour])
+    .execute()
+  return rows.length
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now()
+  const v = await fn()
+  return [performance.now() - t0, v]
+}
+
+async function foldBench(log: (m: string) => void): Promise<BenchResult[]> {
+  const dir = tempDir('yardstick-bench-rollup-')
+  const handle = openDatabase(path.join(dir, 'db.sqlite'), { sync: 'normal' })
+  try {
+    await migrateToLatest(handle.db)
+    const now = Date.parse('2026-11-25T09:00:00Z')
+    await createInitiatives(handle.db, 20, now - 365 * DAY)
+    const r = rng(42)
+    const n = 1_000_000
+    const rows: EventRow[] = []
+    const lo = now - 90 * DAY
+    for (let k = 0; k < n; k++) {
+      let t = lo + Math.floor((k / n) * 90 * DAY)
+      if (r() < 0.02) t -= Math.floor(r() * 30 * DAY)
+      rows.push(eventRow(r, 1 + (k % 20), METRICS[k % 4], t, 'pilot'))
+    }
+    const [loadMs] = await timed(() => insertAll(handle.db, rows))
+    log(`  loaded ${n} events in ${(loadMs / 1000).toFixed(1)} s`)
+    await rawGroupBy(handle.db) // warm the page cache for both sides alike
+    const [rawMs, groups] = await timed(() => rawGroupBy(handle.db))
+    const [incMs, inc] = await timed(() => rollupPending(handle.db, { timezone: 'Europe/London' }))
+    const [raw2Ms] = await timed(() => rawGroupBy(handle.db))
+    const [rebuildMs, reb] = await timed(() => rebuildRollups(handle.db, { timezone: 'Europe/London' }))
+    const rawBest = Math.min(rawMs, raw2Ms)
+    log(`  raw GROUP BY: ${groups} groups in ${rawMs.toFixed(0)} / ${raw2Ms.toFixed(0)} ms; incremental rollup: ${inc.eventsFolded} events, ${inc.bucketsWritten} bucket writes, ${inc.steps} steps in ${incMs.toFixed(0)} ms; rebuild ${reb.eventsFolded} events in ${rebuildMs.toFixed(0)} ms`)
+    const baseline = { name: 'raw GROUP BY initiative, metric, hour over the same 1M events', value: rawBest, unit: 'ms' }
+    return [
+      result('rollup: incremental fold of 1M events (Europe/London, hour+day+month, sketches)', incMs, 'ms', baseline, `${inc.bucketsWritten} bucket rows written in ${inc.steps} transactions`),
+      result('rollup: rebuild of 1M events', rebuildMs, 'ms', baseline),
+    ]
+  } finally {
+    await handle.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Writes data set 2 (50 initiatives × 3 years, rolled up, 1,000 events in the tail) into `file`.
+ * @example await buildThreeYearSet('/tmp/y.db', console.log)
+ */
+export async function buildThreeYearSet(file: string, log: (m: string) => void): Promise<{ zone: string; now: number; start: number }> {
+  const zone = 'Europe/London'
+  const now = Date.parse('2026-11-25T09:17:00Z')
+  const start = now - 3 * 365 * DAY
+  {
+    const handle = openDatabase(file, { sync: 'normal' })
+    await migrateToLatest(handle.db)
+    await createInitiatives(handle.db, 50, start)
+    const r = rng(7)
+    const rows: EventRow[] = []
+    const step = 6 * 3_600_000
+    for (let t = start; t < now; t += step) {
+      for (let i = 1; i <= 50; i++) {
+        const stage = i % 2 === 0 && t > start + 1.5 * 365 * DAY ? 'production' : 'pilot'
+        for (const m of METRICS) rows.push(eventRow(r, i, m, t + Math.floor(r() * step), stage))
+      }
+    }
+    rows.sort((a, b) => a.occurred_at - b.occurred_at)
+    const [loadMs] = await timed(() => insertAll(handle.db, rows))
+    const [rollMs, rolled] = await timed(() => rollupPending(handle.db, { timezone: zone }))
+    const tail: EventRow[] = []
+    for (let k = 0; k < 1000; k++) tail.push(eventRow(r, 1 + (k % 50), METRICS[k % 4], now - Math.floor(r() * 40 * DAY), 'pilot'))
+    await insertAll(handle.db, tail)
+    log(`  3-year set: ${rows.length} events loaded in ${(loadMs / 1000).toFixed(1)} s, rolled up in ${(rollMs / 1000).toFixed(1)} s (${rolled.bucketsWritten} bucket rows); 1000 events left in the tail`)
+    await writeTransaction(handle.db, (tx) => createKey(tx, { name: 'bench', role: 'read', initiatives: null }, { actor: 'bench', at: now }))
+    await handle.close()
+  }
+  return { zone, now, start }
+}
+
+async function queryBench(log: (m: string) => void): Promise<BenchResult[]> {
+  const dir = tempDir('yardstick-bench-query-')
+  const { zone, now, start } = await buildThreeYearSet(path.join(dir, 'yardstick.db'), log)
+  const s = await startTestServer({ dir, env: { YARDSTICK_TIMEZONE: zone }, clock: () => now })
+  try {
+    const token = await s.key('read')
+    const iso = (t: number) => new Date(t).toISOString()
+    const summaryQueries = [
+      '/api/v1/summary', // last 30 days to now: unaligned edges, days, hours and raw pieces
+      `/api/v1/summary?from=2026-10-01T00:00:00%2B01:00&to=2026-11-01T00:00:00Z`, // one local month
+      `/api/v1/summary?from=${iso(now - 90 * DAY)}&to=${iso(now)}&split=stage`,
+      `/api/v1/summary?from=2025-11-25T00:00:00Z&to=${iso(now)}`,
+    ]
+    const seriesQueries = [
+      '/api/v1/initiatives/initiative-7/series?metric=time_saved', // 90 days by day
+      '/api/v1/initiatives/initiative-8/series?metric=decision_latency&compare=previous',
+      `/api/v1/initiatives/initiative-9/series?metric=error_rate&from=${iso(start)}&to=${iso(now)}&granularity=month&split=stage`,
+      `/api/v1/initiatives/initiative-10/series?metric=revenue_influenced&from=${iso(now - 2 * DAY)}&to=${iso(now)}&granularity=hour`,
+    ]
+    const measure = async (paths: string[], rounds: number) => {
+      const times: number[] = []
+      for (let k = 0; k < rounds; k++) {
+        for (const p of paths) {
+          const t0 = performance.now()
+          const res = await s.fetch(p, { token })
+          await res.arrayBuffer()
+          if (res.status !== 200) throw new Error(`${p}: ${res.status}`)
+          times.push(performance.now() - t0)
+        }
+      }
+      return times.sort((a, b) => a - b)
+    }
+    await measure([...summaryQueries, ...seriesQueries], 3)
+    const summary = await measure(summaryQueries, 50)
+    const series = await measure(seriesQueries, 50)
+    // Baseline: the same last-30-days figures straight from raw events (one GROUP BY per request).
+    const rawTimes: number[] = []
+    for (let k = 0; k < 20; k++) {
+      const t0 = performance.now()
+      await s.handle.db
+        .selectFrom('events')
+        .select((eb) => ['initiative_id', 'metric', eb.fn.countAll().as('n'), eb.fn.sum('quantity').as('q'), eb.fn.sum('errors').as('e'), eb.fn.sum('total').as('t')])
+        .where('occurred_at', '>=', now - 30 * DAY)
+        .where('occurred_at', '<', now)
+        .groupBy(['initiative_id', 'metric'])
+        .execute()
+      rawTimes.push(performance.now() - t0)
+    }
+    rawTimes.sort((a, b) => a - b)
+    const rawP50 = percentile(rawTimes, 0.5)
+    const base = { name: 'raw GROUP BY initiative, metric over events of the last 30 days (sums only, no percentiles)', value: rawP50, unit: 'ms' }
+    log(`  /summary p50 ${percentile(summary, 0.5).toFixed(1)} ms p95 ${percentile(summary, 0.95).toFixed(1)} ms; /series p50 ${percentile(series, 0.5).toFixed(1)} ms p95 ${percentile(series, 0.95).toFixed(1)} ms; raw 30-day GROUP BY p50 ${rawP50.toFixed(1)} ms`)
+    const note = '50 initiatives × 3 years, 876,600 events rolled up + 1,000 in the tail; mixed ranges (last 30 days, a local month, 90 days split by stage, a year)'
+    return [
+      result('/summary p50 (50 initiatives × 3 years)', percentile(summary, 0.5), 'ms', base, note),
+      result('/summary p95 (50 initiatives × 3 years)', percentile(summary, 0.95), 'ms', base, note),
+      result('/series p50 (day/90 d, compare, month/3 y split, hour/2 d)', percentile(series, 0.5), 'ms', base, note),
+      result('/series p95 (day/90 d, compare, month/3 y split, hour/2 d)', percentile(series, 0.95), 'ms', base, note),
+    ]
+  } finally {
+    await s.close()
+  }
+}
+
+/**
+ * Runs the rollup benchmarks and returns their figures.
+ * @example const results = await runRollupBench(console.log)
+ */
+export async function runRollupBench(log: (m: string) => void = () => {}): Promise<BenchResult[]> {
+  return [...(await foldBench(log)), ...(await queryBench(log))]
+}
