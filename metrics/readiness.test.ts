@@ -79,6 +79,8 @@ describe('assessReadiness: one rule per row', () => {
     ['payback beyond four years', (f) => f.months.forEach((m) => void ((m.value = 3100), (m.cost = 3000))), 'not_yet', 'payback', 'payback projected for 2042-08, 200 months after the start: later than the typical 2–4 years'],
     ['no payback, return near 1, in pilot', (f) => f.months.forEach((m) => void (m.value = 2500)), 'not_yet', 'payback', 'no payback in sight at the current rate'],
     ['no payback, return well below 1, in pilot', (f) => f.months.forEach((m) => void (m.value = 500)), 'at_risk', 'return', 'return well below 1 in pilot ($0.10 per $1) with no payback in sight'],
+    ['no payback, return well below 1, in pilot with only 2 months of data', (f) => void ((f.months = [month(9, { value: 500 }), month(10, { value: 500 }), month(11, { value: 500 })]), (f.fit = null)), 'not_yet', 'payback', 'no payback in sight at the current rate'],
+    ['no payback, return well below 1, in pilot with no events at all', (f) => f.months.forEach((m) => void ((m.value = 0), (m.events = 0))), 'not_yet', 'payback', 'no payback in sight at the current rate'],
     ['retired', (f) => void (f.stage = 'retired'), 'not_yet', 'stage', 'retired: not a candidate for production'],
   ])('%s → %s (%s)', (_name, change, verdict, item, message) => {
     const f = ready()

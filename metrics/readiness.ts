@@ -25,7 +25,8 @@
  * - in scaling or production, a targeted metric missed its target (actual below/above it, data present)
  *   in more than half of the last N full months (2 of 3);
  * - in scaling or production, the return trend is falling;
- * - in pilot, return per dollar to date is below 0.5 and there is no payback month, not even projected.
+ * - in pilot, return per dollar to date is below 0.5 and there is no payback month, not even projected,
+ *   after at least 3 full months with events (a pilot without data yet is `not_yet`, not at risk).
  *
  * @module
  */
@@ -99,6 +100,8 @@ export const DEFAULT_CONSECUTIVE_MONTHS = 3
 export const TREND_THRESHOLD = 0.1
 /** Return per dollar below this, in pilot with no payback in sight, is at risk ("well below 1"). */
 export const AT_RISK_RETURN = 0.5
+/** Full months with events before a pilot's low return counts as a risk rather than too early to tell. */
+export const AT_RISK_MIN_MONTHS = 3
 /** Latest payback, in months from the start, inside the seed's 2–4 year band. */
 export const MAX_PAYBACK_MONTHS = 48
 export const BIAS_REVIEW_VALID_DAYS = 365
@@ -612,7 +615,8 @@ export function assessReadiness(f: ReadinessFacts, opts: { now: number; consecut
   if (p === null) missing.push({ item: 'payback', message: 'no payback in sight at the current rate', phase: 4 })
   else if (p.monthsFromStart > MAX_PAYBACK_MONTHS) missing.push({ item: 'payback', message: `payback ${p.projected ? 'projected for' : 'reached in'} ${p.month}, ${p.monthsFromStart} months after the start: later than the typical 2–4 years`, phase: 4 })
   else met.push({ item: 'payback', message: p.projected ? `payback projected for ${p.month} (${p.monthsFromStart} months after the start)` : `paid back in ${p.month} (${p.monthsFromStart} months after the start)`, phase: 4 })
-  if (f.stage === 'pilot' && ev.returnPerDollar !== null && ev.returnPerDollar < AT_RISK_RETURN && p === null) {
+  const monthsWithData = f.months.filter((m) => !m.partial && m.events > 0).length
+  if (f.stage === 'pilot' && ev.returnPerDollar !== null && ev.returnPerDollar < AT_RISK_RETURN && p === null && monthsWithData >= AT_RISK_MIN_MONTHS) {
     risks.push({ item: 'return', message: `return well below 1 in pilot (${moneyText(ev.returnPerDollar, f.currency)} per ${moneyText(1, f.currency).replace(/\.00$/, '')}) with no payback in sight`, phase: 4 })
   }
   if (ev.longerInPilotThanSixMonths) flags.push({ item: 'pilot_duration', message: `in pilot for ${ev.timeInPilotDays} days: longer in pilot than six months (${BENCHMARK_SOURCES.pilot_six_months})`, phase: null })

@@ -34,6 +34,8 @@ export interface Config {
   signInFailuresPerAccount: number
   signInFailuresPerIp: number
   signInWindowMs: number
+  /** Scale readiness: consecutive full months a targeted metric must be on target (default 3). */
+  readinessMonths: number
 }
 
 export class ConfigError extends Error {}
@@ -87,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInFailuresPerAccount: int(env, 'YARDSTICK_SIGNIN_FAILURES_PER_ACCOUNT', 5, 1, 1000),
     signInFailuresPerIp: int(env, 'YARDSTICK_SIGNIN_FAILURES_PER_IP', 20, 1, 100_000),
     signInWindowMs: int(env, 'YARDSTICK_SIGNIN_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
+    readinessMonths: int(env, 'YARDSTICK_READINESS_MONTHS', 3, 1, 24),
   }
 }

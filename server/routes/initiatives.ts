@@ -7,7 +7,7 @@ import { actorName, canUseInitiative, requirePermission } from '../auth/actor.js
 import type { Config } from '../config.js'
 import { conflict, notFound, unprocessable } from '../errors.js'
 import { parseCreateInitiative, parsePatchInitiative } from './initiative-input.js'
-import { productionBlockers, productionRefusal } from '../../metrics/stage-rules.js'
+import { amendWithFields, gateProductionMove } from '../readiness/gate.js'
 
 export function initiativesRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
   const { db, config, clock } = deps
@@ -40,19 +40,24 @@ export function initiativesRouter(deps: { db: Db; config: Config; clock: () => n
     const updated = await writeTransaction(db, async (tx) => {
       const current = await findInitiativeFields(tx, slug)
       if (!current) throw notFound(`no initiative "${slug}"`)
-      const parsed = parsePatchInitiative(req.body, current.currency, config.timezone)
+      // `override` belongs to the readiness gate (server/readiness/gate.ts), not to the initiative.
+      const isObject = typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body)
+      const { override, ...rest } = isObject ? (req.body as Record<string, unknown>) : {}
+      const parsed = parsePatchInitiative(isObject ? rest : req.body, current.currency, config.timezone)
       if (!parsed.ok) throw unprocessable('the change is invalid; nothing was changed', parsed.details)
       const { reason, ...patch } = parsed.value
+      let stageReason = reason ?? null
       if (patch.stage === 'production' && current.stage !== 'production') {
         const next: typeof current = { ...current, ...(Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<typeof current>) }
-        const blockers = productionBlockers({ owner: next.owner, baselines: { errorRate: next.baselineErrorRate, decisionLatencySeconds: next.baselineDecisionLatencySeconds } })
-        const refusal = productionRefusal(slug, blockers)
-        if (refusal) throw unprocessable(refusal, blockers)
+        const gate = await gateProductionMove(tx, { slug, amend: (i) => amendWithFields(i, next), actor: req.actor!, override, timezone: config.timezone, now: clock(), months: config.readinessMonths })
+        if (gate.overridden && stageReason === null) stageReason = `override: ${gate.overridden.reason}`
+      } else if (override !== undefined) {
+        throw unprocessable('override applies only to a move to production; nothing was changed', [{ field: 'override', message: 'send override only with {"stage": "production"} for an initiative not yet in production' }])
       }
       if (patch.currency !== undefined && patch.currency !== current.currency && (await countEvents(tx, current.id)) > 0) {
         throw conflict(`the currency cannot change once events are stored (they are in ${current.currency}); create a new initiative for ${patch.currency}`)
       }
-      return updateInitiative(tx, slug, patch, { actor: actorName(req.actor!), at: clock(), reason: reason ?? null })
+      return updateInitiative(tx, slug, patch, { actor: actorName(req.actor!), at: clock(), reason: stageReason })
     })
     res.json(updated)
   })
