@@ -230,7 +230,7 @@ describe('hostile input never gets a 5xx and always the JSON error shape', () =>
           const url = qs ? `${p}?${qs}` : p
           await check(`GET ${url.slice(0, 200)}`, await send(url, { token: tokens[who] }), { api: route.path.startsWith('/api/') })
         }),
-        { numRuns: route.path.startsWith("/api/") ? 400 : 100 },
+        { numRuns: route.path.startsWith('/api/') ? 400 : 100 },
       )
     }
     expect(failures).toEqual([])
