@@ -9,12 +9,14 @@ import type { Config } from '../config.js'
 import { findSummary } from '../outcomes/summary.js'
 import { renderValueChart } from './charts.js'
 import type { ComposedMessage, Composer } from './delivery.js'
-import { renderDigest, type DigestInput, type DigestStageChange } from './render.js'
+import { renderDigest, type DigestInput, type DigestReadiness, type DigestStageChange } from './render.js'
+import { findReadiness } from '../readiness/facts.js'
+import { DEFAULT_CONSECUTIVE_MONTHS } from '../../metrics/readiness.js'
 import type { DigestPeriod } from './schedule.js'
 import { signUnsubscribe, unsubscribeSecret } from './tokens.js'
 
 /** Everything a digest shows except the recipient's unsubscribe link. */
-export async function buildDigestInput(db: Db, config: Pick<Config, 'timezone' | 'publicUrl'>, sub: Subscription, period: DigestPeriod & { kind: 'scheduled' | 'now' }, now: number): Promise<Omit<DigestInput, 'unsubscribeUrl'>> {
+export async function buildDigestInput(db: Db, config: Pick<Config, 'timezone' | 'publicUrl'> & Partial<Pick<Config, 'readinessMonths'>>, sub: Subscription, period: DigestPeriod & { kind: 'scheduled' | 'now' }, now: number): Promise<Omit<DigestInput, 'unsubscribeUrl'>> {
   const all = await listInitiatives(db)
   const known = new Set(all.map((i) => i.slug))
   // An initiative named by the subscription may have been removed since: the digest covers the rest.
@@ -30,6 +32,11 @@ export async function buildDigestInput(db: Db, config: Pick<Config, 'timezone' |
     }
   }
   const chart = await renderValueChart(summary, `value-chart.${sub.id}@yardstick`)
+  // Readiness is a state, not a period figure: as of when the digest is built.
+  const readiness: DigestReadiness[] = (await findReadiness(db, { timezone: config.timezone, now, slugs: [...inScope] }, config.readinessMonths ?? DEFAULT_CONSECUTIVE_MONTHS)).map((r) => {
+    const first = (r.verdict === 'at_risk' ? r.risks[0] : undefined) ?? r.missing[0]
+    return { slug: r.slug, verdict: r.verdict, firstMissing: first?.message ?? null, moreMissing: Math.max(0, r.missing.length - 1) }
+  })
   return {
     subscription: { id: sub.id, name: sub.name, schedule: sub.schedule, timezone: sub.timezone, initiatives: sub.initiatives },
     period,
@@ -37,6 +44,7 @@ export async function buildDigestInput(db: Db, config: Pick<Config, 'timezone' |
     stageChanges,
     publicUrl: config.publicUrl,
     chart,
+    readiness,
   }
 }
 
@@ -50,7 +58,7 @@ export function unsubscribeUrl(publicUrl: string, secret: string, subscriptionId
  * message per recipient (their own unsubscribe link).
  * @example const compose = createComposer(db, config); const forRecipient = await compose(sub, period)
  */
-export function createComposer(db: Db, config: Pick<Config, 'timezone' | 'publicUrl'>, clock: () => number = Date.now): Composer {
+export function createComposer(db: Db, config: Pick<Config, 'timezone' | 'publicUrl'> & Partial<Pick<Config, 'readinessMonths'>>, clock: () => number = Date.now): Composer {
   return async (sub, period) => {
     const input = await buildDigestInput(db, config, sub, period, clock())
     const secret = await unsubscribeSecret(db)

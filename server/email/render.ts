@@ -24,6 +24,28 @@ export interface DigestChart {
   height: number
 }
 
+/** One initiative's scale-readiness verdict for the digest (server/readiness, metrics/readiness.ts). */
+export interface DigestReadiness {
+  slug: string
+  verdict: 'ready' | 'not_yet' | 'at_risk'
+  /** The first thing short of ready (for at_risk: the first risk), in plain words. */
+  firstMissing: string | null
+  /** How many more things are missing. */
+  moreMissing: number
+}
+
+const VERDICT: Record<DigestReadiness['verdict'], { icon: string; word: string; color: string }> = {
+  ready: { icon: '✓', word: 'ready to scale', color: '#1a7f37' },
+  not_yet: { icon: '✕', word: 'not yet ready', color: '#b42318' },
+  at_risk: { icon: '!', word: 'at risk', color: '#8a5a00' },
+}
+
+/** "✕ not yet ready: no bias review recorded (+2 more)". */
+export function readinessText(r: DigestReadiness): string {
+  const v = VERDICT[r.verdict]
+  return `${v.icon} ${v.word}${r.firstMissing ? `: ${r.firstMissing}${r.moreMissing > 0 ? ` (+${r.moreMissing} more)` : ''}` : ''}`
+}
+
 export interface DigestInput {
   subscription: { id: number; name: string; schedule: string; timezone: string; initiatives: string[] }
   period: { from: number; to: number; key: string; kind: 'scheduled' | 'now' }
@@ -33,6 +55,8 @@ export interface DigestInput {
   /** Value per initiative, this period beside the previous; null when it could not be rendered. */
   chart: DigestChart | null
   unsubscribeUrl: string
+  /** Scale-readiness verdicts of the initiatives in scope (absent: not shown). */
+  readiness?: DigestReadiness[]
 }
 
 export interface RenderedDigest {
@@ -189,6 +213,7 @@ export function renderDigest(input: DigestInput): RenderedDigest {
   for (const c of input.stageChanges) changesBySlug.set(c.slug, [...(changesBySlug.get(c.slug) ?? []), c])
   const stageText = (c: DigestStageChange) => `${c.from ?? 'new'} → ${c.to}, ${dayLabel(c.at, zone)}`
   const portfolioChange = changeOf(p.valueTotal, p.previous.valueTotal, 'higher', 'relative')
+  const readinessBySlug = new Map((input.readiness ?? []).map((r) => [r.slug, r]))
 
   // ---- text part ----
   const t: string[] = []
@@ -213,6 +238,8 @@ export function renderDigest(input: DigestInput): RenderedDigest {
     t.push(row('Value delivered', money(i.valueTotal, i.currency), changeOf(i.valueTotal, i.previous.valueTotal, 'higher', 'relative').text))
     t.push(row('Return per $1', i.returnPerDollar === null ? 'n/a' : money(i.returnPerDollar, i.currency)))
     t.push(row('Payback', paybackText(i).replace(/^payback /, '')))
+    const ready = readinessBySlug.get(i.slug)
+    if (ready) t.push(`  ${'Readiness'.padEnd(27)}${readinessText(ready)}`)
     for (const c of changesBySlug.get(i.slug) ?? []) t.push(row('Stage change', stageText(c)))
   }
   if (s.initiatives.length === 0) t.push('', 'No initiatives in scope.')
@@ -272,6 +299,8 @@ export function renderDigest(input: DigestInput): RenderedDigest {
     for (const m of metricLines(i)) {
       h.push(`<tr style="font-size:13px;"><td valign="top" style="padding:6px 14px;border-top:1px solid ${RULE};">${e(m.label)}${m.note ? `<div style="font-size:11px;color:${MUTED};">${e(m.note)}</div>` : ''}</td><td valign="top" align="right" style="padding:6px 8px;border-top:1px solid ${RULE};font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap;">${e(m.value)}</td><td valign="top" style="padding:6px 8px;border-top:1px solid ${RULE};color:${tone(m.change.tone)};white-space:nowrap;">${e(m.change.text)}</td><td valign="top" style="padding:6px 14px 6px 8px;border-top:1px solid ${RULE};color:${m.status.color};white-space:nowrap;">${e(m.status.icon)} ${e(m.status.word)}${m.target !== '—' ? `<div style="font-size:11px;color:${MUTED};">target ${e(m.target)}</div>` : ''}</td></tr>`)
     }
+    const ready = readinessBySlug.get(i.slug)
+    if (ready) h.push(`<tr><td colspan="4" style="padding:6px 14px;border-top:1px solid ${RULE};font-size:13px;"><span style="color:${MUTED};">Readiness:</span> <span style="color:${VERDICT[ready.verdict].color};font-weight:700;">${e(VERDICT[ready.verdict].icon)} ${e(VERDICT[ready.verdict].word)}</span>${ready.firstMissing ? ` <span style="color:${INK};">${e(ready.firstMissing)}${ready.moreMissing > 0 ? ` (+${ready.moreMissing} more)` : ''}</span>` : ''}</td></tr>`)
     for (const c of changesBySlug.get(i.slug) ?? []) h.push(`<tr><td colspan="4" style="padding:6px 14px;border-top:1px solid ${RULE};font-size:13px;color:${ACCENT};">Stage change: ${e(stageText(c))}</td></tr>`)
     h.push(`</table></td></tr>`)
   }
