@@ -3,7 +3,7 @@
  * hours) plus raw events for the sub-hour edges plus the not-yet-rolled tail (every event above the
  * watermark, whatever its occurred_at), all read in one snapshot so that each event counts exactly once.
  */
-import type { Kysely } from 'kysely'
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
 import type { Db } from '../connection.js'
 import type { Database } from '../schema.js'
 import { LatencySketch } from '../../metrics/sketch.js'
@@ -31,7 +31,58 @@ export interface AggregateQuery {
   metrics: string[]
   /** Only events whose stage at occurred_at was this one, or null for every stage. */
   stage: string | null
+  /** Reuses rollup reads while the rollups are unchanged (see {@link rollupReadCache}). */
+  cache?: RollupReadCache
 }
+
+/**
+ * Rollup reads of one database, reused while the rollup state (watermark and last step time) is the
+ * same: rollups change only in the transaction that moves the watermark, so a cached read is exact.
+ * Raw edges and the tail are always read afresh.
+ */
+export class RollupReadCache {
+  private readonly entries = new Map<string, Map<string, Aggregate>>()
+  constructor(private readonly max = 128) {}
+  get(key: string): Map<string, Aggregate> | undefined {
+    const v = this.entries.get(key)
+    if (v !== undefined) {
+      this.entries.delete(key)
+      this.entries.set(key, v)
+    }
+    return v
+  }
+  set(key: string, value: Map<string, Aggregate>): void {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!)
+    this.entries.set(key, value)
+  }
+  clear(): void {
+    this.entries.clear()
+  }
+}
+
+const caches = new WeakMap<object, RollupReadCache>()
+
+/**
+ * The rollup read cache of a database handle (one per `db`).
+ * @example aggregateRanges(tx, { ...query, cache: rollupReadCache(db) })
+ */
+export function rollupReadCache(db: object): RollupReadCache {
+  let c = caches.get(db)
+  if (c === undefined) {
+    c = new RollupReadCache()
+    caches.set(db, c)
+  }
+  return c
+}
+
+function cloneCells(cells: Map<string, Aggregate>): Map<string, Aggregate> {
+  const out = new Map<string, Aggregate>()
+  for (const [k, a] of cells) out.set(k, { count: a.count, quantitySum: a.quantitySum, errorsSum: a.errorsSum, totalSum: a.totalSum, sketch: a.sketch ? a.sketch.clone() : null })
+  return out
+}
+
+/** Most runs (all grains) for which a read is cached; longer series are read afresh. */
+const CACHE_MAX_RUNS = 400
 
 export interface AggregateResult {
   /** Key `${initiativeId}|${metric}|${stage}|${rangeIndex}`. */
@@ -53,14 +104,18 @@ function emptyAggregate(metric: string): Aggregate {
 
 type Grain = 'month' | 'day' | 'hour'
 
-/** Consecutive bucket starts of one grain as [first, last] runs, for range predicates. */
-function runsOf(starts: number[], grain: Grain, zone: string): Array<[number, number]> {
-  const sorted = [...starts].sort((a, b) => a - b)
-  const runs: Array<[number, number]> = []
+/** Runs (more than this many per grain are read row by row) for which sums are done in SQL. */
+const SQL_SUM_MAX_RUNS = 48
+
+/** Consecutive bucket starts of one grain with the same range index, as [first, last, index] runs. */
+function runsOf(wanted: Map<number, number>, grain: Grain, zone: string): Array<[number, number, number]> {
+  const sorted = [...wanted.keys()].sort((a, b) => a - b)
+  const runs: Array<[number, number, number]> = []
   for (const s of sorted) {
+    const index = wanted.get(s)!
     const last = runs[runs.length - 1]
-    if (last && nextBucketStart(last[1], grain, zone) === s) last[1] = s
-    else runs.push([s, s])
+    if (last && last[2] === index && nextBucketStart(last[1], grain, zone) === s) last[1] = s
+    else runs.push([s, s, index])
   }
   return runs
 }
@@ -80,7 +135,7 @@ export async function readSnapshot<T>(db: Db, fn: (tx: Kysely<Database>) => Prom
  * @example const { cells } = await aggregateRanges(tx, { timezone: 'UTC', ranges: [[from, to]], initiativeIds: null, metrics: ['time_saved'], stage: null })
  */
 export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): Promise<AggregateResult> {
-  const cells = new Map<string, Aggregate>()
+  let cells = new Map<string, Aggregate>()
   const add = (initiativeId: number, metric: string, stage: string, index: number): Aggregate => {
     const k = cellKey(initiativeId, metric, stage, index)
     let a = cells.get(k)
@@ -108,15 +163,56 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
     })
   }
 
-  for (const grain of ['month', 'day', 'hour'] as const) {
+  const allRuns = { month: runsOf(wanted.month, 'month', q.timezone), day: runsOf(wanted.day, 'day', q.timezone), hour: runsOf(wanted.hour, 'hour', q.timezone) }
+  const runCount = allRuns.month.length + allRuns.day.length + allRuns.hour.length
+  const cacheKey = q.cache && runCount > 0 && runCount <= CACHE_MAX_RUNS
+    ? JSON.stringify([mark.watermark, mark.updatedAt, q.timezone, q.metrics, q.initiativeIds, q.stage, allRuns])
+    : null
+  const cached = cacheKey !== null ? q.cache!.get(cacheKey) : undefined
+  if (cached) cells = cloneCells(cached)
+  for (const grain of cached ? [] : (['month', 'day', 'hour'] as const)) {
     const map = wanted[grain]
     if (map.size === 0) continue
-    const runs = runsOf([...map.keys()], grain, q.timezone)
+    const runs = allRuns[grain]
+    // The grain inside each OR term lets the planner read each run by the (grain, bucket_start) index.
+    const inRuns = (eb: ExpressionBuilder<Database, 'rollups'>) => eb.or(runs.map(([a, b]) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', a), eb('bucket_start', '<=', b)])))
+    if (runs.length <= SQL_SUM_MAX_RUNS) {
+      // Few runs (a summary's periods, a coarse series): sum in SQL per range and read only the
+      // decision_latency sketches, instead of every row.
+      const rangeOf = sql<number>`case ${sql.join(runs.map(([a, b, index]) => sql`when bucket_start >= ${a} and bucket_start <= ${b} then ${sql.lit(index)}`), sql` `)} else -1 end`
+      let sums = tx
+        .selectFrom('rollups')
+        .select((eb) => ['initiative_id', 'metric', 'stage', rangeOf.as('ri'), eb.fn.sum<number>('count').as('n'), eb.fn.sum<number>('quantity_sum').as('q'), eb.fn.sum<number>('errors_sum').as('e'), eb.fn.sum<number>('total_sum').as('t')])
+        .where(inRuns)
+        .where('metric', 'in', q.metrics)
+        .groupBy(['initiative_id', 'metric', 'stage', sql`ri`])
+      if (q.initiativeIds !== null) sums = sums.where('initiative_id', 'in', q.initiativeIds)
+      if (q.stage !== null) sums = sums.where('stage', '=', q.stage)
+      for (const r of await sums.execute()) {
+        const index = Number(r.ri)
+        if (index < 0) continue
+        const a = add(r.initiative_id, r.metric, r.stage, index)
+        a.count += Number(r.n)
+        a.quantitySum += Number(r.q)
+        a.errorsSum += Number(r.e)
+        a.totalSum += Number(r.t)
+      }
+      if (q.metrics.includes('decision_latency')) {
+        let sketches = tx.selectFrom('rollups').select(['initiative_id', 'stage', 'bucket_start', 'sketch']).where(inRuns).where('metric', '=', 'decision_latency')
+        if (q.initiativeIds !== null) sketches = sketches.where('initiative_id', 'in', q.initiativeIds)
+        if (q.stage !== null) sketches = sketches.where('stage', '=', q.stage)
+        for (const r of await sketches.execute()) {
+          const index = map.get(Number(r.bucket_start))
+          if (index === undefined || !r.sketch) continue
+          add(r.initiative_id, 'decision_latency', r.stage, index).sketch!.merge(LatencySketch.fromBytes(r.sketch))
+        }
+      }
+      continue
+    }
     let query = tx
       .selectFrom('rollups')
       .select(['initiative_id', 'metric', 'stage', 'bucket_start', 'count', 'quantity_sum', 'errors_sum', 'total_sum', 'sketch'])
-      // The grain inside each OR term lets the planner read each run by the (grain, bucket_start) index.
-      .where((eb) => eb.or(runs.map(([a, b]) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', a), eb('bucket_start', '<=', b)]))))
+      .where(inRuns)
       .where('metric', 'in', q.metrics)
     if (q.initiativeIds !== null) query = query.where('initiative_id', 'in', q.initiativeIds)
     if (q.stage !== null) query = query.where('stage', '=', q.stage)
@@ -140,6 +236,8 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
     a.totalSum += Number(r.total ?? 0)
     if (a.sketch) a.sketch.add(Number(r.quantity ?? 0) / 1000)
   }
+  if (cacheKey !== null && !cached) q.cache!.set(cacheKey, cloneCells(cells))
+
   // Initiatives are tested here, not in SQL: an `initiative_id IN` would let the planner read all of
   // an initiative's events by the idempotency index instead of the few rows by id or occurred_at.
   const wantedIds = q.initiativeIds === null ? null : new Set(q.initiativeIds)

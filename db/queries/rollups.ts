@@ -55,9 +55,9 @@ export async function findRollupState(tx: Tx): Promise<RollupJobState> {
  * The watermark and the zone rollups were built in, without creating the row (for readers).
  * @example const { watermark, timezone } = await readRollupMark(db)
  */
-export async function readRollupMark(tx: Tx): Promise<{ watermark: number; timezone: string | null }> {
-  const row = await tx.selectFrom('job_state').select(['watermark', 'info']).where('name', '=', ROLLUP_JOB).executeTakeFirst()
-  return row ? { watermark: Number(row.watermark), timezone: parseInfo(row.info).timezone } : { watermark: 0, timezone: null }
+export async function readRollupMark(tx: Tx): Promise<{ watermark: number; timezone: string | null; updatedAt: number }> {
+  const row = await tx.selectFrom('job_state').select(['watermark', 'info', 'updated_at']).where('name', '=', ROLLUP_JOB).executeTakeFirst()
+  return row ? { watermark: Number(row.watermark), timezone: parseInfo(row.info).timezone, updatedAt: Number(row.updated_at) } : { watermark: 0, timezone: null, updatedAt: 0 }
 }
 
 /**

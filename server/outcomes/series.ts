@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../db/connection.js'
 import { findInitiative, type Initiative, type Stage } from '../../db/queries/initiatives.js'
-import { aggregateRanges, cellKey, findStageChangesBetween, readSnapshot, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
+import { aggregateRanges, cellKey, findStageChangesBetween, readSnapshot, rollupReadCache, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
 import { fromMinorUnits } from '../../metrics/currency.js'
 import type { Metric } from '../../metrics/kinds.js'
 import { previousPeriod } from '../../metrics/outcomes.js'
@@ -136,7 +136,7 @@ export async function findSeries(db: Db, config: { timezone: string }, slug: str
     const prevBuckets = p.compare ? seriesBuckets(prev.from, prev.to, p.granularity, zone) : []
     // Previous buckets are clipped to [prev.from, prev.to) and so never overlap the current ones.
     const ranges: Array<[number, number]> = [...prevBuckets, ...buckets].map((b) => [b.lo, b.hi])
-    const r = await aggregateRanges(tx, { timezone: zone, ranges, initiativeIds: [i.id], metrics: [p.metric], stage: p.stage ?? null })
+    const r = await aggregateRanges(tx, { timezone: zone, ranges, initiativeIds: [i.id], metrics: [p.metric], stage: p.stage ?? null, cache: rollupReadCache(db) })
     const changes = await findStageChangesBetween(tx, [i.id], p.from, p.to)
     const monthly = p.metric === 'time_saved' ? i.targets.timeSavedHoursPerMonth : p.metric === 'revenue_influenced' ? i.targets.revenueInfluencedPerMonth : null
     const flat = p.metric === 'error_rate' ? i.targets.errorRate : p.metric === 'decision_latency' ? i.targets.decisionLatencySeconds : null

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../db/connection.js'
 import { listInitiatives, type Initiative, type Stage } from '../../db/queries/initiatives.js'
-import { aggregateRanges, cellKey, findFreshness, readSnapshot, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
+import { aggregateRanges, cellKey, findFreshness, readSnapshot, rollupReadCache, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
 import { fromMinorUnits } from '../../metrics/currency.js'
 import { costToDate, paybackMonth, previousPeriod, returnPerDollar, targetStatus, type Payback, type TargetStatus } from '../../metrics/outcomes.js'
 import { LatencySketch } from '../../metrics/sketch.js'
@@ -133,6 +133,7 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
   const { from, to } = params
   const prev = previousPeriod(from, to)
   const allowed = params.allowed ?? (() => true)
+  const cache = rollupReadCache(db)
   return readSnapshot(db, async (tx) => {
     let list: Initiative[] = (await listInitiatives(tx)).filter((i) => allowed(i.slug))
     if (params.initiatives) {
@@ -146,7 +147,7 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
     const ids = list.map((i) => i.id)
     const stage = params.stage ?? null
 
-    const period = await aggregateRanges(tx, { timezone: zone, ranges: [[prev.from, prev.to], [from, to]], initiativeIds: ids, metrics: [...METRICS], stage })
+    const period = await aggregateRanges(tx, { timezone: zone, ranges: [[prev.from, prev.to], [from, to]], initiativeIds: ids, metrics: [...METRICS], stage, cache })
 
     // Payback: monthly value since each start month, up to `to`, whatever the period or stage filter.
     const starts = list.map((i) => Date.parse(i.startedAt)).filter((s) => s < to)
@@ -156,7 +157,7 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
         monthRanges.push([m, Math.min(nextBucketStart(m, 'month', zone), to)])
       }
     }
-    const monthly = monthRanges.length > 0 ? await aggregateRanges(tx, { timezone: zone, ranges: monthRanges, initiativeIds: ids, metrics: [...VALUE_METRICS], stage: null }) : null
+    const monthly = monthRanges.length > 0 ? await aggregateRanges(tx, { timezone: zone, ranges: monthRanges, initiativeIds: ids, metrics: [...VALUE_METRICS], stage: null, cache }) : null
     const freshness = await findFreshness(tx)
 
     const initiatives: InitiativeSummary[] = list.map((i) => {
