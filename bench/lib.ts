@@ -61,7 +61,7 @@ export async function startChild(entry: string, args: string[], env: Record<stri
 }
 
 export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
+  if (child.exitCode !== null || child.signalCode !== null) return
   child.kill('SIGTERM')
   await new Promise<void>((r) => child.once('exit', () => r()))
 }

@@ -116,7 +116,7 @@ export async function crashIngestRounds(opts: { rounds: number; clients?: number
     server.kill('SIGKILL')
     alive = false
     await Promise.all(workers)
-    await new Promise<void>((r) => (server.exitCode !== null ? r() : server.once('exit', () => r())))
+    await new Promise<void>((r) => (server.exitCode !== null || server.signalCode !== null ? r() : server.once('exit', () => r())))
     opts.log?.(`round ${round + 1}/${opts.rounds}: ${acknowledged.size} acknowledged so far`)
   }
 
@@ -136,7 +136,7 @@ export async function crashIngestRounds(opts: { rounds: number; clients?: number
     }
   } finally {
     server.kill('SIGTERM')
-    await new Promise<void>((r) => (server.exitCode !== null ? r() : server.once('exit', () => r())))
+    await new Promise<void>((r) => (server.exitCode !== null || server.signalCode !== null ? r() : server.once('exit', () => r())))
   }
 
   const raw = new BetterSqlite3(dbFile, { readonly: true })
