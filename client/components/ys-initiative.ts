@@ -20,6 +20,7 @@ import { downloadText } from './download.js'
 import { base } from './styles.js'
 import './ys-chart.js'
 import './ys-range-picker.js'
+import './ys-readiness-panel.js'
 
 const METRICS: Metric[] = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency']
 const TARGET_KEY = { time_saved: 'timeSaved', error_rate: 'errorRate', revenue_influenced: 'revenueInfluenced', decision_latency: 'decisionLatency' } as const
@@ -141,6 +142,7 @@ export class YsInitiative extends LitElement {
             .table=${{ header: ['Month', `Value (${cur})`], rows: d.payback.monthly.map((m) => [formatMonth(m.start, this.tz), formatMoney(m.value, cur)]) }}></ys-chart>
         </section>
       </div>
+      <ys-readiness-panel slug=${i.slug} style="margin-top: 12px"></ys-readiness-panel>
       <div class="facts">
         <section class="card" aria-labelledby="facts-h">
           <h2 id="facts-h">Facts</h2>

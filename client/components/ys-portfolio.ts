@@ -18,6 +18,7 @@ import { base } from './styles.js'
 import './ys-first-run.js'
 import './ys-range-picker.js'
 import './ys-sparkline.js'
+import './ys-readiness-badge.js'
 
 interface Loaded {
   initiatives: Initiative[]
@@ -36,6 +37,7 @@ const COLUMNS: Array<{ key: string; label: string; num?: boolean }> = [
   { key: 'decisionLatencyP50', label: 'Decision latency', num: true },
   { key: 'payback', label: 'Payback' },
   { key: 'status', label: 'Targets' },
+  { key: 'readiness', label: 'Ready to scale?' },
 ]
 
 @customElement('ys-portfolio')
@@ -192,7 +194,7 @@ export class YsPortfolio extends LitElement {
             <table id="initiatives">
               <caption class="sr-only">Initiatives, ${range.label}, sorted by ${COLUMNS.find((c) => c.key === sortKey)?.label ?? 'value'}</caption>
               <thead><tr>
-                ${COLUMNS.map((c) => html`<th scope="col" class="${c.num ? 'num' : ''} ${['errorsAvoided', 'revenueInfluenced', 'decisionLatencyP50', 'timeSavedHours'].includes(c.key) ? 'hide-narrow' : ''}"
+                ${COLUMNS.map((c) => c.key === 'readiness' ? html`<th scope="col">${c.label}</th>` : html`<th scope="col" class="${c.num ? 'num' : ''} ${['errorsAvoided', 'revenueInfluenced', 'decisionLatencyP50', 'timeSavedHours'].includes(c.key) ? 'hide-narrow' : ''}"
                     aria-sort=${sortKey === c.key ? (desc ? 'descending' : 'ascending') : 'none'}>
                     <button @click=${() => this.navigate({ sort: c.key, desc: sortKey === c.key ? !desc : c.key !== 'name' })}>${c.label}${sortKey === c.key ? (desc ? ' ↓' : ' ↑') : ''}</button></th>`)}
               </tr></thead>
@@ -241,6 +243,7 @@ export class YsPortfolio extends LitElement {
       <td class="num hide-narrow">${isFiniteNumber(r.decisionLatencyP50) ? formatDuration(r.decisionLatencyP50) : html`<span class="muted">no data</span>`}</td>
       <td>${r.paybackMonth ? html`${formatMonth(r.paybackMonth.month, 'UTC')}${r.paybackMonth.projected ? html`<div class="sub">projected</div>` : null}` : html`<span class="bad">✕ not at this rate</span>`}</td>
       <td class=${status.tone}>${status.icon} ${status.word}</td>
+      <td><ys-readiness-badge slug=${r.slug} show-detail></ys-readiness-badge></td>
     </tr>`
   }
 

@@ -12,6 +12,7 @@ import { HttpError } from '../errors.js'
 import { rollupPending } from '../rollup/rollup-job.js'
 import { demoDays, eventsForDay, seedOf, seededRandom, stageHistoryFor, type DemoPlan } from './generate.js'
 import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js'
+import { recordDemoReadiness } from '../readiness/demo.js'
 
 export interface LoadDemoOptions {
   /** Length of the demo period in days, ending now (default 365). */
@@ -95,6 +96,7 @@ export async function loadDemo(db: Db, opts: LoadDemoOptions): Promise<LoadDemoR
         { actor, at: now },
       ),
     )
+    await writeTransaction(db, (tx) => recordDemoReadiness(tx, id, s.slug, { actor, now }))
     const rand = seededRandom(seedOf(s.slug))
     let rows: EventRow[] = []
     let count = 0

@@ -59,6 +59,9 @@ describe('use-case fit and attestations', () => {
     const before = await call('GET', '/api/v1/initiatives/ready-one/readiness', viewer)
     expect(before.status).toBe(200)
     expect(before.body.verdict).toBe('not_yet')
+    expect(before.body.permissions).toEqual({ attest: false, recordFit: false, override: false })
+    expect((await call('GET', '/api/v1/initiatives/ready-one/readiness', editor)).body.permissions).toEqual({ attest: true, recordFit: true, override: false })
+    expect((await call('GET', '/api/v1/initiatives/ready-one/readiness', admin)).body.permissions).toEqual({ attest: true, recordFit: true, override: true })
     expect(before.body.missing.map((m: Json) => m.message)).toEqual(['no use-case fit recorded: record repetitiveness, clarity and stakeholder engagement', 'no bias review recorded'])
 
     const fit = await call('PUT', '/api/v1/initiatives/ready-one/fit', editor, { category: 'invoice_processing', repetitiveness: 4, clarity: 3, engagement: 3, note: 'AP team asked for it' })

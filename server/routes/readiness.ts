@@ -16,10 +16,11 @@ import { findAttestations, insertAttestation, saveFit } from '../../db/queries/r
 import { SLUG_PATTERN, parseInstant } from '../../metrics/kinds.js'
 import { ATTESTABLE_ITEMS, CATEGORY_LABELS, FIT_SCALES, USE_CASE_CATEGORIES, type Attestation, type FitLevel, type Readiness } from '../../metrics/readiness.js'
 import { localDateString, startOfLocalDate } from '../../metrics/time-buckets.js'
-import { actorName, canUseInitiative, requirePermission } from '../auth/actor.js'
+import { actorName, can, canUseInitiative, requirePermission } from '../auth/actor.js'
 import type { Config } from '../config.js'
 import { badRequest, notFound, unprocessable, type ErrorDetail } from '../errors.js'
 import { findReadiness } from '../readiness/facts.js'
+import { isAdmin } from '../readiness/gate.js'
 
 const text = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'must not contain control characters')
 const level = z.number({ error: 'must be a whole number from 1 to 4' }).int('must be a whole number from 1 to 4').min(1, 'must be from 1 to 4').max(4, 'must be from 1 to 4')
@@ -121,7 +122,9 @@ export function readinessRouter(deps: { db: Db; config: Config; clock: () => num
   })
 
   router.get('/initiatives/:slug/readiness', requirePermission('read'), async (req, res) => {
-    res.json(await one(req, readMonths(req, config.readinessMonths)))
+    const r = await one(req, readMonths(req, config.readinessMonths))
+    // What the caller may do here, so the dashboard shows forms only to those who can use them.
+    res.json({ ...r, permissions: { attest: can(req.actor!, 'initiatives:write'), recordFit: can(req.actor!, 'initiatives:write'), override: isAdmin(req.actor!) } })
   })
 
   router.get('/initiatives/:slug/fit', requirePermission('read'), async (req, res) => {
