@@ -15,7 +15,7 @@ import { parseCreateInitiative } from '../server/routes/initiative-input.js'
 import { tempDir } from '../server/testing/test-server.js'
 import { postLoad, result, startOnFreePort, stopChild, type BenchResult } from './lib.js'
 
-async function freshDb(file: string): Promise<string> {
+export async function freshDb(file: string): Promise<string> {
   const h = openDatabase(file)
   await migrateToLatest(h.db)
   const p = parseCreateInitiative({ slug: 'bench', name: 'Bench', currency: 'USD' }, 'UTC', Date.now())
@@ -28,7 +28,7 @@ async function freshDb(file: string): Promise<string> {
 
 const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'] as const
 
-function eventJson(n: number, prefix: string): string {
+export function eventJson(n: number, prefix: string): string {
   const metric = METRICS[n % 4]
   const occurredAt = new Date(Date.UTC(2026, 0, 1) + (n % 300) * 86_400_000 + (n % 86_400) * 1000).toISOString()
   const figures = metric === 'error_rate' ? `"errors":${n % 3},"total":${20 + (n % 7)}` : metric === 'revenue_influenced' ? `"value":${(n % 5000) / 100}` : `"value":${(n % 90) + 1}`
@@ -36,7 +36,7 @@ function eventJson(n: number, prefix: string): string {
 }
 
 /** Raw better-sqlite3 inserts of the same rows (as ingestion stores them), 1,000 per transaction. */
-function rawInsertRate(file: string, rows: number): number {
+export function rawInsertRate(file: string, rows: number): number {
   const db = new BetterSqlite3(file)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
