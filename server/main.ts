@@ -29,7 +29,6 @@ async function main() {
 
   const handle = openDatabase(config.dbFile, { sync: config.sync })
   await migrateToLatest(handle.db)
-  await ensureSetupToken(handle.db, (m) => console.log(m), config.publicUrl)
   const { app, close, ready } = createApp({ db: handle.db, config })
   await ready()
   const jobs = startJobs({ db: handle.db, config, log: (m) => console.log(m) })
@@ -43,6 +42,7 @@ async function main() {
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   console.log(`Yardstick is serving on http://localhost:${port} (database ${config.dbFile}, timezone ${config.timezone})`)
+  await ensureSetupToken(handle.db, (m) => console.log(m), config.port === 0 ? `http://localhost:${port}` : config.publicUrl)
 
   let stopping = false
   const shutdown = async (signal: string) => {
