@@ -3,13 +3,20 @@
  * cookie), or a read key / share token for embeds. A 401 raises a `ys-unauthorized` event on window,
  * which the app answers with the sign-in page; pages never deal with sign-in themselves.
  */
-import type { Initiative, Series, Summary } from './types.js'
+import type { ApiKeyInfo, AuditEntry, Initiative, InitiativePatch, KeyRole, Series, SessionUser, Subscription, SubscriptionInput, Summary, User, UserRole } from './types.js'
+
+/** One item of an error body's `details`: the field at fault (or null) and what to fix. */
+export interface ApiErrorDetail {
+  field: string | null
+  message: string
+}
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: ApiErrorDetail[] = [],
   ) {
     super(message)
   }
@@ -62,8 +69,9 @@ export class ApiClient {
       json = null
     }
     if (!res.ok) {
-      const err = (json as { error?: { code?: string; message?: string } } | null)?.error
-      const e = new ApiError(res.status, err?.code ?? 'http_' + res.status, err?.message ?? `the server answered ${res.status}`)
+      const err = (json as { error?: { code?: string; message?: string; details?: ApiErrorDetail[] } } | null)?.error
+      const details = Array.isArray(err?.details) ? err.details.filter((d) => d && typeof d.message === 'string') : []
+      const e = new ApiError(res.status, err?.code ?? 'http_' + res.status, err?.message ?? `the server answered ${res.status}`, details)
       if (res.status === 401 && !this.opts.token && !this.opts.shareToken && typeof window !== 'undefined') {
         window.dispatchEvent(new CustomEvent('ys-unauthorized', { detail: { message: e.message } }))
       }
@@ -103,3 +111,76 @@ export class ApiClient {
 
 /** The dashboard's client: cookie session, this origin. */
 export const api = new ApiClient()
+
+// Governance and email: typed fetchers over the same client (docs/API.md, docs/EMAIL.md).
+
+/** GET /api/v1/setup: whether the first admin still has to be created. */
+export function fetchSetupNeeded(client: ApiClient = api): Promise<{ needed: boolean }> {
+  return client.get('/api/v1/setup')
+}
+
+/** POST /api/v1/setup: creates the first admin with the setup token `npm start` printed; signs in. */
+export function createFirstAdmin(body: { token: string; email: string; password: string }, client: ApiClient = api): Promise<SessionUser> {
+  return client.post('/api/v1/setup', body)
+}
+
+/** GET /api/v1/session: who is signed in (401 when nobody, 403 for an API key). */
+export function fetchSession(client: ApiClient = api): Promise<SessionUser> {
+  return client.get('/api/v1/session')
+}
+
+/** DELETE /api/v1/session: signs out. */
+export function signOut(client: ApiClient = api): Promise<unknown> {
+  return client.request('DELETE', '/api/v1/session')
+}
+
+/** GET /api/v1/audit (admins): newest first. `from`/`to` are ISO instants, `to` exclusive. */
+export function fetchAudit(q: { from?: string; to?: string; entity?: string; entityId?: string; limit?: number }, signal?: AbortSignal, client: ApiClient = api): Promise<{ entries: AuditEntry[] }> {
+  return client.get('/api/v1/audit', { from: q.from, to: q.to, entity: q.entity, entityId: q.entityId, limit: q.limit }, signal)
+}
+
+export function fetchUsers(signal?: AbortSignal, client: ApiClient = api): Promise<{ users: User[] }> {
+  return client.get('/api/v1/users', undefined, signal)
+}
+
+export function createUser(body: { email: string; password: string; role: UserRole }, client: ApiClient = api): Promise<User> {
+  return client.post('/api/v1/users', body)
+}
+
+export function updateUser(id: number, body: { role?: UserRole; disabled?: boolean; password?: string }, client: ApiClient = api): Promise<User> {
+  return client.request('PATCH', `/api/v1/users/${id}`, { body })
+}
+
+export function fetchKeys(signal?: AbortSignal, client: ApiClient = api): Promise<{ keys: ApiKeyInfo[] }> {
+  return client.get('/api/v1/keys', undefined, signal)
+}
+
+/** POST /api/v1/keys: the token is in this answer only. */
+export function createApiKey(body: { name: string; role: KeyRole; initiatives: string[] | null }, client: ApiClient = api): Promise<{ key: ApiKeyInfo; token: string }> {
+  return client.post('/api/v1/keys', body)
+}
+
+export function revokeApiKey(id: number, client: ApiClient = api): Promise<{ key: ApiKeyInfo }> {
+  return client.request('DELETE', `/api/v1/keys/${id}`)
+}
+
+export function fetchSubscriptions(signal?: AbortSignal, client: ApiClient = api): Promise<{ subscriptions: Subscription[] }> {
+  return client.get('/api/v1/subscriptions', undefined, signal)
+}
+
+export function createSubscription(body: SubscriptionInput, client: ApiClient = api): Promise<Subscription> {
+  return client.post('/api/v1/subscriptions', body)
+}
+
+export function updateSubscription(id: number, body: Partial<SubscriptionInput>, client: ApiClient = api): Promise<Subscription> {
+  return client.request('PATCH', `/api/v1/subscriptions/${id}`, { body })
+}
+
+export function deleteSubscription(id: number, client: ApiClient = api): Promise<unknown> {
+  return client.request('DELETE', `/api/v1/subscriptions/${id}`)
+}
+
+/** PATCH /api/v1/initiatives/:slug (editors). A refused move to production answers 422 with details. */
+export function updateInitiative(slug: string, body: InitiativePatch, client: ApiClient = api): Promise<Initiative> {
+  return client.request('PATCH', `/api/v1/initiatives/${encodeURIComponent(slug)}`, { body })
+}

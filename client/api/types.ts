@@ -97,3 +97,96 @@ export interface Series {
   previous?: SeriesPoint[]
   stageChanges?: Array<{ at: string; from: Stage | null; to: Stage }>
 }
+
+/** Governance and email (docs/API.md, docs/EMAIL.md). */
+export type UserRole = 'viewer' | 'editor' | 'admin'
+export type KeyRole = 'ingest' | 'read' | 'admin'
+
+/** GET /api/v1/session, POST /api/v1/session, POST /api/v1/setup. */
+export interface SessionUser {
+  id: number
+  email: string
+  role: UserRole
+  expiresAt?: string
+}
+
+export interface User {
+  id: number
+  email: string
+  role: UserRole
+  disabled: boolean
+  createdAt: string
+  lastSignInAt: string | null
+}
+
+export interface ApiKeyInfo {
+  id: number
+  name: string
+  prefix: string
+  role: KeyRole
+  /** Initiative slugs the key may use; null means all. */
+  initiatives: string[] | null
+  createdAt: string
+  lastUsedAt: string | null
+  revokedAt: string | null
+}
+
+export interface AuditEntry {
+  at: string
+  actor: string
+  action: string
+  entity: 'initiative' | 'key' | 'user' | 'subscription' | 'event' | string
+  entityId: string
+  before: unknown
+  after: unknown
+}
+
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'uncertain' | 'retrying' | 'failed' | 'cancelled'
+
+export interface Delivery {
+  id: number
+  subscriptionId: number
+  period: { key: string; from: string; to: string }
+  kind: string
+  recipient: string
+  status: DeliveryStatus
+  attempts: number
+  lastError: string | null
+  sentAt: string | null
+  nextAttemptAt: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface SubscriptionInput {
+  name: string
+  recipients: string[]
+  /** daily, weekly, monthly or a 5-field cron expression. */
+  schedule: string
+  /** Initiative slugs; empty means every initiative. */
+  initiatives: string[]
+  timezone: string
+}
+
+export interface Subscription extends SubscriptionInput {
+  id: number
+  createdBy: string
+  createdAt: string
+  updatedAt: string
+  latestPeriod: { from: string; to: string; key: string } | null
+  deliveries: Delivery[]
+}
+
+/** PATCH /api/v1/initiatives/:slug: any subset of the editable fields. */
+export interface InitiativePatch {
+  owner?: string | null
+  team?: string | null
+  stage?: Stage
+  reason?: string
+  hourlyValue?: number | null
+  upfrontCost?: number
+  monthlyCost?: number
+  costPerError?: number | null
+  baselines?: Partial<Initiative['baselines']>
+  targets?: Partial<Initiative['targets']>
+}

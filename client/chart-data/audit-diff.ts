@@ -1,0 +1,113 @@
+/**
+ * Audit entries in plain words: which fields changed between `before` and `after`, as short
+ * "label: before → after" lines a non-engineer can read. Pure; tested in node.
+ */
+
+export interface FieldChange {
+  /** Dotted path, e.g. `targets.timeSavedHoursPerMonth`. */
+  field: string
+  /** Words, e.g. `target: time saved hours per month`. */
+  label: string
+  /** The old value as text (`—` when there was none). */
+  before: string
+  after: string
+}
+
+const NONE = '—'
+/** Bookkeeping fields that change with every write and say nothing to a reader. */
+const IGNORED = new Set(['id', 'updatedAt'])
+const MAX_TEXT = 80
+
+type Flat = Map<string, unknown>
+
+function flatten(value: unknown, prefix: string, out: Flat): Flat {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (IGNORED.has(k)) continue
+      flatten(v, prefix ? `${prefix}.${k}` : k, out)
+    }
+  } else if (prefix) out.set(prefix, value)
+  return out
+}
+
+/**
+ * A value as short text: null/undefined → `—`, booleans → yes/no, arrays of plain values joined,
+ * arrays of objects counted, long text cut with `…`.
+ * @example valueText(['a@x.com', 'b@x.com']) // 'a@x.com, b@x.com'
+ */
+export function valueText(v: unknown): string {
+  if (v === null || v === undefined || v === '') return NONE
+  if (typeof v === 'boolean') return v ? 'yes' : 'no'
+  if (typeof v === 'number') return Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : NONE
+  if (Array.isArray(v)) {
+    if (v.length === 0) return 'none'
+    if (v.every((x) => x === null || typeof x !== 'object')) return cut(v.map((x) => valueText(x)).join(', '))
+    return `${v.length} ${v.length === 1 ? 'entry' : 'entries'}`
+  }
+  if (typeof v === 'object') return cut(JSON.stringify(v))
+  return cut(String(v))
+}
+
+function cut(s: string): string {
+  return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s
+}
+
+const PART_WORDS: Record<string, string> = { targets: 'target', baselines: 'baseline', hourlyValue: 'hourly value', stageHistory: 'stage history' }
+
+/**
+ * A dotted camelCase path in words.
+ * @example fieldLabel('targets.timeSavedHoursPerMonth') // 'target: time saved hours per month'
+ */
+export function fieldLabel(path: string): string {
+  return path
+    .split('.')
+    .map((p) => PART_WORDS[p] ?? p.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase())
+    .join(': ')
+}
+
+/**
+ * The fields that differ between two snapshots (compared as JSON per leaf), in the order of `after`
+ * then `before`. A creation lists what was set; a deletion lists what was there.
+ * @example auditChanges({ targets: { errorRate: 0.05 } }, { targets: { errorRate: 0.03 } })
+ * // [{ field: 'targets.errorRate', label: 'target: error rate', before: '0.05', after: '0.03' }]
+ */
+export function auditChanges(before: unknown, after: unknown): FieldChange[] {
+  const b = flatten(before, '', new Map())
+  const a = flatten(after, '', new Map())
+  const keys = [...new Set([...a.keys(), ...b.keys()])]
+  const out: FieldChange[] = []
+  for (const k of keys) {
+    const bv = b.get(k)
+    const av = a.get(k)
+    if (JSON.stringify(bv ?? null) === JSON.stringify(av ?? null)) continue
+    // A creation or deletion: empty fields on the missing side are not news.
+    if ((before == null && valueText(av) === NONE) || (after == null && valueText(bv) === NONE)) continue
+    out.push({ field: k, label: fieldLabel(k), before: valueText(bv), after: valueText(av) })
+  }
+  return out
+}
+
+const ACTION_WORDS: Record<string, string> = {
+  create: 'created',
+  update: 'changed',
+  stage_change: 'moved to another stage',
+  delete: 'deleted',
+  revoke: 'revoked',
+  stage_override: 'overrode the readiness gate for',
+  attest: 'attested a check for',
+  record_fit: 'recorded use-case fit for',
+  unsubscribe: 'unsubscribed from',
+  prune: 'pruned old events of',
+}
+
+const ENTITY_WORDS: Record<string, string> = { initiative: 'initiative', key: 'API key', user: 'user', subscription: 'email subscription', event: 'events' }
+
+/**
+ * "who did what to which thing" in words.
+ * @example auditSentence({ action: 'update', entity: 'initiative', entityId: 'invoices' }) // 'changed initiative invoices'
+ */
+export function auditSentence(e: { action: string; entity: string; entityId: string }): string {
+  const verb = ACTION_WORDS[e.action] ?? e.action.replace(/_/g, ' ')
+  const what = ENTITY_WORDS[e.entity] ?? e.entity
+  return `${verb} ${what} ${e.entityId}`
+}
