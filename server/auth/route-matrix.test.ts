@@ -97,6 +97,8 @@ describe('route × role matrix, read from the router', () => {
 const AUDIT_CASES: Record<string, { entity: string; body?: () => unknown; path?: () => string | Promise<string>; actor?: string }> = {
   'POST /api/v1/initiatives': { entity: 'initiative', body: () => ({ slug: 'audited', name: 'Audited' }) },
   'PATCH /api/v1/initiatives/:slug': { entity: 'initiative', body: () => ({ name: 'Matrix renamed' }) },
+  'PUT /api/v1/initiatives/:slug/fit': { entity: 'initiative', body: () => ({ category: 'other', repetitiveness: 3, clarity: 3, engagement: 3 }) },
+  'POST /api/v1/initiatives/:slug/attestations': { entity: 'initiative', body: () => ({ item: 'bias_review', note: 'reviewed by the ethics board' }) },
   'POST /api/v1/keys': { entity: 'key', body: () => ({ name: 'audited key', role: 'read' }) },
   'DELETE /api/v1/keys/:id': { entity: 'key', path: () => `/api/v1/keys/${auditKeyId}` },
   'POST /api/v1/users': { entity: 'user', body: () => ({ email: 'new@example.com', role: 'viewer', password: 'new-user-password' }) },

@@ -210,19 +210,20 @@ describe('cross-origin changes', () => {
 })
 
 describe('accountability', () => {
-  it('refuses a move to production without an owner and baselines, saying what is missing', async () => {
+  it('refuses a move to production that is not ready to scale, saying what is missing; an admin override with a reason and an owner lets it through', async () => {
     const srv = await boot()
     await srv.initiative({ slug: 'invoices', name: 'Invoices' })
     const token = await srv.key('admin')
     const res = await srv.fetch('/api/v1/initiatives/invoices', { method: 'PATCH', token, json: { stage: 'production' } })
     expect(res.status).toBe(422)
-    const body = (await res.json()) as { error: { message: string; details: Array<{ field: string }> } }
-    expect(body.error.message).toBe('cannot move "invoices" to production: it needs an owner, a baseline error rate and a baseline decision latency; nothing was changed')
-    expect(body.error.details.map((d) => d.field)).toEqual(['owner', 'baselines.errorRate', 'baselines.decisionLatencySeconds'])
-    const partial = await srv.fetch('/api/v1/initiatives/invoices', { method: 'PATCH', token, json: { stage: 'production', owner: 'ana@example.com', baselines: { errorRate: 0.1 } } })
-    expect(partial.status).toBe(422)
-    expect(((await partial.json()) as { error: { message: string } }).error.message).toContain('it needs a baseline decision latency;')
-    const ok = await srv.fetch('/api/v1/initiatives/invoices', { method: 'PATCH', token, json: { stage: 'production', owner: 'ana@example.com', baselines: { errorRate: 0.1, decisionLatencySeconds: 600 } } })
+    const body = (await res.json()) as { error: { code: string; message: string; details: Array<{ field: string }> } }
+    expect(body.error.code).toBe('not_ready')
+    expect(body.error.message).toMatch(/^cannot move "invoices" to production: it is not ready to scale \(not yet\): .*no owner.*; nothing was changed$/)
+    expect(body.error.details.map((d) => d.field)).toContain('owner')
+    const noOwner = await srv.fetch('/api/v1/initiatives/invoices', { method: 'PATCH', token, json: { stage: 'production', override: { reason: 'pilot signed off' } } })
+    expect(noOwner.status).toBe(422)
+    expect(((await noOwner.json()) as { error: { message: string } }).error.message).toBe('cannot move "invoices" to production: it needs an owner; nothing was changed (an override cannot stand in for an owner)')
+    const ok = await srv.fetch('/api/v1/initiatives/invoices', { method: 'PATCH', token, json: { stage: 'production', owner: 'ana@example.com', baselines: { errorRate: 0.1, decisionLatencySeconds: 600 }, override: { reason: 'pilot signed off' } } })
     expect(ok.status).toBe(200)
     expect(((await ok.json()) as { stage: string }).stage).toBe('production')
   })
