@@ -249,7 +249,7 @@ describe('digest content', () => {
     expect(message.html).toContain('Invoice &lt;processing&gt; &amp; co')
     expect(message.html).toContain('Exec &lt;b&gt;weekly&lt;/b&gt;')
     expect(message.html).not.toContain('<b>weekly</b>')
-    expect(message.html).toContain('https://ys.example.com/?from=2026-09-28T00%3A00%3A00%2B00%3A00&amp;to=2026-10-05T00%3A00%3A00%2B00%3A00')
+    expect(message.html).toContain('https://ys.example.com/?range=custom&amp;from=2026-09-28&amp;to=2026-10-04')
   })
 
   it('shows the events of the period, computed independently: 2.75 h, 4.00%, $1,234.56', () => {

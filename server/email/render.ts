@@ -4,6 +4,7 @@
  * scripts, readable with images off; every user-provided string is escaped. Text: the same numbers,
  * exact (hours in hours), in aligned columns.
  */
+import { localDateString } from '../../metrics/time-buckets.js'
 import type { InitiativeSummary, Summary, TargetAttainment } from '../outcomes/summary.js'
 import { dayLabel, duration, escapeHtml as e, hours, instantLabel, money, moneyCompact, monthLabel, percent, relativeChange } from './format.js'
 import { isPreset } from './schedule.js'
@@ -206,7 +207,8 @@ export function renderDigest(input: DigestInput): RenderedDigest {
     p.returnPerDollar === null
       ? `${money(p.valueTotal, currency)} delivered in the ${label.short.startsWith('week') ? label.short : `period ${label.short}`}; no cost recorded yet.`
       : `${moneyCompact(p.valueTotal, currency)} delivered on ${moneyCompact(p.costToDate, currency)} spent to date: ${returnText(p.returnPerDollar, currency)}, ${label.short}.`
-  const dashboardUrl = `${input.publicUrl}/?from=${encodeURIComponent(s.from)}&to=${encodeURIComponent(s.to)}`
+  // The dashboard's custom range takes local dates, the last one inclusive.
+  const dashboardUrl = `${input.publicUrl}/?range=custom&from=${localDateString(period.from, zone)}&to=${localDateString(period.to - 1, zone)}`
   const scopeNames = sub.initiatives.length === 0 ? `all initiatives (${s.initiatives.length})` : s.initiatives.map((i) => i.name).join(', ')
   const freshness = `Figures include every event received up to ${instantLabel(Date.parse(s.generatedAt), zone)}${s.freshness.rolledUpAt ? ` (rollups through ${instantLabel(Date.parse(s.freshness.rolledUpAt), zone)}, ${s.freshness.tailEvents} newer events read directly)` : ''}.`
   const changesBySlug = new Map<string, DigestStageChange[]>()
