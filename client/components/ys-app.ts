@@ -1,16 +1,49 @@
 /**
  * <ys-app>: the dashboard shell. Reads the view from the URL, keeps it there on every change
- * (history.pushState), and shows the sign-in page whenever the API answers 401.
+ * (history.pushState), and shows the sign-in page whenever the API answers 401 (or the first-run setup
+ * page while no user exists). The header's links follow the signed-in user's role (GET /api/v1/session).
  */
 import { LitElement, html, css } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
+import { ApiError, fetchSession, fetchSetupNeeded, signOut } from '../api/client.js'
+import type { SessionUser } from '../api/types.js'
 import { parseView, viewUrl, type ViewState } from '../chart-data/url-state.js'
 import { base } from './styles.js'
 import './ys-portfolio.js'
 import './ys-initiative.js'
 import './ys-sign-in.js'
+import './ys-setup.js'
+import './ys-audit.js'
+import './ys-subscriptions.js'
+import './ys-admin.js'
+import './ys-initiative-edit.js'
 
 const TZ_KEY = 'yardstick.timezone'
+/** Set while this browser holds a dashboard session it signed in with (API keys and share links have none). */
+const SIGNED_IN_KEY = 'yardstick.signedIn'
+
+/** The pages outside the portfolio/initiative views. */
+export interface AdminPage {
+  page: 'setup' | 'audit' | 'subscriptions' | 'admin' | 'edit'
+  slug?: string
+}
+
+/**
+ * @example adminRoute('/initiatives/invoices/edit') // { page: 'edit', slug: 'invoices' }
+ */
+export function adminRoute(pathname: string): AdminPage | null {
+  const simple = /^\/(setup|audit|subscriptions|admin)\/?$/.exec(pathname)
+  if (simple) return { page: simple[1] as AdminPage['page'] }
+  const edit = /^\/initiatives\/([^/]+)\/edit\/?$/.exec(pathname)
+  if (edit) {
+    try {
+      return { page: 'edit', slug: decodeURIComponent(edit[1]) }
+    } catch {
+      return null
+    }
+  }
+  return null
+}
 
 @customElement('ys-app')
 export class YsApp extends LitElement {
@@ -20,6 +53,15 @@ export class YsApp extends LitElement {
       :host { display: block; max-width: 1400px; margin: 0 auto; padding: 12px 16px 40px; box-sizing: border-box; }
       header { display: flex; align-items: baseline; gap: 12px; border-bottom: 1px solid var(--_border); padding-bottom: 8px; margin-bottom: 12px; }
       header a { color: inherit; text-decoration: none; font-weight: 700; font-size: 1.1rem; }
+      header { flex-wrap: wrap; row-gap: 4px; }
+      header nav { display: flex; flex-wrap: wrap; gap: 4px 14px; margin-left: auto; align-items: baseline; }
+      header nav a { font-weight: 500; font-size: 0.95rem; color: var(--_accent); }
+      header nav a[aria-current='page'] { color: inherit; text-decoration: underline; text-underline-offset: 4px; }
+      header nav .who { color: var(--_muted); font-size: 0.9rem; overflow-wrap: anywhere; }
+      header nav button { background: #fff; border: 1px solid var(--_border); border-radius: 6px; padding: 2px 10px; font-size: 0.9rem; }
+      @media (max-width: 600px) { header .tagline { display: none; } header nav { margin-left: 0; } }
+      .page-actions { margin: 0 0 8px; }
+      .page-actions a { color: var(--_accent); }
       .skip { position: absolute; left: -999px; }
       .skip:focus { left: 8px; top: 8px; background: #fff; padding: 4px 8px; }
     `,
@@ -28,11 +70,34 @@ export class YsApp extends LitElement {
   @state() private signIn = false
   @state() private tz = readTz()
   @state() private reloadToken = 0
+  @state() private extra: AdminPage | null = adminRoute(location.pathname)
+  /** undefined: not asked (or asking); null: no dashboard session (an API key, or signed out). */
+  @state() private me: SessionUser | null | undefined = undefined
+  @state() private sessionAsked = false
+  @state() private setupNeeded = false
 
   override connectedCallback() {
     super.connectedCallback()
     window.addEventListener('popstate', this.onPop)
     window.addEventListener('ys-unauthorized', this.onUnauthorized)
+    // Asked only where it matters or where this browser signed in, so that a page opened with an API
+    // key (which has no session) makes no request bound to fail.
+    if ((this.extra && this.extra.page !== 'setup') || readFlag()) void this.loadSession()
+    else this.sessionAsked = true
+  }
+
+  private async loadSession() {
+    this.sessionAsked = false
+    try {
+      this.me = await fetchSession()
+      writeFlag(true)
+    } catch (e) {
+      // 401 is answered by onUnauthorized (sign-in); 403 means an API key, which has no session.
+      this.me = null
+      if (e instanceof ApiError && e.status === 401) writeFlag(false)
+    } finally {
+      this.sessionAsked = true
+    }
   }
 
   override disconnectedCallback() {
@@ -43,34 +108,116 @@ export class YsApp extends LitElement {
 
   private onPop = () => {
     this.view = parseView(location.pathname, location.search)
+    this.extra = adminRoute(location.pathname)
   }
 
   private onUnauthorized = () => {
+    writeFlag(false)
+    this.me = null
     this.signIn = true
+    // On an empty user table nobody can sign in: offer the first-run setup instead.
+    fetchSetupNeeded()
+      .then((r) => (this.setupNeeded = r.needed))
+      .catch(() => {})
+  }
+
+  private onSignedIn = (e: CustomEvent<SessionUser | undefined>) => {
+    this.signIn = false
+    this.setupNeeded = false
+    writeFlag(true)
+    if (e.detail && typeof e.detail === 'object' && 'role' in e.detail) {
+      this.me = e.detail
+      this.sessionAsked = true
+    } else void this.loadSession()
+    this.reloadToken++
+  }
+
+  private async signOut() {
+    try {
+      await signOut()
+    } finally {
+      writeFlag(false)
+      this.me = null
+      this.signIn = true
+    }
+  }
+
+  private goUrl(url: string) {
+    const u = new URL(url, location.origin)
+    if (u.origin !== location.origin) return
+    if (u.pathname + u.search !== location.pathname + location.search) history.pushState(null, '', u.pathname + u.search)
+    this.view = parseView(location.pathname, location.search)
+    this.extra = adminRoute(location.pathname)
+    if (this.extra && this.extra.page !== 'setup' && this.me === undefined && this.sessionAsked) void this.loadSession()
+    window.scrollTo?.(0, 0)
+  }
+
+  private navLink(href: string, label: string, current: boolean) {
+    return html`<a href=${href} aria-current=${current ? 'page' : 'false'} @click=${(e: MouseEvent) => {
+      if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
+      e.preventDefault()
+      this.goUrl(href)
+    }}>${label}</a>`
+  }
+
+  private renderNav() {
+    const me = this.me
+    const page = this.extra?.page ?? this.view.page
+    if (!me || this.signIn) return null
+    return html`<nav aria-label="Main">
+      ${this.navLink('/', 'Portfolio', page === 'portfolio')}
+      ${this.navLink('/subscriptions', 'Email summaries', page === 'subscriptions')}
+      ${me.role === 'admin' ? html`${this.navLink('/audit', 'Audit log', page === 'audit')}${this.navLink('/admin', 'Users & keys', page === 'admin')}` : null}
+      <span class="who">${me.email} (${me.role})</span>
+      <button type="button" @click=${() => this.signOut()}>Sign out</button>
+    </nav>`
+  }
+
+  private renderExtra(x: AdminPage) {
+    if (x.page === 'setup') return html`<ys-setup></ys-setup>`
+    if (!this.sessionAsked) return html`<p class="muted" role="status">Loading…</p>`
+    const role = this.me?.role ?? null
+    switch (x.page) {
+      case 'audit':
+        return html`<ys-audit .search=${location.search} .tz=${this.tz}></ys-audit>`
+      case 'subscriptions':
+        return html`<ys-subscriptions .userRole=${role} .tz=${this.tz}></ys-subscriptions>`
+      case 'admin':
+        return html`<ys-admin .me=${this.me ?? null} .tz=${this.tz}></ys-admin>`
+      case 'edit':
+        return html`<ys-initiative-edit .slug=${x.slug ?? ''} .userRole=${role}></ys-initiative-edit>`
+    }
   }
 
   private go(v: ViewState) {
     const url = viewUrl(v)
     if (url !== location.pathname + location.search) history.pushState(null, '', url)
     this.view = parseView(location.pathname, location.search)
+    this.extra = adminRoute(location.pathname)
     window.scrollTo?.(0, 0)
   }
 
   override render() {
-    document.title = this.view.page === 'initiative' ? `${this.view.slug} · Yardstick` : 'AI outcomes · Yardstick'
+    const titles = { setup: 'First run', audit: 'Audit log', subscriptions: 'Email summaries', admin: 'Users & keys', edit: `Edit ${this.extra?.slug}` }
+    document.title = this.extra ? `${titles[this.extra.page]} · Yardstick` : this.view.page === 'initiative' ? `${this.view.slug} · Yardstick` : 'AI outcomes · Yardstick'
+    const canEdit = this.me?.role === 'editor' || this.me?.role === 'admin'
     return html`<a class="skip" href="#main">Skip to content</a>
       <header><a href="/" @click=${(e: MouseEvent) => { e.preventDefault(); this.go({ page: 'portfolio', range: this.view.range, from: this.view.from, to: this.view.to }) }}>Yardstick</a>
-        <span class="muted">AI outcomes in business terms</span></header>
+        <span class="muted tagline">AI outcomes in business terms</span>${this.renderNav()}</header>
       <main id="main"
         @ys-navigate=${(e: CustomEvent<ViewState>) => this.go(e.detail)}
-        @ys-navigate-url=${(e: CustomEvent<string>) => { const u = new URL(e.detail, location.origin); this.go(parseView(u.pathname, u.search)) }}
+        @ys-navigate-url=${(e: CustomEvent<string>) => this.goUrl(e.detail)}
         @ys-timezone=${(e: CustomEvent<string>) => this.setTz(e.detail)}
         @ys-data-changed=${() => this.reloadToken++}
-        @ys-signed-in=${() => { this.signIn = false; this.reloadToken++ }}>
-        ${this.signIn
+        @ys-signed-in=${this.onSignedIn}>
+        ${this.signIn && (this.setupNeeded || this.extra?.page === 'setup')
+          ? html`<ys-setup></ys-setup>`
+          : this.signIn
           ? html`<ys-sign-in></ys-sign-in>`
+          : this.extra
+            ? this.renderExtra(this.extra)
           : this.view.page === 'initiative'
-            ? html`<ys-initiative .view=${this.view} .tz=${this.tz} .reloadToken=${this.reloadToken}></ys-initiative>`
+            ? html`${canEdit ? html`<p class="page-actions"><a href=${`/initiatives/${encodeURIComponent(this.view.slug ?? '')}/edit`} @click=${(e: MouseEvent) => { e.preventDefault(); this.goUrl((e.currentTarget as HTMLAnchorElement).getAttribute('href')!) }}>Edit owner, stage, costs, baselines and targets</a></p>` : null}<ys-initiative .view=${this.view} .tz=${this.tz} .reloadToken=${this.reloadToken}></ys-initiative>`
             : html`<ys-portfolio .view=${this.view} .tz=${this.tz} .reloadToken=${this.reloadToken}></ys-portfolio>`}
       </main>`
   }
@@ -82,6 +229,23 @@ export class YsApp extends LitElement {
       // Private mode: the zone is asked for again on the next visit.
     }
     this.tz = tz
+  }
+}
+
+function readFlag(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN_KEY) === '1'
+  } catch {
+    return false
+  }
+}
+
+function writeFlag(on: boolean): void {
+  try {
+    if (on) localStorage.setItem(SIGNED_IN_KEY, '1')
+    else localStorage.removeItem(SIGNED_IN_KEY)
+  } catch {
+    // Private mode: the session is asked for again where a page needs it.
   }
 }
 

@@ -1,0 +1,276 @@
+/**
+ * <ys-initiative-edit>: editors change an initiative's owner, team, stage, costs, hourly value,
+ * baselines and targets. Only changed fields are sent; the server's refusals (a move to production
+ * that is not ready, a bad number) are shown in plain words, and admins may override the gate with a
+ * reason.
+ */
+import { LitElement, html, css } from 'lit'
+import { customElement, property, state } from 'lit/decorators.js'
+import { api, ApiError, updateInitiative } from '../api/client.js'
+import type { Initiative, InitiativePatch, Stage, UserRole } from '../api/types.js'
+import { errorBlock, forms, linkClick } from './admin-ui.js'
+import { base } from './styles.js'
+
+const STAGES: Stage[] = ['pilot', 'scaling', 'production', 'retired']
+
+const LABELS: Record<string, string> = {
+  owner: 'Owner',
+  team: 'Team',
+  stage: 'Stage',
+  reason: 'Reason',
+  hourlyValue: 'Value of an hour saved',
+  upfrontCost: 'Upfront cost',
+  monthlyCost: 'Monthly cost',
+  costPerError: 'Cost of one error',
+  'baselines.errorRate': 'Baseline error rate',
+  'baselines.decisionLatencySeconds': 'Baseline decision time',
+  'targets.timeSavedHoursPerMonth': 'Target hours saved per month',
+  'targets.errorRate': 'Target error rate',
+  'targets.revenueInfluencedPerMonth': 'Target revenue influenced per month',
+  'targets.decisionLatencySeconds': 'Target decision time',
+  'override.reason': 'Reason for the override',
+}
+
+type Num = number | null
+
+/** Form values in the units people think in: rates in percent. */
+interface FormValues {
+  owner: string | null
+  team: string | null
+  stage: Stage
+  hourlyValue: Num
+  upfrontCost: number
+  monthlyCost: number
+  costPerError: Num
+  baselineErrorPct: Num
+  baselineLatency: Num
+  targetHours: Num
+  targetErrorPct: Num
+  targetRevenue: Num
+  targetLatency: Num
+}
+
+const pct = (rate: number | null) => (rate === null ? null : Math.round(rate * 100 * 1e6) / 1e6)
+const rate = (p: number | null) => (p === null ? null : Math.round((p / 100) * 1e9) / 1e9)
+
+function fromInitiative(i: Initiative): FormValues {
+  return {
+    owner: i.owner,
+    team: i.team,
+    stage: i.stage,
+    hourlyValue: i.hourlyValue,
+    upfrontCost: i.upfrontCost,
+    monthlyCost: i.monthlyCost,
+    costPerError: i.costPerError,
+    baselineErrorPct: pct(i.baselines.errorRate),
+    baselineLatency: i.baselines.decisionLatencySeconds,
+    targetHours: i.targets.timeSavedHoursPerMonth,
+    targetErrorPct: pct(i.targets.errorRate),
+    targetRevenue: i.targets.revenueInfluencedPerMonth,
+    targetLatency: i.targets.decisionLatencySeconds,
+  }
+}
+
+/** The PATCH body for what differs between the stored values and the form. */
+function patchFor(was: FormValues, now: FormValues): InitiativePatch {
+  const p: InitiativePatch = {}
+  if (now.owner !== was.owner) p.owner = now.owner
+  if (now.team !== was.team) p.team = now.team
+  if (now.stage !== was.stage) p.stage = now.stage
+  for (const k of ['hourlyValue', 'costPerError'] as const) if (now[k] !== was[k]) p[k] = now[k]
+  for (const k of ['upfrontCost', 'monthlyCost'] as const) if (now[k] !== was[k]) p[k] = now[k]
+  const baselines: NonNullable<InitiativePatch['baselines']> = {}
+  if (now.baselineErrorPct !== was.baselineErrorPct) baselines.errorRate = rate(now.baselineErrorPct)
+  if (now.baselineLatency !== was.baselineLatency) baselines.decisionLatencySeconds = now.baselineLatency
+  if (Object.keys(baselines).length) p.baselines = baselines
+  const targets: NonNullable<InitiativePatch['targets']> = {}
+  if (now.targetHours !== was.targetHours) targets.timeSavedHoursPerMonth = now.targetHours
+  if (now.targetErrorPct !== was.targetErrorPct) targets.errorRate = rate(now.targetErrorPct)
+  if (now.targetRevenue !== was.targetRevenue) targets.revenueInfluencedPerMonth = now.targetRevenue
+  if (now.targetLatency !== was.targetLatency) targets.decisionLatencySeconds = now.targetLatency
+  if (Object.keys(targets).length) p.targets = targets
+  return p
+}
+
+@customElement('ys-initiative-edit')
+export class YsInitiativeEdit extends LitElement {
+  static override styles = [
+    base,
+    forms,
+    css`
+      :host { display: block; max-width: 960px; }
+      fieldset { margin-top: 12px; }
+      fieldset .grid { margin-top: 4px; }
+      .unit { color: var(--_muted); font-weight: 400; }
+    `,
+  ]
+  @property() slug = ''
+  /** The signed-in user's role; null when unknown (an API key), then the server decides. */
+  @property({ attribute: false }) userRole: UserRole | null = null
+
+  @state() private initiative: Initiative | null = null
+  @state() private loadError: unknown = null
+  @state() private error: unknown = null
+  @state() private notice = ''
+  @state() private busy = false
+  /** The last refused body, kept for an admin override. */
+  @state() private refused: InitiativePatch | null = null
+
+  override willUpdate(changed: Map<string, unknown>) {
+    if (changed.has('slug') && this.slug) void this.load()
+  }
+
+  private async load() {
+    this.removeAttribute('data-ready')
+    try {
+      this.initiative = await api.initiative(this.slug)
+      this.loadError = null
+    } catch (e) {
+      this.loadError = e
+    }
+    this.setAttribute('data-ready', this.loadError ? 'error' : 'true')
+  }
+
+  override render() {
+    const back = `/initiatives/${encodeURIComponent(this.slug)}`
+    const i = this.initiative
+    const head = html`<p><a href=${back} @click=${linkClick(this)}>← Back to ${i?.name ?? this.slug}</a></p>`
+    if (this.loadError) return html`${head}${errorBlock(this.loadError)}`
+    if (!i) return html`${head}<p class="muted" role="status">Loading…</p>`
+    if (this.userRole === 'viewer') {
+      return html`${head}<h1>${i.name}</h1>
+        <div class="error" role="alert" id="read-only"><p>Your account has the viewer role: you can read this initiative but not change it. Only editors and admins change owners, stages, costs, baselines and targets; ask an admin if you need to.</p></div>`
+    }
+    const v = fromInitiative(i)
+    const cur = i.currency
+    const num = (id: string, label: string, value: Num, opts: { unit?: string; step?: string; required?: boolean; max?: string; hint?: string } = {}) =>
+      html`<div class="field"><label for=${id}>${label}${opts.unit ? html` <span class="unit">(${opts.unit})</span>` : null}</label>
+        <input id=${id} name=${id} type="number" inputmode="decimal" min="0" step=${opts.step ?? 'any'} max=${opts.max ?? ''} ?required=${opts.required === true} .value=${value === null ? '' : String(value)} aria-describedby=${opts.hint ? `${id}-hint` : ''} />
+        ${opts.hint ? html`<span class="hint" id=${`${id}-hint`}>${opts.hint}</span>` : null}</div>`
+    return html`${head}<h1>Edit ${i.name}</h1>
+      <p class="muted">Every change is recorded in the audit log with your name, and what it was before. Moving to production needs an owner, baselines for what it reports, and a “ready” verdict.</p>
+      <form @submit=${this.save} aria-label=${`Edit ${i.name}`}>
+        <fieldset><legend>Accountability</legend><div class="grid">
+          <div class="field"><label for="owner">Owner <span class="unit">(email)</span></label><input id="owner" name="owner" type="email" .value=${v.owner ?? ''} autocomplete="off" /></div>
+          <div class="field"><label for="team">Team</label><input id="team" name="team" maxlength="100" .value=${v.team ?? ''} /></div>
+          <div class="field"><label for="stage">Stage</label><select id="stage" name="stage">${STAGES.map((s) => html`<option value=${s} ?selected=${s === v.stage}>${s}</option>`)}</select></div>
+          <div class="field"><label for="reason">Reason for a stage change <span class="unit">(optional)</span></label><input id="reason" name="reason" maxlength="1000" /></div>
+        </div></fieldset>
+        <fieldset><legend>Costs and value (${cur})</legend><div class="grid">
+          ${num('hourlyValue', 'Value of an hour saved', v.hourlyValue, { unit: cur })}
+          ${num('upfrontCost', 'Upfront cost', v.upfrontCost, { unit: cur, required: true })}
+          ${num('monthlyCost', 'Monthly cost', v.monthlyCost, { unit: cur, required: true })}
+          ${num('costPerError', 'Cost of one error', v.costPerError, { unit: cur })}
+        </div></fieldset>
+        <fieldset><legend>Baselines (before AI)</legend><div class="grid">
+          ${num('baselineErrorPct', 'Error rate', v.baselineErrorPct, { unit: '%', max: '100' })}
+          ${num('baselineLatency', 'Decision time', v.baselineLatency, { unit: 'seconds' })}
+        </div></fieldset>
+        <fieldset><legend>Targets</legend><div class="grid">
+          ${num('targetHours', 'Hours saved per month', v.targetHours, { unit: 'hours' })}
+          ${num('targetErrorPct', 'Error rate', v.targetErrorPct, { unit: '%', max: '100' })}
+          ${num('targetRevenue', 'Revenue influenced per month', v.targetRevenue, { unit: cur })}
+          ${num('targetLatency', 'Decision time', v.targetLatency, { unit: 'seconds' })}
+        </div></fieldset>
+        <p class="hint">Leave a field empty for “not set”.</p>
+        ${this.error ? errorBlock(this.error, LABELS) : null}
+        ${this.notice ? html`<p class="ok" role="status">${this.notice}</p>` : null}
+        ${this.refused && this.userRole === 'admin' ? this.renderOverride() : null}
+        <div class="actions">
+          <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Saving…' : 'Save changes'}</button>
+          <a class="button" href=${back} @click=${linkClick(this)}>Cancel</a>
+        </div>
+      </form>`
+  }
+
+  private renderOverride() {
+    return html`<div class="card" id="override">
+      <label for="override-reason">As an admin, you may move it to production anyway. Say why (recorded in the audit log):</label>
+      <input id="override-reason" maxlength="1000" />
+      <div class="actions"><button class="danger" type="button" @click=${this.override}>Move to production anyway</button></div>
+    </div>`
+  }
+
+  private read(form: HTMLFormElement): FormValues | string {
+    const data = new FormData(form)
+    const text = (k: string) => {
+      const s = String(data.get(k) ?? '').trim()
+      return s === '' ? null : s
+    }
+    const n = (k: string): Num => {
+      const s = String(data.get(k) ?? '').trim()
+      return s === '' ? null : Number(s)
+    }
+    const upfront = n('upfrontCost')
+    const monthly = n('monthlyCost')
+    if (upfront === null || monthly === null) return 'Upfront cost and monthly cost are needed (0 when there is none).'
+    return {
+      owner: text('owner'),
+      team: text('team'),
+      stage: String(data.get('stage')) as Stage,
+      hourlyValue: n('hourlyValue'),
+      upfrontCost: upfront,
+      monthlyCost: monthly,
+      costPerError: n('costPerError'),
+      baselineErrorPct: n('baselineErrorPct'),
+      baselineLatency: n('baselineLatency'),
+      targetHours: n('targetHours'),
+      targetErrorPct: n('targetErrorPct'),
+      targetRevenue: n('targetRevenue'),
+      targetLatency: n('targetLatency'),
+    }
+  }
+
+  private async save(e: Event) {
+    e.preventDefault()
+    if (!this.initiative) return
+    const form = e.target as HTMLFormElement
+    const values = this.read(form)
+    this.notice = ''
+    this.refused = null
+    if (typeof values === 'string') {
+      this.error = new ApiError(422, 'invalid', values)
+      return
+    }
+    const patch = patchFor(fromInitiative(this.initiative), values)
+    const reason = String(new FormData(form).get('reason') ?? '').trim()
+    if (patch.stage && reason) patch.reason = reason
+    if (Object.keys(patch).length === 0) {
+      this.error = null
+      this.notice = 'Nothing changed, so nothing was saved.'
+      return
+    }
+    await this.send(patch)
+  }
+
+  private async override() {
+    const reason = this.renderRoot.querySelector<HTMLInputElement>('#override-reason')?.value.trim() ?? ''
+    if (!this.refused) return
+    await this.send({ ...this.refused, override: { reason } } as InitiativePatch)
+  }
+
+  private async send(patch: InitiativePatch) {
+    this.busy = true
+    this.error = null
+    try {
+      this.initiative = await updateInitiative(this.slug, patch)
+      this.refused = null
+      this.notice = `Saved. The change is in the audit log.`
+      this.dispatchEvent(new CustomEvent('ys-data-changed', { bubbles: true, composed: true }))
+    } catch (err) {
+      this.error = err
+      if (err instanceof ApiError && err.code === 'not_ready') {
+        const { override: _drop, ...rest } = patch as InitiativePatch & { override?: unknown }
+        this.refused = rest
+      }
+    } finally {
+      this.busy = false
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ys-initiative-edit': YsInitiativeEdit
+  }
+}
