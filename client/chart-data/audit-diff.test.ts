@@ -45,6 +45,15 @@ describe('audit diff', () => {
     expect(valueText(v)).toBe(text)
   })
 
+  it('writes instants (fields ending in At) as UTC dates, whether epoch ms or ISO', () => {
+    const at = Date.UTC(2026, 10, 25, 9, 48, 30)
+    expect(auditChanges(null, { attestedAt: at, revokedAt: new Date(at).toISOString(), count: at })).toEqual([
+      { field: 'attestedAt', label: 'attested at', before: '—', after: '2026-11-25 09:48 UTC' },
+      { field: 'revokedAt', label: 'revoked at', before: '—', after: '2026-11-25 09:48 UTC' },
+      { field: 'count', label: 'count', before: '—', after: String(at) },
+    ])
+  })
+
   it('says what happened in words', () => {
     expect(fieldLabel('baselines.decisionLatencySeconds')).toBe('baseline: decision latency seconds')
     expect(auditSentence({ action: 'revoke', entity: 'key', entityId: '3' })).toBe('revoked API key 3')

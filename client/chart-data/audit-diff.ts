@@ -52,6 +52,16 @@ function cut(s: string): string {
   return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s
 }
 
+/**
+ * An instant field (`…At`, epoch ms or ISO) as `YYYY-MM-DD HH:MM UTC`; anything else as valueText.
+ * @example instantText(1795600098463) // '2026-11-25 09:48 UTC'
+ */
+export function instantText(v: unknown): string {
+  const ms = typeof v === 'number' ? v : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN
+  if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) return valueText(v)
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+}
+
 const PART_WORDS: Record<string, string> = { targets: 'target', baselines: 'baseline', hourlyValue: 'hourly value', stageHistory: 'stage history' }
 
 /**
@@ -82,7 +92,8 @@ export function auditChanges(before: unknown, after: unknown): FieldChange[] {
     if (JSON.stringify(bv ?? null) === JSON.stringify(av ?? null)) continue
     // A creation or deletion: empty fields on the missing side are not news.
     if ((before == null && valueText(av) === NONE) || (after == null && valueText(bv) === NONE)) continue
-    out.push({ field: k, label: fieldLabel(k), before: valueText(bv), after: valueText(av) })
+    const text = /At$/.test(k) ? instantText : valueText
+    out.push({ field: k, label: fieldLabel(k), before: text(bv), after: text(av) })
   }
   return out
 }

@@ -14,8 +14,8 @@ export const forms = css`
   label, .label { display: block; font-weight: 600; margin-bottom: 4px; }
   fieldset { border: 1px solid var(--_border); border-radius: 6px; margin: 0; padding: 8px 12px; min-width: 0; }
   legend { font-weight: 600; padding: 0 4px; }
-  fieldset label { font-weight: 400; display: flex; gap: 6px; align-items: center; margin: 2px 0; }
-  fieldset label input { width: auto; }
+  fieldset > label { font-weight: 400; display: flex; gap: 6px; align-items: center; margin: 2px 0; }
+  fieldset > label input { width: auto; }
   .scope-field { margin-top: 12px; }
   input, select, textarea { width: 100%; box-sizing: border-box; padding: 8px; border: 1px solid var(--_border); border-radius: 6px; background: #fff; color: inherit; }
   input[type='checkbox'], input[type='radio'] { width: auto; }
@@ -32,12 +32,12 @@ export const forms = css`
   .error ul { margin: 4px 0 0; padding-left: 20px; }
   code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; overflow-wrap: anywhere; }
   table { border-collapse: collapse; width: 100%; }
-  th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--_border); vertical-align: top; overflow-wrap: anywhere; }
+  th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--_border); vertical-align: top; overflow-wrap: break-word; }
   th { font-size: 0.85em; color: var(--_muted); font-weight: 600; }
   @media (max-width: 640px) {
     table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
     table.stack tr { display: block; border-bottom: 1px solid var(--_border); padding: 6px 0; }
-    table.stack td { display: block; border: 0; padding: 2px 0; }
+    table.stack td { display: block; border: 0; padding: 2px 0; overflow-wrap: anywhere; }
     table.stack td[data-label]::before { content: attr(data-label) ': '; font-weight: 600; color: var(--_muted); }
   }
 `

@@ -115,8 +115,7 @@ export class YsSubscriptions extends LitElement {
       const p = s.latestPeriod
       return html`<span class="status none" data-status="none">– not sent yet</span>${p ? html`<span class="muted">; the first digest covers ${formatDateTime(p.from, s.timezone)} to ${formatDateTime(p.to, s.timezone)} and goes out within a minute.</span>` : null}`
     }
-    return html`<span class=${`status ${d.tone}`} data-status=${d.status}>${d.symbol} ${d.word}</span>
-      <span class="muted">: ${d.delivered} of ${d.total} recipient${d.total === 1 ? '' : 's'}, period ${formatDateTime(d.period.from, s.timezone)} to ${formatDateTime(d.period.to, s.timezone)}${d.status === 'uncertain' ? '; the mail server may have received it twice (same message id, mail programs show it once)' : ''}${d.status === 'retrying' && d.nextAttemptAt ? `; next attempt ${formatDateTime(d.nextAttemptAt, this.tz)}` : ''}</span>
+    return html`<span class=${`status ${d.tone}`} data-status=${d.status}>${d.symbol} ${d.word}</span><span class="muted">: ${d.delivered} of ${d.total} recipient${d.total === 1 ? '' : 's'}, period ${formatDateTime(d.period.from, s.timezone)} to ${formatDateTime(d.period.to, s.timezone)}${d.status === 'uncertain' ? '; the mail server may have received it twice (same message id, mail programs show it once)' : ''}${d.status === 'retrying' && d.nextAttemptAt ? `; next attempt ${formatDateTime(d.nextAttemptAt, this.tz)}` : ''}</span>
       ${d.lastError && d.status !== 'sent' ? html`<div class="muted">Mail server said: <code>${d.lastError}</code></div>` : null}`
   }
 

@@ -341,6 +341,20 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('governance and email pages in headles
     expect((await apiAs<{ stage: string }>(editorCtx, `/api/v1/initiatives/${target!.slug}`)).body.stage).toBe(target!.stage)
     await page.screenshot({ path: path.join(ARTIFACTS, 'admin-production-refused.png'), fullPage: true })
     await page.close()
+
+    // An admin is offered an override, which needs a reason and is audited.
+    const reason = 'board approved the rollout on 3 Nov'
+    await adminPage.goto(`${url}/initiatives/${target!.slug}/edit`)
+    await adminPage.waitForSelector('ys-initiative-edit[data-ready="true"]')
+    await adminPage.locator('ys-initiative-edit #stage').selectOption('production')
+    await adminPage.locator('ys-initiative-edit button[type=submit]').click()
+    await adminPage.locator('ys-initiative-edit #override').waitFor()
+    await adminPage.locator('ys-initiative-edit #override-reason').fill(reason)
+    await adminPage.locator('ys-initiative-edit #override button').click()
+    await expect.poll(() => adminPage.locator('ys-initiative-edit [role=status]').textContent()).toBe('Saved. The change is in the audit log.')
+    expect((await apiAs<{ stage: string }>(adminCtx, `/api/v1/initiatives/${target!.slug}`)).body.stage).toBe('production')
+    const audit = (await apiAs<{ entries: Array<{ action: string; actor: string; after: { reason?: string } }> }>(adminCtx, `/api/v1/audit?entity=initiative&entityId=${target!.slug}`)).body.entries
+    expect(audit.find((e) => e.action === 'stage_override')).toMatchObject({ actor: ADMIN.email, after: { reason } })
   }, 60_000)
 
   it('creates email summaries on the page and lists each with its delivery status', async () => {
@@ -385,7 +399,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('governance and email pages in headles
     await page.waitForSelector('ys-subscriptions[data-ready="true"]')
     const lead = page.locator('ys-subscriptions section.sub', { hasText: 'Leadership weekly' })
     expect(await lead.locator('.last .status').getAttribute('data-status')).toBe('sent')
-    expect((await lead.locator('.last').textContent())!.replace(/\s+/g, ' ')).toMatch(/^✓ sent : 2 of 2 recipients, period /)
+    expect((await lead.locator('.last').textContent())!.replace(/\s+/g, ' ')).toMatch(/^✓ sent: 2 of 2 recipients, period /)
     const failed = page.locator('ys-subscriptions section.sub', { hasText: 'Ops daily' })
     expect(await failed.locator('.last .status').textContent()).toBe('✕ failed')
     expect(await failed.locator('.last').textContent()).toContain('0 of 1 recipient')
