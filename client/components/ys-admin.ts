@@ -204,6 +204,9 @@ export class YsAdmin extends LitElement {
       this.newToken = { token: r.token, key: r.key }
       this.copied = ''
       await this.load()
+      // Keyboard and screen-reader users land on the token they must copy now.
+      await this.updateComplete
+      this.renderRoot.querySelector<HTMLInputElement>('#token-value')?.focus()
     } catch (err) {
       this.keyError = err
     } finally {
