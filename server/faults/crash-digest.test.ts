@@ -51,10 +51,13 @@ describe('kill -9 during a digest run', () => {
       await new Promise((r) => setTimeout(r, 1100))
     }
     expect(killedMidRun).toBeGreaterThan(0)
-    const final = spawnChild('server/cli.ts', ['digest', 'run'], env)
+    // The killed runs' 1 s leases have run out; the final runs hold the default lease, so that a slow
+    // (loaded) machine does not see their own leases expire mid-send.
+    const finalEnv = { ...env, YARDSTICK_DIGEST_LEASE_SECONDS: '300' }
+    const final = spawnChild('server/cli.ts', ['digest', 'run'], finalEnv)
     const exit = await final.exited
     expect(exit.code, final.output()).toBe(0)
-    const again = spawnChild('server/cli.ts', ['digest', 'run'], env)
+    const again = spawnChild('server/cli.ts', ['digest', 'run'], finalEnv)
     expect((await again.exited).code).toBe(0)
 
     let resent = 0
