@@ -33,7 +33,12 @@ export interface AggregateQuery {
   stage: string | null
   /** Reuses rollup reads while the rollups are unchanged (see {@link rollupReadCache}). */
   cache?: RollupReadCache
+  /** False: one cell per (initiative, metric, range) with stage {@link ANY_STAGE}, summed over stages in SQL. */
+  byStage?: boolean
 }
+
+/** The stage of cells summed over every stage (`byStage: false`). */
+export const ANY_STAGE = '*'
 
 /**
  * Rollup reads of one database, reused while the rollup state (watermark and last step time) is the
@@ -104,8 +109,11 @@ function emptyAggregate(metric: string): Aggregate {
 
 type Grain = 'month' | 'day' | 'hour'
 
-/** Runs (more than this many per grain are read row by row) for which sums are done in SQL. */
+/** Runs (more than this many per grain are summed per bucket) numbered by a CASE in SQL. */
 const SQL_SUM_MAX_RUNS = 48
+
+/** Shortest length of a bucket of each grain (ms), to tell how densely wanted buckets fill a span. */
+const APPROX_LENGTH: Record<Grain, number> = { hour: 1_800_000, day: 82_800_000, month: 2_419_200_000 }
 
 /** Consecutive bucket starts of one grain with the same range index, as [first, last, index] runs. */
 function runsOf(wanted: Map<number, number>, grain: Grain, zone: string): Array<[number, number, number]> {
@@ -165,8 +173,9 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
 
   const allRuns = { month: runsOf(wanted.month, 'month', q.timezone), day: runsOf(wanted.day, 'day', q.timezone), hour: runsOf(wanted.hour, 'hour', q.timezone) }
   const runCount = allRuns.month.length + allRuns.day.length + allRuns.hour.length
+  const byStage = q.byStage !== false
   const cacheKey = q.cache && runCount > 0 && runCount <= CACHE_MAX_RUNS
-    ? JSON.stringify([mark.watermark, mark.updatedAt, q.timezone, q.metrics, q.initiativeIds, q.stage, allRuns])
+    ? JSON.stringify([mark.watermark, mark.updatedAt, mark.revision, q.timezone, q.metrics, q.initiativeIds, q.stage, byStage, allRuns])
     : null
   const cached = cacheKey !== null ? q.cache!.get(cacheKey) : undefined
   if (cached) cells = cloneCells(cached)
@@ -174,62 +183,52 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
     const map = wanted[grain]
     if (map.size === 0) continue
     const runs = allRuns[grain]
-    // The grain inside each OR term lets the planner read each run by the (grain, bucket_start) index.
-    const inRuns = (eb: ExpressionBuilder<Database, 'rollups'>) => eb.or(runs.map(([a, b]) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', a), eb('bucket_start', '<=', b)])))
-    if (runs.length <= SQL_SUM_MAX_RUNS) {
-      // Few runs (a summary's periods, a coarse series): sum in SQL per range and read only the
-      // decision_latency sketches, instead of every row.
-      const rangeOf = sql<number>`case ${sql.join(runs.map(([a, b, index]) => sql`when bucket_start >= ${a} and bucket_start <= ${b} then ${sql.lit(index)}`), sql` `)} else -1 end`
-      let sums = tx
-        .selectFrom('rollups')
-        .select((eb) => ['initiative_id', 'metric', 'stage', rangeOf.as('ri'), eb.fn.sum<number>('count').as('n'), eb.fn.sum<number>('quantity_sum').as('q'), eb.fn.sum<number>('errors_sum').as('e'), eb.fn.sum<number>('total_sum').as('t')])
-        .where(inRuns)
-        .where('metric', 'in', q.metrics)
-        .groupBy(['initiative_id', 'metric', 'stage', sql`ri`])
-      if (q.initiativeIds !== null) sums = sums.where('initiative_id', 'in', q.initiativeIds)
-      if (q.stage !== null) sums = sums.where('stage', '=', q.stage)
-      for (const r of await sums.execute()) {
-        const index = Number(r.ri)
-        if (index < 0) continue
-        const a = add(r.initiative_id, r.metric, r.stage, index)
-        a.count += Number(r.n)
-        a.quantitySum += Number(r.q)
-        a.errorsSum += Number(r.e)
-        a.totalSum += Number(r.t)
-      }
-      if (q.metrics.includes('decision_latency')) {
-        let sketches = tx.selectFrom('rollups').select(['initiative_id', 'stage', 'bucket_start', 'sketch']).where(inRuns).where('metric', '=', 'decision_latency')
-        if (q.initiativeIds !== null) sketches = sketches.where('initiative_id', 'in', q.initiativeIds)
-        if (q.stage !== null) sketches = sketches.where('stage', '=', q.stage)
-        for (const r of await sketches.execute()) {
-          const index = map.get(Number(r.bucket_start))
-          if (index === undefined || !r.sketch) continue
-          add(r.initiative_id, 'decision_latency', r.stage, index).sketch!.merge(LatencySketch.fromBytes(r.sketch))
-        }
-      }
-      continue
-    }
-    let query = tx
+    const first = runs[0][0]
+    const last = runs[runs.length - 1][1]
+    // Wanted buckets that fill most of their span (a series, months since a start) are read by one
+    // range of the (grain, bucket_start) index and summed per bucket; scattered runs by one range each.
+    const dense = runs.length > 2 && map.size * 2 >= (last - first) / APPROX_LENGTH[grain] + 1
+    const inRuns = (eb: ExpressionBuilder<Database, 'rollups'>) =>
+      dense
+        ? eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', first), eb('bucket_start', '<=', last)])
+        : eb.or(runs.map(([a, b]) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', a), eb('bucket_start', '<=', b)])))
+    // Per run (few runs: a summary's periods) or per bucket (dense): a CASE numbers the run in SQL.
+    const groupKey = dense || runs.length > SQL_SUM_MAX_RUNS
+      ? sql<number>`bucket_start`
+      : sql<number>`case ${sql.join(runs.map(([a, b, index]) => sql`when bucket_start >= ${a} and bucket_start <= ${b} then ${sql.lit(index)}`), sql` `)} else -1 end`
+    const perBucket = dense || runs.length > SQL_SUM_MAX_RUNS
+    let sums = tx
       .selectFrom('rollups')
-      .select(['initiative_id', 'metric', 'stage', 'bucket_start', 'count', 'quantity_sum', 'errors_sum', 'total_sum', 'sketch'])
+      .select((eb) => ['initiative_id', 'metric', groupKey.as('g'), eb.fn.sum<number>('count').as('n'), eb.fn.sum<number>('quantity_sum').as('q'), eb.fn.sum<number>('errors_sum').as('e'), eb.fn.sum<number>('total_sum').as('t')])
       .where(inRuns)
       .where('metric', 'in', q.metrics)
-    if (q.initiativeIds !== null) query = query.where('initiative_id', 'in', q.initiativeIds)
-    if (q.stage !== null) query = query.where('stage', '=', q.stage)
-    for (const r of await query.execute()) {
-      const index = map.get(Number(r.bucket_start))
-      if (index === undefined) continue
-      const a = add(r.initiative_id, r.metric, r.stage, index)
-      a.count += Number(r.count)
-      a.quantitySum += Number(r.quantity_sum)
-      a.errorsSum += Number(r.errors_sum)
-      a.totalSum += Number(r.total_sum)
-      if (r.sketch && a.sketch) a.sketch.merge(LatencySketch.fromBytes(r.sketch))
+      .groupBy(['initiative_id', 'metric', sql`g`])
+    if (byStage) sums = sums.select('stage').groupBy('stage')
+    if (q.initiativeIds !== null) sums = sums.where('initiative_id', 'in', q.initiativeIds)
+    if (q.stage !== null) sums = sums.where('stage', '=', q.stage)
+    for (const r of (await sums.execute()) as Array<{ initiative_id: number; metric: string; stage?: string; g: number; n: number; q: number; e: number; t: number }>) {
+      const index = perBucket ? map.get(Number(r.g)) : Number(r.g)
+      if (index === undefined || index < 0) continue
+      const a = add(r.initiative_id, r.metric, r.stage ?? ANY_STAGE, index)
+      a.count += Number(r.n)
+      a.quantitySum += Number(r.q)
+      a.errorsSum += Number(r.e)
+      a.totalSum += Number(r.t)
+    }
+    if (q.metrics.includes('decision_latency')) {
+      let sketches = tx.selectFrom('rollups').select(['initiative_id', 'stage', 'bucket_start', 'sketch']).where(inRuns).where('metric', '=', 'decision_latency')
+      if (q.initiativeIds !== null) sketches = sketches.where('initiative_id', 'in', q.initiativeIds)
+      if (q.stage !== null) sketches = sketches.where('stage', '=', q.stage)
+      for (const r of await sketches.execute()) {
+        const index = map.get(Number(r.bucket_start))
+        if (index === undefined || !r.sketch) continue
+        add(r.initiative_id, 'decision_latency', byStage ? r.stage : ANY_STAGE, index).sketch!.merge(LatencySketch.fromBytes(r.sketch))
+      }
     }
   }
 
   const addEvent = (r: { initiative_id: number; metric: string; stage: string; quantity: number | null; errors: number | null; total: number | null }, index: number) => {
-    const a = add(r.initiative_id, r.metric, r.stage, index)
+    const a = add(r.initiative_id, r.metric, byStage ? r.stage : ANY_STAGE, index)
     a.count += 1
     a.quantitySum += Number(r.quantity ?? 0)
     a.errorsSum += Number(r.errors ?? 0)

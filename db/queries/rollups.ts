@@ -5,8 +5,9 @@
  * Every statement is plain kysely in forms SQLite and Postgres both accept: the slot of an event is
  * `occurred_at / 900000` (integer division of integers), never a date function.
  */
-import { sql } from 'kysely'
+import { CompiledQuery, sql, type Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
+import type { RollupsTable } from '../schema.js'
 
 /** Length of the finest slot the SQL groups by: every real UTC offset is a multiple of it. */
 export const SLOT_MS = 900_000
@@ -18,6 +19,8 @@ export const ROLLUP_JOB = 'rollup'
 export interface RollupInfo {
   /** The IANA zone the hour/day/month buckets were built in. */
   timezone: string | null
+  /** Bumped when a correction refolds buckets (the watermark stays); reset by the next step. */
+  revision?: number
 }
 
 export interface RollupJobState {
@@ -32,7 +35,7 @@ function parseInfo(text: string | null): RollupInfo {
   if (!text) return { timezone: null }
   try {
     const v = JSON.parse(text) as Partial<RollupInfo>
-    return { timezone: typeof v.timezone === 'string' ? v.timezone : null }
+    return { timezone: typeof v.timezone === 'string' ? v.timezone : null, ...(typeof v.revision === 'number' ? { revision: v.revision } : {}) }
   } catch {
     return { timezone: null }
   }
@@ -55,9 +58,11 @@ export async function findRollupState(tx: Tx): Promise<RollupJobState> {
  * The watermark and the zone rollups were built in, without creating the row (for readers).
  * @example const { watermark, timezone } = await readRollupMark(db)
  */
-export async function readRollupMark(tx: Tx): Promise<{ watermark: number; timezone: string | null; updatedAt: number }> {
+export async function readRollupMark(tx: Tx): Promise<{ watermark: number; timezone: string | null; updatedAt: number; revision: number }> {
   const row = await tx.selectFrom('job_state').select(['watermark', 'info', 'updated_at']).where('name', '=', ROLLUP_JOB).executeTakeFirst()
-  return row ? { watermark: Number(row.watermark), timezone: parseInfo(row.info).timezone, updatedAt: Number(row.updated_at) } : { watermark: 0, timezone: null, updatedAt: 0 }
+  if (!row) return { watermark: 0, timezone: null, updatedAt: 0, revision: 0 }
+  const info = parseInfo(row.info)
+  return { watermark: Number(row.watermark), timezone: info.timezone, updatedAt: Number(row.updated_at), revision: info.revision ?? 0 }
 }
 
 /**
@@ -119,12 +124,12 @@ export async function countEventsBetweenIds(tx: Tx, lo: number, hi: number): Pro
   return Number(r.n)
 }
 
-/** Sums of the events of one (initiative, metric, stage) in one 15-minute UTC slot. */
+/** Sums of the events of one (initiative, metric, stage) in one UTC slot. */
 export interface SlotAggregate {
   initiativeId: number
   metric: string
   stage: string
-  /** Slot number: occurred_at / 900 000, so the slot starts at slot × 900 000 ms. */
+  /** Slot number: occurred_at / slotMs, so the slot starts at slot × slotMs. */
   slot: number
   count: number
   quantitySum: number
@@ -132,15 +137,27 @@ export interface SlotAggregate {
   totalSum: number
 }
 
-const slotExpr = sql<number>`occurred_at / ${sql.lit(SLOT_MS)}`
+/**
+ * Which events a fold reads: those with id in (lo, hi] (a rollup step), or one initiative's events
+ * with occurred_at in [from, to) and id at most maxId (a refold after a correction).
+ */
+export type EventSelection = { lo: number; hi: number } | { initiativeId: number; from: number; to: number; maxId: number }
+
+function selectEvents(tx: Tx, sel: EventSelection) {
+  const q = tx.selectFrom('events')
+  if ('lo' in sel) return q.where('id', '>', sel.lo).where('id', '<=', sel.hi)
+  return q.where('initiative_id', '=', sel.initiativeId).where('occurred_at', '>=', sel.from).where('occurred_at', '<', sel.to).where('id', '<=', sel.maxId)
+}
 
 /**
- * Aggregates the events with id in (lo, hi] per (initiative, metric, stage, 15-minute UTC slot) in SQL.
- * @example const slots = await aggregateEventSlots(tx, 0, 200_000)
+ * Aggregates the selected events of every metric but decision_latency (whose events are read one by
+ * one for sketches, see {@link findLatencyEvents}) per (initiative, metric, stage, UTC slot of
+ * `slotMs`) in SQL: the slot is `occurred_at / slotMs`, integer division, no date function.
+ * @example const slots = await aggregateEventSlots(tx, { lo: 0, hi: 400_000 }, 3_600_000)
  */
-export async function aggregateEventSlots(tx: Tx, lo: number, hi: number): Promise<SlotAggregate[]> {
-  const rows = await tx
-    .selectFrom('events')
+export async function aggregateEventSlots(tx: Tx, sel: EventSelection, slotMs: number = SLOT_MS): Promise<SlotAggregate[]> {
+  const slotExpr = sql<number>`occurred_at / ${sql.lit(slotMs)}`
+  const rows = await selectEvents(tx, sel)
     .select((eb) => [
       'initiative_id',
       'metric',
@@ -151,20 +168,15 @@ export async function aggregateEventSlots(tx: Tx, lo: number, hi: number): Promi
       eb.fn.sum<number | null>('errors').as('e'),
       eb.fn.sum<number | null>('total').as('t'),
     ])
-    .where('id', '>', lo)
-    .where('id', '<=', hi)
+    .where('metric', '<>', 'decision_latency')
     .groupBy(['initiative_id', 'metric', 'stage', slotExpr])
     .execute()
-  return rows.map((r) => ({
-    initiativeId: r.initiative_id,
-    metric: r.metric,
-    stage: r.stage,
-    slot: Number(r.slot),
-    count: Number(r.n),
-    quantitySum: Number(r.q ?? 0),
-    errorsSum: Number(r.e ?? 0),
-    totalSum: Number(r.t ?? 0),
-  }))
+  const out: SlotAggregate[] = new Array(rows.length)
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k]
+    out[k] = { initiativeId: r.initiative_id, metric: r.metric, stage: r.stage, slot: Number(r.slot), count: Number(r.n), quantitySum: Number(r.q ?? 0), errorsSum: Number(r.e ?? 0), totalSum: Number(r.t ?? 0) }
+  }
+  return out
 }
 
 /** One decision_latency event's figures, for sketches. */
@@ -176,16 +188,9 @@ export interface LatencyEvent {
   quantity: number
 }
 
-/** The decision_latency events with id in (lo, hi]. */
-export async function findLatencyEvents(tx: Tx, lo: number, hi: number): Promise<LatencyEvent[]> {
-  const rows = await tx
-    .selectFrom('events')
-    .select(['initiative_id', 'stage', 'occurred_at', 'quantity'])
-    .where('id', '>', lo)
-    .where('id', '<=', hi)
-    .where('metric', '=', 'decision_latency')
-    .execute()
-  return rows.map((r) => ({ initiativeId: r.initiative_id, stage: r.stage, occurredAt: Number(r.occurred_at), quantity: Number(r.quantity ?? 0) }))
+/** The selected decision_latency events (rows as read: initiative_id, stage, occurred_at, quantity). */
+export async function findLatencyEvents(tx: Tx, sel: EventSelection): Promise<Array<{ initiative_id: number; stage: string; occurred_at: number; quantity: number | null }>> {
+  return selectEvents(tx, sel).select(['initiative_id', 'stage', 'occurred_at', 'quantity']).where('metric', '=', 'decision_latency').execute()
 }
 
 /** One rollup row in domain form. */
@@ -266,43 +271,103 @@ export async function findRollupRowsByKey(tx: Tx, keys: Array<Pick<RollupRow, 'i
   return out
 }
 
-/** Rows per upsert statement (10 parameters each). */
-const UPSERT_CHUNK = 200
+/** Rows per upsert statement (10 parameters each): a fixed size keeps the statement text reusable. */
+const UPSERT_CHUNK = 500
+
+const ROLLUP_COLUMNS = ['initiative_id', 'metric', 'stage', 'grain', 'bucket_start', 'count', 'quantity_sum', 'errors_sum', 'total_sum', 'sketch'] as const
 
 /**
- * Writes rollup rows, replacing any row with the same identity (the caller has merged them).
- * @example await upsertRollupRows(tx, merged)
+ * The SQL of an additive multi-row upsert of `n` rows, built by kysely once per size and reused
+ * (compiling a 500-row statement costs more than running it).
  */
-export async function upsertRollupRows(tx: Tx, rows: RollupRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
-    const chunk = rows.slice(i, i + UPSERT_CHUNK)
-    await tx
+const addSql = new Map<number, string>()
+function compiledAdd(tx: Tx, n: number): string {
+  let text = addSql.get(n)
+  if (text === undefined) {
+    const placeholder = Object.fromEntries(ROLLUP_COLUMNS.map((c) => [c, 0])) as unknown as Insertable<RollupsTable>
+    text = tx
       .insertInto('rollups')
-      .values(
-        chunk.map((r) => ({
-          initiative_id: r.initiativeId,
-          metric: r.metric,
-          stage: r.stage,
-          grain: r.grain,
-          bucket_start: r.bucketStart,
-          count: r.count,
-          quantity_sum: r.quantitySum,
-          errors_sum: r.errorsSum,
-          total_sum: r.totalSum,
-          sketch: r.sketch,
-        })),
-      )
+      .values(Array.from({ length: n }, () => placeholder))
       .onConflict((oc) =>
         oc.columns(['initiative_id', 'metric', 'grain', 'bucket_start', 'stage']).doUpdateSet((eb) => ({
-          count: eb.ref('excluded.count'),
-          quantity_sum: eb.ref('excluded.quantity_sum'),
-          errors_sum: eb.ref('excluded.errors_sum'),
-          total_sum: eb.ref('excluded.total_sum'),
+          count: eb('rollups.count', '+', eb.ref('excluded.count')),
+          quantity_sum: eb('rollups.quantity_sum', '+', eb.ref('excluded.quantity_sum')),
+          errors_sum: eb('rollups.errors_sum', '+', eb.ref('excluded.errors_sum')),
+          total_sum: eb('rollups.total_sum', '+', eb.ref('excluded.total_sum')),
           sketch: eb.ref('excluded.sketch'),
         })),
       )
-      .execute()
+      .compile().sql
+    addSql.set(n, text)
   }
+  return text
+}
+
+/**
+ * Adds rows to the rollups: a new identity is inserted; an existing one gets the row's count and sums
+ * added (exact integer additions in SQL) and its sketch replaced by the row's sketch, which the
+ * caller has merged with the stored one (see {@link findRollupRowsByKey}).
+ * @example await addToRollupRows(tx, rows)
+ */
+export async function addToRollupRows(tx: Tx, rows: RollupRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+    const n = Math.min(UPSERT_CHUNK, rows.length - i)
+    const params: unknown[] = new Array(n * 10)
+    for (let k = 0; k < n; k++) {
+      const r = rows[i + k]
+      const p = k * 10
+      params[p] = r.initiativeId
+      params[p + 1] = r.metric
+      params[p + 2] = r.stage
+      params[p + 3] = r.grain
+      params[p + 4] = r.bucketStart
+      params[p + 5] = r.count
+      params[p + 6] = r.quantitySum
+      params[p + 7] = r.errorsSum
+      params[p + 8] = r.totalSum
+      params[p + 9] = r.sketch
+    }
+    await tx.executeQuery(CompiledQuery.raw(compiledAdd(tx, n), params))
+  }
+}
+
+/**
+ * The latest bucket start stored per grain (null for a grain with no rows): a bucket after it cannot
+ * have a stored row, so a fold need not look for one.
+ */
+export async function findLatestBucketStarts(tx: Tx): Promise<Record<RollupRow['grain'], number | null>> {
+  const out: Record<RollupRow['grain'], number | null> = { hour: null, day: null, month: null }
+  for (const grain of ['hour', 'day', 'month'] as const) {
+    const r = await tx.selectFrom('rollups').select((eb) => eb.fn.max('bucket_start').as('m')).where('grain', '=', grain).executeTakeFirst()
+    out[grain] = r?.m === null || r?.m === undefined ? null : Number(r.m)
+  }
+  return out
+}
+
+/**
+ * Deletes one initiative's rollup rows of `grain` with bucket_start in [fromBucket, toBucket): with
+ * `fromBucket` the start of the bucket holding `from`, the buckets that overlap [from, toBucket).
+ * Returns how many went.
+ */
+export async function deleteRollupBuckets(tx: Tx, q: { initiativeId: number; grain: RollupRow['grain']; fromBucket: number; toBucket: number }): Promise<number> {
+  const r = await tx
+    .deleteFrom('rollups')
+    .where('initiative_id', '=', q.initiativeId)
+    .where('grain', '=', q.grain)
+    .where('bucket_start', '>=', q.fromBucket)
+    .where('bucket_start', '<', q.toBucket)
+    .executeTakeFirst()
+  return Number(r.numDeletedRows)
+}
+
+/**
+ * Records that rollups changed without the watermark moving (a correction refolded buckets): bumps
+ * `revision` in the job's info, so that readers keyed by the rollup state (the read cache) see it.
+ */
+export async function bumpRollupRevision(tx: Tx): Promise<void> {
+  const state = await findRollupState(tx)
+  const info = JSON.stringify({ timezone: state.info.timezone, revision: (state.info.revision ?? 0) + 1 } satisfies RollupInfo)
+  await tx.updateTable('job_state').set({ info }).where('name', '=', ROLLUP_JOB).execute()
 }
 
 /** Deletes every rollup row (a rebuild starts from nothing). Returns how many were deleted. */

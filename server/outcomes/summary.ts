@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../db/connection.js'
 import { listInitiatives, type Initiative, type Stage } from '../../db/queries/initiatives.js'
-import { aggregateRanges, cellKey, findFreshness, readSnapshot, rollupReadCache, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
+import { aggregateRanges, ANY_STAGE, cellKey, findFreshness, readSnapshot, rollupReadCache, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
 import { fromMinorUnits } from '../../metrics/currency.js'
 import { costToDate, paybackMonth, previousPeriod, returnPerDollar, targetStatus, type Payback, type TargetStatus } from '../../metrics/outcomes.js'
 import { LatencySketch } from '../../metrics/sketch.js'
@@ -113,6 +113,9 @@ function aggregatesOf(r: AggregateResult, initiativeId: number, index: number, s
 
 const STAGE_LIST = ['pilot', 'scaling', 'production', 'retired'] as const
 
+/** No events (decision latency is not part of value, so payback months need no sketch). */
+const NO_EVENTS: Aggregate = Object.freeze({ count: 0, quantitySum: 0, errorsSum: 0, totalSum: 0, sketch: null })
+
 function stagesPresent(r: AggregateResult, initiativeId: number, index: number): string[] {
   const out: string[] = []
   for (const stage of STAGE_LIST) {
@@ -135,7 +138,8 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
   const allowed = params.allowed ?? (() => true)
   const cache = rollupReadCache(db)
   return readSnapshot(db, async (tx) => {
-    let list: Initiative[] = (await listInitiatives(tx)).filter((i) => allowed(i.slug))
+    const everyInitiative = await listInitiatives(tx)
+    let list: Initiative[] = everyInitiative.filter((i) => allowed(i.slug))
     if (params.initiatives) {
       const known = new Set(list.map((i) => i.slug))
       const unknown = params.initiatives.filter((s) => !known.has(s))
@@ -144,7 +148,9 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
       list = list.filter((i) => wanted.has(i.slug))
     }
     if (params.team) list = list.filter((i) => i.team === params.team)
-    const ids = list.map((i) => i.id)
+    // All initiatives: no id filter in SQL (it would steer the planner to the primary key, one seek
+    // per initiative and bucket range); cells of others are never looked at.
+    const ids = list.length === everyInitiative.length ? null : list.map((i) => i.id)
     const stage = params.stage ?? null
 
     const period = await aggregateRanges(tx, { timezone: zone, ranges: [[prev.from, prev.to], [from, to]], initiativeIds: ids, metrics: [...METRICS], stage, cache })
@@ -157,7 +163,9 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
         monthRanges.push([m, Math.min(nextBucketStart(m, 'month', zone), to)])
       }
     }
-    const monthly = monthRanges.length > 0 ? await aggregateRanges(tx, { timezone: zone, ranges: monthRanges, initiativeIds: ids, metrics: [...VALUE_METRICS], stage: null, cache }) : null
+    // One read for every initiative's months, summed over stages in SQL (month rows where whole).
+    const monthly = monthRanges.length > 0 ? await aggregateRanges(tx, { timezone: zone, ranges: monthRanges, initiativeIds: ids, metrics: [...VALUE_METRICS], stage: null, cache, byStage: false }) : null
+    const monthNames = monthRanges.map(([m]) => localMonthString(m, zone))
     const freshness = await findFreshness(tx)
 
     const initiatives: InitiativeSummary[] = list.map((i) => {
@@ -172,7 +180,9 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
         const months = []
         for (let k = 0; k < monthRanges.length; k++) {
           if (monthRanges[k][0] < startMonth) continue
-          months.push({ month: localMonthString(monthRanges[k][0], zone), value: periodFigures(i, aggregatesOf(monthly, i.id, k, null)).valueTotal, cost: i.monthlyCost })
+          const cell = (metric: string) => monthly.cells.get(cellKey(i.id, metric, ANY_STAGE, k)) ?? NO_EVENTS
+          const value = periodFigures(i, { time_saved: cell('time_saved'), error_rate: cell('error_rate'), revenue_influenced: cell('revenue_influenced'), decision_latency: NO_EVENTS }).valueTotal
+          months.push({ month: monthNames[k], value, cost: i.monthlyCost })
         }
         payback = paybackMonth({ months, upfrontCost: i.upfrontCost })
       }

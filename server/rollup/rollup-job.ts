@@ -6,22 +6,25 @@ import os from 'node:os'
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../../db/connection.js'
 import { writeTransaction } from '../../db/connection.js'
+import type { Tx } from '../../db/connection.js'
 import {
   acquireRollupLease,
+  addToRollupRows,
   advanceRollupWatermark,
   aggregateEventSlots,
   countEventsBetweenIds,
   deleteAllRollups,
   findLatencyEvents,
+  findLatestBucketStarts,
   findRollupRowsByKey,
   findRollupState,
   maxEventId,
   releaseRollupLease,
   resetRollupWatermark,
-  upsertRollupRows,
+  type EventSelection,
 } from '../../db/queries/rollups.js'
 import { findPruneHorizon } from '../../db/queries/retention.js'
-import { SlotBuckets, foldSlots, mergeIntoStored } from './fold.js'
+import { SLOT_LENGTHS, SlotBuckets, foldSlots, rowsToAdd, type BucketState } from './fold.js'
 
 /** Thrown when rollups cannot proceed; the message says what to do. */
 export class RollupError extends Error {}
@@ -32,7 +35,7 @@ export interface RollupOptions {
   clock?: () => number
   /** Lease owner name; default host:pid:random. */
   owner?: string
-  /** Event ids per transaction (default 200 000). */
+  /** Event ids per transaction (default 400 000). */
   stepIds?: number
   /** Lease length; renewed at every step (default 120 s). */
   leaseMs?: number
@@ -50,7 +53,7 @@ export interface RollupResult {
   ms: number
 }
 
-const DEFAULT_STEP = 200_000
+const DEFAULT_STEP = 400_000
 const DEFAULT_LEASE_MS = 120_000
 
 function defaultOwner(): string {
@@ -62,11 +65,62 @@ export function timezoneChangedMessage(built: string, configured: string): strin
   return `rollups were built in time zone ${built} but YARDSTICK_TIMEZONE is now ${configured}; rebuild them with: npm run cli -- rollup --rebuild`
 }
 
+/** Per zone, the index in SLOT_LENGTHS of the longest slot that last worked. */
+const slotChoice = new Map<string, number>()
+/** Per zone and slot length, the memoised bucket starts of slots (kept across runs of this process). */
+const slotMemos = new Map<string, SlotBuckets>()
+
+function slotBuckets(timezone: string, slotMs: number): SlotBuckets {
+  const key = `${timezone}|${slotMs}`
+  let b = slotMemos.get(key)
+  if (b === undefined) {
+    if (slotMemos.size >= 16) slotMemos.clear()
+    b = new SlotBuckets(timezone, slotMs)
+    slotMemos.set(key, b)
+  }
+  return b
+}
+
+/**
+ * Reads the selected events and folds them into bucket states of every grain: sums per UTC slot in
+ * SQL (hour slots where the zone allows, else half or quarter hours), decision_latency events one by
+ * one for their sketches.
+ * @example const states = await foldEvents(tx, { lo: 0, hi: 1000 }, 'Europe/London')
+ */
+export async function foldEvents(tx: Tx, sel: EventSelection, timezone: string): Promise<BucketState[]> {
+  const latencies = await findLatencyEvents(tx, sel)
+  for (let k = slotChoice.get(timezone) ?? 0; k < SLOT_LENGTHS.length; k++) {
+    const slotMs = SLOT_LENGTHS[k]
+    const states = foldSlots(await aggregateEventSlots(tx, sel, slotMs), latencies, slotBuckets(timezone, slotMs))
+    if (states !== null) {
+      slotChoice.set(timezone, k)
+      return states
+    }
+  }
+  throw new RollupError(`the UTC offsets of ${timezone} are not whole quarter hours; rollups cannot be built in this zone`)
+}
+
+/**
+ * Adds folded states to the rollups: counts and sums are added in SQL; the sketches of buckets that
+ * may already be stored (not after the latest stored bucket of their grain) are merged with them.
+ * Returns how many rows were written.
+ */
+export async function addStates(tx: Tx, states: BucketState[]): Promise<number> {
+  const latest = await findLatestBucketStarts(tx)
+  const mayExist: BucketState[] = []
+  for (const s of states) {
+    const l = latest[s.grain]
+    if (s.sketch && l !== null && s.bucketStart <= l) mayExist.push(s)
+  }
+  const rows = rowsToAdd(states, mayExist.length > 0 ? await findRollupRowsByKey(tx, mayExist) : [])
+  await addToRollupRows(tx, rows)
+  return rows.length
+}
+
 async function foldSteps(db: Db, opts: Required<Pick<RollupOptions, 'timezone' | 'clock' | 'owner' | 'stepIds' | 'leaseMs'>> & Pick<RollupOptions, 'onProgress'>, fromWatermark: number): Promise<Omit<RollupResult, 'skipped' | 'ms'>> {
   const { timezone, clock, owner, stepIds, leaseMs } = opts
   const maxId = await maxEventId(db)
   const total = opts.onProgress && maxId > fromWatermark ? await countEventsBetweenIds(db, fromWatermark, maxId) : 0
-  const buckets = new SlotBuckets(timezone)
   let watermark = fromWatermark
   let eventsFolded = 0
   let bucketsWritten = 0
@@ -75,18 +129,14 @@ async function foldSteps(db: Db, opts: Required<Pick<RollupOptions, 'timezone' |
     const lo = watermark
     const hi = Math.min(lo + stepIds, maxId)
     const folded = await writeTransaction(db, async (tx) => {
-      const slots = await aggregateEventSlots(tx, lo, hi)
-      const latencies = await findLatencyEvents(tx, lo, hi)
-      const states = foldSlots(slots, latencies, buckets)
-      const stored = states.size > 0 ? await findRollupRowsByKey(tx, [...states.values()]) : []
-      const rows = mergeIntoStored(states, stored)
-      await upsertRollupRows(tx, rows)
+      const states = await foldEvents(tx, { lo, hi }, timezone)
+      const written = await addStates(tx, states)
       if (!(await advanceRollupWatermark(tx, { from: lo, to: hi, owner, now: clock(), timezone, leaseMs }))) {
         throw new RollupError('the rollup watermark moved under this run (another process rolled up, or the lease expired); nothing from this step was written, run it again')
       }
       let n = 0
-      for (const s of slots) n += s.count
-      return { events: n, buckets: rows.length }
+      for (const s of states) if (s.grain === 'month') n += s.count
+      return { events: n, buckets: written }
     })
     watermark = hi
     eventsFolded += folded.events
