@@ -14,6 +14,8 @@ export interface Config {
   publicUrl: string
   /** Cron expression of the rollup job (node-cron syntax). */
   rollupCron: string
+  /** Events folded per rollup transaction (one step). */
+  rollupStepEvents: number
   /** Ingest requests a second allowed per API key (token bucket, burst of twice that). */
   ingestRatePerKey: number
   /** Express `trust proxy` as a hop count (0: the socket's address is the client's). */
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM || 'Yardstick <yardstick@localhost>',
     publicUrl,
     rollupCron: env.YARDSTICK_ROLLUP_CRON || '* * * * *',
+    rollupStepEvents: int(env, 'YARDSTICK_ROLLUP_STEP', 400_000, 1_000, 10_000_000),
     ingestRatePerKey: int(env, 'YARDSTICK_INGEST_RATE', 2000, 1, 1_000_000),
     trustProxy: int(env, 'YARDSTICK_TRUST_PROXY', 0, 0, 10),
     maxBodyBytes: int(env, 'YARDSTICK_MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

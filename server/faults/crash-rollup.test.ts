@@ -57,7 +57,8 @@ describe('kill -9 during a rollup', () => {
     }
     await insert(200_000)
 
-    const env = { YARDSTICK_DB: dbFile, YARDSTICK_TIMEZONE: ZONE }
+    // Small steps, so that a run commits several of them and a kill lands between or inside them.
+    const env = { YARDSTICK_DB: dbFile, YARDSTICK_TIMEZONE: ZONE, YARDSTICK_ROLLUP_STEP: '10000' }
     let midRun = 0
     const rounds = 4
     for (let round = 0; round < rounds; round++) {
@@ -65,8 +66,11 @@ describe('kill -9 during a rollup', () => {
       await handle.db.updateTable('job_state').set({ lease_until: 0 }).where('name', '=', 'rollup').execute()
       const before = (await readRollupMark(handle.db)).watermark
       const child = spawnChild('server/cli.ts', ['rollup'], env)
-      const delay = 400 + Math.random() * 6000
-      await new Promise((r) => setTimeout(r, delay))
+      // Kill at a random moment after the first step committed (its progress line), while later steps run.
+      const spawned = performance.now()
+      while (!/events folded/.test(child.output()) && performance.now() - spawned < 30_000) await new Promise((r) => setTimeout(r, 5))
+      await new Promise((r) => setTimeout(r, Math.random() * 150))
+      const delay = performance.now() - spawned
       child.process.kill('SIGKILL')
       const exit = await child.exited
       const after = (await readRollupMark(handle.db)).watermark

@@ -31,11 +31,11 @@ registerCommand('rollup', {
     }
     try {
       if (rebuild) {
-        const r = await rebuildRollups(db, { timezone, onProgress })
+        const r = await rebuildRollups(db, { timezone, onProgress, stepIds: ctx.config.rollupStepEvents })
         ctx.out(`rebuilt rollups in ${timezone}: deleted ${r.deleted} old buckets, folded ${r.eventsFolded} events into ${r.bucketsWritten} bucket writes in ${r.steps} step(s), ${(r.ms / 1000).toFixed(2)} s; watermark ${r.watermark}`)
         return
       }
-      const r = await rollupPending(db, { timezone, onProgress })
+      const r = await rollupPending(db, { timezone, onProgress, stepIds: ctx.config.rollupStepEvents })
       if (r.skipped) {
         ctx.out(`nothing done: ${r.skipped}; watermark ${r.watermark}`)
         return
