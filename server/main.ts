@@ -29,9 +29,9 @@ async function main() {
 
   const handle = openDatabase(config.dbFile, { sync: config.sync })
   await migrateToLatest(handle.db)
-  const { app, close, ready } = createApp({ db: handle.db, config })
+  const { app, close, ready, writer } = createApp({ db: handle.db, config })
   await ready()
-  const jobs = startJobs({ db: handle.db, config, log: (m) => console.log(m) })
+  const jobs = startJobs({ db: handle.db, config, log: (m) => console.log(m), writer })
 
   const server: Server = app.listen(config.port, config.host)
   answerClientErrors(server)

@@ -108,6 +108,15 @@ describe('prune --before', () => {
     expect(prunes).toHaveLength(1)
     expect(prunes[0]).toMatchObject({ actor: 'cli', entityId: 'before:2026-02-28T18:30:00.000Z', before: { occurredBefore: '2026-02-28T18:30:00.000Z', count: toPrune } })
 
+    // A retry of a pruned event (same id) cannot be told from a new one any more: it is refused, not counted twice.
+    const retry = await s.fetch('/api/v1/events', { method: 'POST', token: ingest, json: events[0] })
+    expect(retry.status).toBe(422)
+    const refused = (await retry.json()) as { error: { details: Array<{ field: string; message: string }> } }
+    expect(refused.error.details[0]).toMatchObject({ field: 'occurredAt' })
+    expect(refused.error.details[0].message).toContain('pruned')
+    expect((await s.fetch('/api/v1/events', { method: 'POST', token: ingest, json: events[events.length - 1] })).status).toBe(202)
+    for (let i = 0; i < QUERIES.length; i++) expect(await figures(QUERIES[i]), QUERIES[i]).toEqual(before[i])
+
     // Again: nothing left to prune, no second audit entry.
     const again = await cli(['prune', '--before', '2026-03-01', '--yes'], env())
     expect(again.stdout).toContain('0 raw events')

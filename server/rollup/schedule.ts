@@ -7,6 +7,8 @@ import type { Db } from '../../db/connection.js'
 import { RollupError, rollupPending, type RollupResult } from './rollup-job.js'
 
 export interface ScheduledRollup {
+  /** Runs the rollup now unless one is running (for example when many events are waiting). */
+  trigger(): void
   stop(): Promise<void>
 }
 
@@ -37,6 +39,7 @@ export function scheduleRollup(deps: { db: Db; timezone: string; expression: str
   }
   const task = cron.schedule(deps.expression, tick, { name: 'rollup', noOverlap: true })
   return {
+    trigger: tick,
     async stop() {
       await task.stop()
       await task.destroy()

@@ -7,6 +7,7 @@ import express, { Router, type Request } from 'express'
 import type { Db } from '../../db/connection.js'
 import { findIngestTargets, stageAt, type IngestTarget } from '../../db/queries/initiatives.js'
 import { VersionedCache } from '../ingest/lookup-cache.js'
+import { findPruneHorizon } from '../../db/queries/retention.js'
 import type { EventRow } from '../../db/queries/events.js'
 import { normalizeForInitiative, parseEvent, type ParsedEvent } from '../../metrics/kinds.js'
 import { canUseInitiative, requirePermission } from '../auth/actor.js'
@@ -66,6 +67,7 @@ export function eventsRouter(deps: { db: Db; config: Config; writer: EventSink; 
   const { db, config, writer, clock } = deps
   const router = Router()
   const initiatives = new VersionedCache<IngestTarget>(db)
+  const horizon = new VersionedCache<number>(db)
   const json = express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] })
   const ndjson = express.text({ limit: config.maxBodyBytes, type: NDJSON_TYPES })
 
@@ -86,11 +88,18 @@ export function eventsRouter(deps: { db: Db; config: Config; writer: EventSink; 
     if (denied.length > 0) throw forbidden(`this API key may not write to ${denied.map((s) => `"${s}"`).join(', ')}; nothing was stored`)
 
     const targets = await initiatives.getMany(slugs, (missing) => findIngestTargets(db, missing))
+    // Raw events before the prune horizon are gone, and with them their ids: an event that old could be a
+    // retry of one already counted in the rollups, so it is refused rather than counted twice.
+    const prunedBefore = (await horizon.get('prune', async () => (await findPruneHorizon(db))?.before ?? 0)) ?? 0
     const rows: EventRow[] = []
     for (const { index, event } of parsed) {
       const target = targets.get(event.initiative)
       if (!target) {
         details.push({ index, field: 'initiative', message: `initiative "${event.initiative}" is not registered; register it first (npm run cli -- initiatives create --slug ${event.initiative} --name "...")` })
+        continue
+      }
+      if (event.occurredAt < prunedBefore) {
+        details.push({ index, field: 'occurredAt', message: `occurredAt is before ${new Date(prunedBefore).toISOString()}: raw events before then were pruned and their totals are final, so older events cannot be added` })
         continue
       }
       const n = normalizeForInitiative(event, target.currency)
