@@ -4,6 +4,7 @@ import * as subscriptionsOutbox from './2026_11_25_1437_subscriptions_outbox.js'
 import * as usersSessions from './2026_11_25_1452_users_sessions.js'
 import * as eventsByTime from './2026_11_25_1510_events_by_time.js'
 import * as readiness from './2026_11_25_1600_readiness.js'
+import * as rollupsCovering from './2026_11_25_1712_rollups_covering.js'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that migrations run the same under
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_1452_users_sessions': usersSessions,
   '2026_11_25_1510_events_by_time': eventsByTime,
   '2026_11_25_1600_readiness': readiness,
+  '2026_11_25_1712_rollups_covering': rollupsCovering,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -6,31 +6,34 @@
  *       → {deleted, ids}
  *   POST   /api/v1/events/delete {initiative, from, to, reason}: every event of that initiative with
  *       occurredAt in [from, to) → {deleted, from, to}
- * The rollup buckets the deleted events were folded into are corrected in the same transaction.
+ * The rollup buckets the deleted events were folded into are recomputed from the remaining events in
+ * the same transaction (server/rollup/refold.ts), so /summary and /series are right at once. Months
+ * before the prune horizon cannot be corrected (409): their raw events are gone.
  */
 import { Router } from 'express'
 import { writeTransaction, type Db, type Tx } from '../../db/connection.js'
 import { recordAudit } from '../../db/queries/audit.js'
-import { deleteEventsByIds, deleteEventsInRange, deleteRollupRows, findEventById, findEventsByClientId, findEventSpan, type EventRef } from '../../db/queries/event-deletions.js'
+import { deleteEventsByIds, deleteEventsInRange, findEventById, findEventsByClientId, findEventSpan, type EventRef } from '../../db/queries/event-deletions.js'
+import { findPruneHorizon } from '../../db/queries/retention.js'
 import { findInitiativeFields } from '../../db/queries/initiatives.js'
 import { bucketStart } from '../../metrics/time-buckets.js'
 import { actorName, canUseInitiative, requirePermission } from '../auth/actor.js'
 import type { Config } from '../config.js'
 import { conflict, forbidden, notFound, unprocessable, type ErrorDetail } from '../errors.js'
+import { recomputeBuckets } from '../rollup/refold.js'
 
-const ROLLUP_GRAINS = ['hour', 'day', 'month'] as const
 const MAX_IDS_IN_AUDIT = 1000
 
 /**
- * Drops one initiative's rollup rows, of every grain, whose buckets overlap [lo, hi] (the deleted
- * events' occurred_at span). Buckets are rebuilt from the remaining raw events by the rollup module.
+ * Refuses a correction that reaches before the prune horizon: the raw events of those months are
+ * gone, so their rollup buckets (their only record) could not be recomputed.
  */
-export async function dropAffectedRollups(tx: Tx, q: { initiativeId: number; lo: number; hi: number; timezone: string }): Promise<number> {
-  let n = 0
-  for (const grain of ROLLUP_GRAINS) {
-    n += await deleteRollupRows(tx, { initiativeId: q.initiativeId, grain, fromBucket: bucketStart(q.lo, grain, q.timezone), toInstant: q.hi })
+async function refuseBeforePruneHorizon(tx: Tx, earliest: number, timezone: string): Promise<void> {
+  const horizon = await findPruneHorizon(tx)
+  if (horizon && bucketStart(earliest, 'month', timezone) < horizon.before) {
+    const h = new Date(horizon.before).toISOString()
+    throw conflict(`raw events before ${h} were pruned, so the rollup buckets of this correction (from ${new Date(earliest).toISOString()}) cannot be recomputed and would lose that history; nothing was deleted. Correct only events from ${h} on`)
   }
-  return n
 }
 
 function reasonOf(v: unknown, required: boolean, details: ErrorDetail[]): string | null {
@@ -69,13 +72,14 @@ export function eventCorrectionsRouter(deps: { db: Db; config: Config; clock: ()
     const result = await writeTransaction(db, async (tx) => {
       const initiative = await findInitiativeFields(tx, slug)
       if (!initiative) throw notFound(`no initiative "${slug}"`)
+      await refuseBeforePruneHorizon(tx, from, config.timezone)
       const span = await findEventSpan(tx, initiative.id, from, to)
       let ids: number[] | undefined
       if (span.count > 0 && span.count <= MAX_IDS_IN_AUDIT) {
         ids = (await tx.selectFrom('events').select('id').where('initiative_id', '=', initiative.id).where('occurred_at', '>=', from).where('occurred_at', '<', to).orderBy('id').execute()).map((r) => r.id)
       }
       const deleted = await deleteEventsInRange(tx, initiative.id, from, to)
-      if (deleted > 0) await dropAffectedRollups(tx, { initiativeId: initiative.id, lo: span.minOccurredAt!, hi: span.maxOccurredAt!, timezone: config.timezone })
+      if (deleted > 0) await recomputeBuckets(tx, { initiativeId: initiative.id, from: span.minOccurredAt!, to: span.maxOccurredAt! + 1, timezone: config.timezone })
       const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() }
       await recordAudit(tx, {
         at: clock(),
@@ -115,8 +119,9 @@ export function eventCorrectionsRouter(deps: { db: Db; config: Config; clock: ()
       if (!event) throw notFound(`no event with id "${ref}"${slug ? ` in "${slug}"` : ''}`)
       const initiative = await tx.selectFrom('initiatives').select('slug').where('id', '=', event.initiativeId).executeTakeFirstOrThrow()
       if (!canUseInitiative(req.actor!, initiative.slug)) throw notFound(`no event with id "${ref}"`)
+      await refuseBeforePruneHorizon(tx, event.occurredAt, config.timezone)
       const deleted = await deleteEventsByIds(tx, [event.id])
-      await dropAffectedRollups(tx, { initiativeId: event.initiativeId, lo: event.occurredAt, hi: event.occurredAt, timezone: config.timezone })
+      await recomputeBuckets(tx, { initiativeId: event.initiativeId, from: event.occurredAt, to: event.occurredAt + 1, timezone: config.timezone })
       await recordAudit(tx, {
         at: clock(),
         actor: actorName(req.actor!),
