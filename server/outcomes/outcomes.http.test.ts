@@ -144,15 +144,19 @@ describe.each(ZONES)('outcomes in $zone', ({ zone, dstDay, dstHours }) => {
     return body
   }
 
-  async function checkSeries(metric: Posted['metric']) {
-    const body = await get(`/api/v1/initiatives/${SLUG}/series?metric=${metric}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&granularity=day&split=stage`)
+  /** One initiative's series, or (portfolio) the same initiative's entry in GET /api/v1/series. */
+  async function checkSeries(metric: Posted['metric'], portfolio = false) {
+    const range = `metric=${metric}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&granularity=day`
+    const body = await get(portfolio ? `/api/v1/series?${range}` : `/api/v1/initiatives/${SLUG}/series?${range}&split=stage`)
     expect(body.timezone).toBe(zone)
-    expect(body.stageChanges.map((c: { at: string; from: string; to: string }) => [Date.parse(c.at), c.from, c.to])).toEqual([[PRODUCTION_AT, 'pilot', 'production']])
+    if (portfolio) expect(body.series.map((x: { initiative: string }) => x.initiative)).toEqual([SLUG])
+    else expect(body.stageChanges.map((c: { at: string; from: string; to: string }) => [Date.parse(c.at), c.from, c.to])).toEqual([[PRODUCTION_AT, 'pilot', 'production']])
+    const points = portfolio ? body.series[0].points : body.points
     const dates = new Set<string>()
     for (let t = from; t < to; t += 3_600_000) dates.add(localDate(t, zone))
     dates.add(localDate(to - 1, zone))
-    expect(body.points.map((p: { start: string }) => p.start.slice(0, 10))).toEqual([...dates])
-    for (const p of body.points) {
+    expect(points.map((p: { start: string }) => p.start.slice(0, 10))).toEqual([...dates])
+    for (const p of points) {
       const date = p.start.slice(0, 10)
       const inBucket = (e: Posted) => e.metric === metric && e.t >= from && e.t < to && localDate(e.t, zone) === date
       const x = expectOf(posted, inBucket)
@@ -171,6 +175,7 @@ describe.each(ZONES)('outcomes in $zone', ({ zone, dstDay, dstHours }) => {
         expectWithin1pct(p.p90, exactQuantile(x.latencies, 0.9))
         if (x.count > 0) expect(p.mean).toBeCloseTo(x.quantity / x.count / 1000, 5)
       }
+      if (portfolio) continue
       for (const stage of ['pilot', 'production'] as const) {
         const xs = expectOf(posted, (e) => inBucket(e) && e.stage === stage)
         expect(p.byStage?.[stage]?.count ?? 0).toBe(xs.count)
@@ -231,6 +236,7 @@ describe.each(ZONES)('outcomes in $zone', ({ zone, dstDay, dstHours }) => {
   it('counts every event at once, before any rollup', async () => {
     await post(makeEvents(1, 4000, Date.parse('2026-02-25T00:00:00Z'), Date.parse('2026-04-15T00:00:00Z')))
     for (const metric of ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'] as const) await checkSeries(metric)
+    await checkSeries('decision_latency', true)
     const body = await checkSummary()
     expect(body.freshness.rolledUpTo).toBe(0)
     expect(body.freshness.tailEvents).toBe(4000)
@@ -245,9 +251,11 @@ describe.each(ZONES)('outcomes in $zone', ({ zone, dstDay, dstHours }) => {
     // Late events: old occurredAt, landing in buckets already rolled up; read from the tail first.
     await post(makeEvents(2, 1200, Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-04-13T00:00:00Z')))
     for (const metric of ['time_saved', 'decision_latency'] as const) await checkSeries(metric)
+    for (const metric of ['time_saved', 'error_rate'] as const) await checkSeries(metric, true)
     expect((await checkSummary()).freshness.tailEvents).toBe(1200)
     await rollupPending(s.handle.db, { timezone: zone })
     for (const metric of ['error_rate', 'revenue_influenced', 'decision_latency'] as const) await checkSeries(metric)
+    for (const metric of ['revenue_influenced', 'decision_latency'] as const) await checkSeries(metric, true)
     await checkSummary()
   })
 
@@ -327,6 +335,34 @@ describe('outcome parameters', () => {
     const summary = await (await s.fetch('/api/v1/summary', { token: scoped })).json()
     expect(summary.initiatives.map((i: { slug: string }) => i.slug)).toEqual(['two'])
     expect((await s.fetch('/api/v1/summary?initiatives=one', { token: scoped })).status).toBe(400)
+  })
+
+  it.each([
+    ['', 'metric is required'],
+    ['metric=time_saved&split=stage', 'unknown parameter "split"'],
+    ['metric=time_saved&initiatives=One!', 'comma-separated slugs'],
+    ['metric=time_saved&initiatives=three', 'no initiative "three"'],
+    ['metric=time_saved&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&granularity=hour', 'at most 10000 points per initiative'],
+  ])('rejects the portfolio /series?%s with a message that says what to fix', async (query, message) => {
+    const res = await s.fetch(`/api/v1/series?${query}`, { token: reader })
+    expect(res.status).toBe(400)
+    expect((await res.json()).error.message).toContain(message)
+  })
+
+  it('answers the portfolio series for the initiatives asked for, in that order, and only those a key may read', async () => {
+    const q = 'metric=time_saved&from=2026-01-01T00:00:00Z&to=2026-01-08T00:00:00Z&granularity=day'
+    const all = await (await s.fetch(`/api/v1/series?${q}`, { token: reader })).json()
+    expect(all).toMatchObject({ metric: 'time_saved', granularity: 'day', from: '2026-01-01T00:00:00+00:00', to: '2026-01-08T00:00:00+00:00', timezone: 'UTC' })
+    expect(all.series.map((x: { initiative: string }) => x.initiative)).toEqual(['one', 'two'])
+    expect(all.series[0].points).toHaveLength(7)
+    expect(all.series[0].points[0]).toMatchObject({ start: '2026-01-01T00:00:00+00:00', end: '2026-01-02T00:00:00+00:00', partial: false, value: 0, count: 0, valueMoney: null, target: null })
+    const two = await (await s.fetch(`/api/v1/series?${q}&initiatives=two,one`, { token: reader })).json()
+    expect(two.series.map((x: { initiative: string }) => x.initiative)).toEqual(['two', 'one'])
+    const scoped = await s.key('read', ['two'])
+    const seen = await (await s.fetch(`/api/v1/series?${q}`, { token: scoped })).json()
+    expect(seen.series.map((x: { initiative: string }) => x.initiative)).toEqual(['two'])
+    expect((await s.fetch(`/api/v1/series?${q}&initiatives=one`, { token: scoped })).status).toBe(400)
+    expect((await s.fetch(`/api/v1/series?${q}`)).status).toBe(401)
   })
 
   it('marks mixed currencies in the portfolio', async () => {

@@ -3,16 +3,20 @@
  * bucket of the range present (empty ones too), exact from rollups + raw edges + the tail.
  */
 import type { Db } from '../../db/connection.js'
-import { findInitiative, type Initiative, type Stage } from '../../db/queries/initiatives.js'
-import { aggregateRanges, cellKey, findStageChangesBetween, readSnapshot, rollupReadCache, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
+import { findInitiative, listInitiatives, type Initiative, type Stage } from '../../db/queries/initiatives.js'
+import { aggregateRanges, ANY_STAGE, cellKey, findStageChangesBetween, readSnapshot, rollupReadCache, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
 import { fromMinorUnits } from '../../metrics/currency.js'
 import type { Metric } from '../../metrics/kinds.js'
 import { previousPeriod } from '../../metrics/outcomes.js'
 import { bucketStarts, formatInstant, nextBucketStart, type Granularity } from '../../metrics/time-buckets.js'
 import { MS_PER_HOUR, round6, roundMoney, scaleMonthlyTarget, sumAggregates } from './figures.js'
+import { UnknownInitiativesError } from './summary.js'
 
 /** Most points one series may have. */
 export const MAX_POINTS = 10_000
+
+/** Most points (all initiatives together) one portfolio series answer may have. */
+export const MAX_PORTFOLIO_POINTS = 100_000
 
 export interface SeriesParams {
   metric: Metric
@@ -99,11 +103,11 @@ function pointValues(metric: Metric, a: Aggregate, i: Initiative): PointValues {
 
 const STAGES = ['pilot', 'scaling', 'production', 'retired'] as const
 
-function pointsOf(r: AggregateResult, i: Initiative, p: SeriesParams, buckets: ReturnType<typeof seriesBuckets>, offset: number, zone: string): SeriesPoint[] {
+function pointsOf(r: AggregateResult, i: Initiative, p: SeriesParams, buckets: ReturnType<typeof seriesBuckets>, offset: number, zone: string, stages: readonly string[] = STAGES): SeriesPoint[] {
   const monthlyTarget = p.metric === 'time_saved' ? i.targets.timeSavedHoursPerMonth : p.metric === 'revenue_influenced' ? i.targets.revenueInfluencedPerMonth : null
   const flatTarget = p.metric === 'error_rate' ? i.targets.errorRate : p.metric === 'decision_latency' ? i.targets.decisionLatencySeconds : null
   return buckets.map((b, k) => {
-    const parts = STAGES.map((s) => r.cells.get(cellKey(i.id, p.metric, s, offset + k)))
+    const parts = stages.map((s) => r.cells.get(cellKey(i.id, p.metric, s, offset + k)))
     const point: SeriesPoint = {
       start: formatInstant(b.start, zone),
       end: formatInstant(b.end, zone),
@@ -159,5 +163,62 @@ export async function findSeries(db: Db, config: { timezone: string }, slug: str
       series.previousRange = { from: formatInstant(prev.from, zone), to: formatInstant(prev.to, zone) }
     }
     return series
+  })
+}
+
+export interface PortfolioSeriesParams {
+  metric: Metric
+  from: number
+  to: number
+  granularity: Granularity
+  stage?: Stage | null
+  /** Only these initiative slugs, in this order (null: every visible initiative, by name). */
+  initiatives?: string[] | null
+  /** Which initiatives the caller may see (scoped API keys); default all. */
+  allowed?: (slug: string) => boolean
+}
+
+export interface PortfolioSeries {
+  metric: Metric
+  granularity: Granularity
+  from: string
+  to: string
+  timezone: string
+  series: Array<{ initiative: string; points: SeriesPoint[] }>
+}
+
+/**
+ * One metric's series for many initiatives at once (the portfolio's sparklines): the points of
+ * {@link findSeries} per initiative, from one read of the rollups summed over stages. Throws
+ * UnknownInitiativesError when `initiatives` names one that does not exist or is not allowed.
+ * @example const p = await findPortfolioSeries(db, { timezone: 'UTC' }, { metric: 'time_saved', from, to, granularity: 'week' })
+ */
+export async function findPortfolioSeries(db: Db, config: { timezone: string }, p: PortfolioSeriesParams): Promise<PortfolioSeries> {
+  const zone = config.timezone
+  const allowed = p.allowed ?? (() => true)
+  return readSnapshot(db, async (tx) => {
+    const every = await listInitiatives(tx)
+    let list = every.filter((i) => allowed(i.slug))
+    if (p.initiatives) {
+      const bySlug = new Map(list.map((i) => [i.slug, i]))
+      const unknown = p.initiatives.filter((s) => !bySlug.has(s))
+      if (unknown.length > 0) throw new UnknownInitiativesError(unknown)
+      list = p.initiatives.map((s) => bySlug.get(s)!)
+    }
+    const buckets = seriesBuckets(p.from, p.to, p.granularity, zone)
+    // Every initiative: no id filter in SQL (the planner would seek per initiative instead of one range).
+    const ids = list.length === every.length ? null : list.map((i) => i.id)
+    const r = list.length === 0
+      ? { cells: new Map<string, Aggregate>(), watermark: 0, rollupsUsed: false }
+      : await aggregateRanges(tx, { timezone: zone, ranges: buckets.map((b) => [b.lo, b.hi]), initiativeIds: ids, metrics: [p.metric], stage: p.stage ?? null, cache: rollupReadCache(db), byStage: false })
+    const params: SeriesParams = { metric: p.metric, from: p.from, to: p.to, granularity: p.granularity }
+    return {
+      metric: p.metric,
+      granularity: p.granularity,
+      from: formatInstant(p.from, zone),
+      to: formatInstant(p.to, zone),
+      timezone: zone,
+      series: list.map((i) => ({ initiative: i.slug, points: pointsOf(r, i, params, buckets, 0, zone, [ANY_STAGE]) })),
+    }
   })
 }

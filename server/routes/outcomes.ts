@@ -1,5 +1,6 @@
 /**
- * GET /api/v1/initiatives/:slug/series and GET /api/v1/summary: parse and validate every parameter at
+ * GET /api/v1/initiatives/:slug/series, GET /api/v1/series (one metric, many initiatives) and
+ * GET /api/v1/summary: parse and validate every parameter at
  * the boundary (400 saying what to fix), then answer with server/outcomes.
  */
 import { Router, type Request } from 'express'
@@ -10,7 +11,7 @@ import { chooseGranularity, type Granularity } from '../../metrics/time-buckets.
 import { canUseInitiative, requirePermission } from '../auth/actor.js'
 import type { Config } from '../config.js'
 import { badRequest, notFound, type ErrorDetail } from '../errors.js'
-import { countPoints, findSeries, MAX_POINTS } from '../outcomes/series.js'
+import { countPoints, findPortfolioSeries, findSeries, MAX_POINTS, MAX_PORTFOLIO_POINTS } from '../outcomes/series.js'
 import { findSummary, UnknownInitiativesError } from '../outcomes/summary.js'
 
 const DAY = 86_400_000
@@ -64,6 +65,33 @@ function readSplit(get: (n: string) => string | undefined, problems: ErrorDetail
   return s === 'stage'
 }
 
+function readMetric(get: (n: string) => string | undefined, problems: ErrorDetail[]): Metric | null {
+  const m = get('metric')
+  if (m === undefined || m === '') problems.push({ field: 'metric', message: `metric is required: one of ${METRICS.join(', ')}` })
+  else if (!isMetric(m)) problems.push({ field: 'metric', message: `metric must be one of ${METRICS.join(', ')}, got "${m.slice(0, 40)}"` })
+  else return m
+  return null
+}
+
+function readGranularity(get: (n: string) => string | undefined, problems: ErrorDetail[]): Granularity | null {
+  const g = get('granularity')
+  if (g === undefined || g === '') return null
+  if (!(GRANULARITIES as string[]).includes(g)) {
+    problems.push({ field: 'granularity', message: `granularity must be one of ${GRANULARITIES.join(', ')}, got "${g.slice(0, 40)}"` })
+    return null
+  }
+  return g as Granularity
+}
+
+function readInitiatives(get: (n: string) => string | undefined, problems: ErrorDetail[]): string[] | null {
+  const list = get('initiatives')
+  if (list === undefined || list === '') return null
+  const slugs = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean))]
+  const bad = slugs.filter((s) => !SLUG_PATTERN.test(s))
+  if (bad.length > 0) problems.push({ field: 'initiatives', message: `initiatives must be comma-separated slugs, e.g. initiatives=invoices,support-triage; not a slug: "${bad[0].slice(0, 64)}"` })
+  return slugs
+}
+
 function fail(problems: ErrorDetail[]): never {
   throw badRequest(problems.map((p) => p.message).join('; '), problems)
 }
@@ -99,6 +127,30 @@ export function outcomesRouter(deps: { db: Db; config: Config; clock: () => numb
     const series = await findSeries(db, config, slug, { metric: metric!, from, to, granularity: gran, stage, split, compare: c === 'previous' })
     if (!series) throw notFound(`no initiative "${slug}"`)
     res.json(series)
+  })
+
+  router.get('/series', requirePermission('read'), async (req, res) => {
+    const { get, problems } = readQuery(req, ['metric', 'from', 'to', 'granularity', 'stage', 'initiatives'])
+    const metric = readMetric(get, problems)
+    const { from, to } = readRange(get, clock(), 90, problems)
+    const granularity = readGranularity(get, problems)
+    const stage = readStage(get, problems)
+    const initiatives = readInitiatives(get, problems)
+    if (problems.length > 0) fail(problems)
+    const gran = granularity ?? chooseGranularity(from, to)
+    const n = countPoints(from, to, gran, config.timezone, MAX_POINTS)
+    if (n > MAX_POINTS) fail([{ field: 'granularity', message: `this range has ${Number.isFinite(n) ? n : 'far more than ' + MAX_POINTS} ${gran} buckets; at most ${MAX_POINTS} points per initiative are allowed: use a coarser granularity or a shorter range` }])
+    const actor = req.actor!
+    try {
+      const out = await findPortfolioSeries(db, config, { metric: metric!, from, to, granularity: gran, stage, initiatives, allowed: (s) => canUseInitiative(actor, s) })
+      if (n * out.series.length > MAX_PORTFOLIO_POINTS) {
+        fail([{ field: 'initiatives', message: `${out.series.length} initiatives × ${n} ${gran} buckets is more than ${MAX_PORTFOLIO_POINTS} points: name fewer initiatives (initiatives=a,b), or use a coarser granularity or a shorter range` }])
+      }
+      res.json(out)
+    } catch (e) {
+      if (e instanceof UnknownInitiativesError) throw badRequest(e.message, [{ field: 'initiatives', message: e.message }])
+      throw e
+    }
   })
 
   router.get('/summary', requirePermission('read'), async (req, res) => {
