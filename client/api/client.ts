@@ -3,7 +3,7 @@
  * cookie), or a read key / share token for embeds. A 401 raises a `ys-unauthorized` event on window,
  * which the app answers with the sign-in page; pages never deal with sign-in themselves.
  */
-import type { ApiKeyInfo, AuditEntry, Initiative, InitiativePatch, KeyRole, Series, SessionUser, Subscription, SubscriptionInput, Summary, User, UserRole } from './types.js'
+import type { ApiKeyInfo, AuditEntry, Initiative, InitiativePatch, KeyRole, PortfolioSeries, Series, SessionUser, Subscription, SubscriptionInput, Summary, User, UserRole } from './types.js'
 
 /** One item of an error body's `details`: the field at fault (or null) and what to fix. */
 export interface ApiErrorDetail {
@@ -98,6 +98,11 @@ export class ApiClient {
 
   summary(q: { from: string; to: string; stage?: string; team?: string; initiatives?: string[] }, signal?: AbortSignal): Promise<Summary> {
     return this.get('/api/v1/summary', { from: q.from, to: q.to, stage: q.stage, team: q.team, initiatives: q.initiatives?.join(',') }, signal)
+  }
+
+  /** One metric's series for several initiatives in one request (GET /api/v1/series). */
+  portfolioSeries(q: { metric: string; from: string; to: string; granularity: string; initiatives?: string[] }, signal?: AbortSignal): Promise<PortfolioSeries> {
+    return this.get('/api/v1/series', { metric: q.metric, from: q.from, to: q.to, granularity: q.granularity, initiatives: q.initiatives?.join(',') }, signal)
   }
 
   series(slug: string, q: { metric: string; from: string; to: string; granularity: string; compare?: boolean }, signal?: AbortSignal): Promise<Series> {

@@ -87,6 +87,16 @@ export interface SeriesPoint {
   mean?: number | null
 }
 
+/** GET /api/v1/series: one metric's points for several initiatives at once. */
+export interface PortfolioSeries {
+  metric: Metric
+  granularity: Granularity
+  from: string
+  to: string
+  timezone: string
+  series: Array<{ initiative: string; points: SeriesPoint[] }>
+}
+
 export interface Series {
   metric: Metric
   granularity: Granularity

@@ -107,11 +107,18 @@ export class YsPortfolio extends LitElement {
       if (isFiniteNumber(r.decisionLatencyP50)) metrics.add('decision_latency')
       for (const metric of metrics) jobs.push({ slug: r.slug, metric })
     }
+    // One request per metric (GET /api/v1/series) for up to 100 initiatives, not one per initiative.
+    const batches: Array<{ metric: string; slugs: string[] }> = []
+    for (const j of jobs) {
+      const b = batches.find((x) => x.metric === j.metric && x.slugs.length < 100)
+      if (b) b.slugs.push(j.slug)
+      else batches.push({ metric: j.metric, slugs: [j.slug] })
+    }
     const results = new Map<string, SeriesPoint[]>()
     try {
-      await mapPool(jobs, 6, async (j) => {
-        const series = await api.series(j.slug, { metric: j.metric, from: range.from, to: range.to, granularity: range.granularity }, signal)
-        results.set(`${j.slug}|${j.metric}`, series.points)
+      await mapPool(batches, 6, async (b) => {
+        const p = await api.portfolioSeries({ metric: b.metric, from: range.from, to: range.to, granularity: range.granularity, initiatives: b.slugs }, signal)
+        for (const x of p.series) results.set(`${x.initiative}|${b.metric}`, x.points)
       })
     } catch (e) {
       if ((e as Error).name === 'AbortError') return
