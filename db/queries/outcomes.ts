@@ -35,6 +35,11 @@ export interface AggregateQuery {
   cache?: RollupReadCache
   /** False: one cell per (initiative, metric, range) with stage {@link ANY_STAGE}, summed over stages in SQL. */
   byStage?: boolean
+  /**
+   * Rollup grains to read (default all). Buckets of the others in a range's cover are left out: for a
+   * caller that reads them another way (see {@link sumWholeMonths}).
+   */
+  grains?: Grain[]
 }
 
 /** The stage of cells summed over every stage (`byStage: false`). */
@@ -175,11 +180,11 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
   const runCount = allRuns.month.length + allRuns.day.length + allRuns.hour.length
   const byStage = q.byStage !== false
   const cacheKey = q.cache && runCount > 0 && runCount <= CACHE_MAX_RUNS
-    ? JSON.stringify([mark.watermark, mark.updatedAt, mark.revision, q.timezone, q.metrics, q.initiativeIds, q.stage, byStage, allRuns])
+    ? JSON.stringify([mark.watermark, mark.updatedAt, mark.revision, q.timezone, q.metrics, q.initiativeIds, q.stage, byStage, q.grains ?? null, allRuns])
     : null
   const cached = cacheKey !== null ? q.cache!.get(cacheKey) : undefined
   if (cached) cells = cloneCells(cached)
-  for (const grain of cached ? [] : (['month', 'day', 'hour'] as const)) {
+  for (const grain of cached ? [] : (['month', 'day', 'hour'] as const).filter((g) => !q.grains || q.grains.includes(g))) {
     const map = wanted[grain]
     if (map.size === 0) continue
     const runs = allRuns[grain]
@@ -285,6 +290,43 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
     }
   }
   return { cells, watermark, rollupsUsed }
+}
+
+/**
+ * The parts of value in whole local months from the month rollups, summed over stages, for every
+ * initiative (or these) at once: keyed by `cellKey(initiativeId, metric, ANY_STAGE, monthStart)`,
+ * time_saved and revenue_influenced with `quantitySum`, error_rate with `errorsSum` and `totalSum`
+ * (counts are not read: 0). Months with bucket_start in [fromMonth, lastMonth]. Only events inside the
+ * rollups (id ≤ watermark) count: add the tail, e.g. from {@link aggregateRanges} with
+ * `grains: ['day', 'hour']` over the same months. Call inside {@link readSnapshot}.
+ * @example const parts = await sumWholeMonths(tx, { fromMonth, lastMonth, initiativeIds: null })
+ */
+export async function sumWholeMonths(tx: Kysely<Database>, q: { fromMonth: number; lastMonth: number; initiativeIds: number[] | null; cache?: RollupReadCache }): Promise<Map<string, Aggregate>> {
+  const mark = await readRollupMark(tx)
+  const cacheKey = q.cache ? JSON.stringify(['months', mark.watermark, mark.updatedAt, mark.revision, q.fromMonth, q.lastMonth, q.initiativeIds]) : null
+  const cached = cacheKey !== null ? q.cache!.get(cacheKey) : undefined
+  if (cached) return cached
+  const of = (metric: string, column: 'quantity_sum' | 'errors_sum' | 'total_sum') => sql<number>`sum(case when metric = ${metric} then ${sql.ref(column)} else 0 end)`
+  let query = tx
+    .selectFrom('rollups')
+    .select(['initiative_id', 'bucket_start', of('time_saved', 'quantity_sum').as('ts'), of('revenue_influenced', 'quantity_sum').as('rev'), of('error_rate', 'errors_sum').as('e'), of('error_rate', 'total_sum').as('t')])
+    .where('grain', '=', 'month')
+    .where('bucket_start', '>=', q.fromMonth)
+    .where('bucket_start', '<=', q.lastMonth)
+    .where('metric', 'in', ['time_saved', 'revenue_influenced', 'error_rate'])
+    // In the order of the (grain, bucket_start, initiative_id, …) index: summed while read, no sort.
+    .groupBy(['bucket_start', 'initiative_id'])
+  if (q.initiativeIds !== null) query = query.where('initiative_id', 'in', q.initiativeIds)
+  const out = new Map<string, Aggregate>()
+  const put = (key: string, quantitySum: number, errorsSum: number, totalSum: number) => out.set(key, { count: 0, quantitySum, errorsSum, totalSum, sketch: null })
+  for (const r of await query.execute()) {
+    const m = Number(r.bucket_start)
+    put(cellKey(r.initiative_id, 'time_saved', ANY_STAGE, m), Number(r.ts), 0, 0)
+    put(cellKey(r.initiative_id, 'revenue_influenced', ANY_STAGE, m), Number(r.rev), 0, 0)
+    put(cellKey(r.initiative_id, 'error_rate', ANY_STAGE, m), 0, Number(r.e), Number(r.t))
+  }
+  if (cacheKey !== null) q.cache!.set(cacheKey, out)
+  return out
 }
 
 /**

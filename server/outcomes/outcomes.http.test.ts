@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTransaction } from '../../db/connection.js'
 import { updateInitiative } from '../../db/queries/initiatives.js'
+import { paybackMonth } from '../../metrics/outcomes.js'
 import { listRollupRows } from '../../db/queries/rollups.js'
 import { startTestServer, type TestServer } from '../testing/test-server.js'
 import { rebuildRollups, rollupPending } from '../rollup/rollup-job.js'
@@ -214,6 +215,15 @@ describe.each(ZONES)('outcomes in $zone', ({ zone, dstDay, dstHours }) => {
     }
     const prevFrom = from - (to - from)
     expect(i.previous.eventCount).toBe(expectOf(posted, (e) => e.t >= prevFrom && e.t < from).count)
+    // Payback: the value of each local month since the start month (January), whatever the period's
+    // start, up to `to`, computed here from the posted events; the cumulative rule is metrics' (unit-tested).
+    const monthValue = (month: string) => {
+      const inMonth = (metric: Posted['metric']) => expectOf(posted, (e) => e.metric === metric && e.t < to && localDate(e.t, zone).slice(0, 7) === month)
+      const er = inMonth('error_rate')
+      return (inMonth('time_saved').quantity / 3_600_000) * HOURLY + inMonth('revenue_influenced').quantity / 100 + (er.total > 0 ? (BASELINE_ERROR * er.total - er.errors) * COST_PER_ERROR : 0)
+    }
+    const months = ['2026-01', '2026-02', '2026-03', '2026-04'].map((month) => ({ month, value: Math.round(monthValue(month) * 100) / 100, cost: 1000 }))
+    expect(i.paybackMonth).toEqual(paybackMonth({ months, upfrontCost: 5000 }))
     expect(body.portfolio.valueTotal).toBeCloseTo(i.valueTotal, 2)
     expect(body.portfolio.decisionLatencyP50).toBeCloseTo(i.decisionLatencyP50, 6)
     return body

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../db/connection.js'
 import { listInitiatives, type Initiative, type Stage } from '../../db/queries/initiatives.js'
-import { aggregateRanges, ANY_STAGE, cellKey, findFreshness, readSnapshot, rollupReadCache, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
+import { aggregateRanges, ANY_STAGE, cellKey, findFreshness, readSnapshot, rollupReadCache, sumWholeMonths, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
 import { fromMinorUnits } from '../../metrics/currency.js'
 import { costToDate, paybackMonth, previousPeriod, returnPerDollar, targetStatus, type Payback, type TargetStatus } from '../../metrics/outcomes.js'
 import { LatencySketch } from '../../metrics/sketch.js'
@@ -164,8 +164,11 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
         monthRanges.push([m, Math.min(nextBucketStart(m, 'month', zone), to)])
       }
     }
-    // One read for every initiative's months, summed over stages in SQL (month rows where whole).
-    const monthly = monthRanges.length > 0 ? await aggregateRanges(tx, { timezone: zone, ranges: monthRanges, initiativeIds: ids, metrics: [...VALUE_METRICS], stage: null, cache, byStage: false }) : null
+    // Whole months from one read of the month rollups for every initiative (only the sums value needs);
+    // the rest (a partial last month, events not rolled up yet) from aggregateRanges without months.
+    const monthly = monthRanges.length > 0 ? await aggregateRanges(tx, { timezone: zone, ranges: monthRanges, initiativeIds: ids, metrics: [...VALUE_METRICS], stage: null, cache, byStage: false, grains: ['day', 'hour'] }) : null
+    const lastWhole = monthRanges.findLastIndex(([m, end]) => end === nextBucketStart(m, 'month', zone))
+    const wholeMonths = monthly?.rollupsUsed && lastWhole >= 0 ? await sumWholeMonths(tx, { fromMonth: monthRanges[0][0], lastMonth: monthRanges[lastWhole][0], initiativeIds: ids, cache }) : null
     const monthNames = monthRanges.map(([m]) => localMonthString(m, zone))
     const freshness = await findFreshness(tx)
 
@@ -181,7 +184,13 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
         const months = []
         for (let k = 0; k < monthRanges.length; k++) {
           if (monthRanges[k][0] < startMonth) continue
-          const cell = (metric: string) => monthly.cells.get(cellKey(i.id, metric, ANY_STAGE, k)) ?? NO_EVENTS
+          const cell = (metric: string): Aggregate => {
+            const rest = monthly.cells.get(cellKey(i.id, metric, ANY_STAGE, k))
+            const whole = wholeMonths?.get(cellKey(i.id, metric, ANY_STAGE, monthRanges[k][0]))
+            if (!whole) return rest ?? NO_EVENTS
+            if (!rest) return whole
+            return { count: rest.count, quantitySum: whole.quantitySum + rest.quantitySum, errorsSum: whole.errorsSum + rest.errorsSum, totalSum: whole.totalSum + rest.totalSum, sketch: null }
+          }
           const value = periodFigures(i, { time_saved: cell('time_saved'), error_rate: cell('error_rate'), revenue_influenced: cell('revenue_influenced'), decision_latency: NO_EVENTS }).valueTotal
           months.push({ month: monthNames[k], value, cost: i.monthlyCost })
         }
