@@ -85,17 +85,12 @@ export function rollupReadCache(db: object): RollupReadCache {
   return c
 }
 
-function cloneCells(cells: Map<string, Aggregate>): Map<string, Aggregate> {
-  const out = new Map<string, Aggregate>()
-  for (const [k, a] of cells) out.set(k, { count: a.count, quantitySum: a.quantitySum, errorsSum: a.errorsSum, totalSum: a.totalSum, sketch: a.sketch ? a.sketch.clone() : null })
-  return out
-}
 
 /** Most runs (all grains) for which a read is cached; longer series are read afresh. */
 const CACHE_MAX_RUNS = 400
 
 export interface AggregateResult {
-  /** Key `${initiativeId}|${metric}|${stage}|${rangeIndex}`. */
+  /** Key `${initiativeId}|${metric}|${stage}|${rangeIndex}`. Read-only: cells may be shared with the read cache. */
   cells: Map<string, Aggregate>
   /** Highest event id inside rollups. */
   watermark: number
@@ -113,6 +108,9 @@ function emptyAggregate(metric: string): Aggregate {
 }
 
 type Grain = 'month' | 'day' | 'hour'
+
+/** How many metrics there are: asking for all needs no metric filter. */
+const METRIC_COUNT = 4
 
 /** Runs (more than this many per grain are summed per bucket) numbered by a CASE in SQL. */
 const SQL_SUM_MAX_RUNS = 48
@@ -149,12 +147,19 @@ export async function readSnapshot<T>(db: Db, fn: (tx: Kysely<Database>) => Prom
  */
 export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): Promise<AggregateResult> {
   let cells = new Map<string, Aggregate>()
+  // Cells shared with the read cache are copied on first write (null: every cell is this call's own).
+  let owned: Set<string> | null = null
   const add = (initiativeId: number, metric: string, stage: string, index: number): Aggregate => {
     const k = cellKey(initiativeId, metric, stage, index)
     let a = cells.get(k)
     if (a === undefined) {
       a = emptyAggregate(metric)
       cells.set(k, a)
+      owned?.add(k)
+    } else if (owned !== null && !owned.has(k)) {
+      a = { count: a.count, quantitySum: a.quantitySum, errorsSum: a.errorsSum, totalSum: a.totalSum, sketch: a.sketch ? a.sketch.clone() : null }
+      cells.set(k, a)
+      owned.add(k)
     }
     return a
   }
@@ -183,7 +188,10 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
     ? JSON.stringify([mark.watermark, mark.updatedAt, mark.revision, q.timezone, q.metrics, q.initiativeIds, q.stage, byStage, q.grains ?? null, allRuns])
     : null
   const cached = cacheKey !== null ? q.cache!.get(cacheKey) : undefined
-  if (cached) cells = cloneCells(cached)
+  if (cached) {
+    cells = new Map(cached)
+    owned = new Set()
+  }
   for (const grain of cached ? [] : (['month', 'day', 'hour'] as const).filter((g) => !q.grains || q.grains.includes(g))) {
     const map = wanted[grain]
     if (map.size === 0) continue
@@ -206,11 +214,11 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
       .selectFrom('rollups')
       .select((eb) => ['initiative_id', 'metric', groupKey.as('g'), eb.fn.sum<number>('count').as('n'), eb.fn.sum<number>('quantity_sum').as('q'), eb.fn.sum<number>('errors_sum').as('e'), eb.fn.sum<number>('total_sum').as('t')])
       .where(inRuns)
-      .where('metric', 'in', q.metrics)
       // Per bucket, in the order of the (grain, bucket_start, initiative_id, metric, stage, …) index:
       // SQLite then sums while it reads, with no sort.
       .groupBy([sql`g`, 'initiative_id', 'metric'])
     if (byStage) sums = sums.select('stage').groupBy('stage')
+    if (new Set(q.metrics).size < METRIC_COUNT) sums = sums.where('metric', 'in', q.metrics)
     if (q.initiativeIds !== null) sums = sums.where('initiative_id', 'in', q.initiativeIds)
     if (q.stage !== null) sums = sums.where('stage', '=', q.stage)
     for (const r of (await sums.execute()) as Array<{ initiative_id: number; metric: string; stage?: string; g: number; n: number; q: number; e: number; t: number }>) {
@@ -242,7 +250,11 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
     a.totalSum += Number(r.total ?? 0)
     if (a.sketch) a.sketch.add(Number(r.quantity ?? 0) / 1000)
   }
-  if (cacheKey !== null && !cached) q.cache!.set(cacheKey, cloneCells(cells))
+  if (cacheKey !== null && !cached) {
+    q.cache!.set(cacheKey, cells)
+    cells = new Map(cells)
+    owned = new Set()
+  }
 
   // Initiatives are tested here, not in SQL: an `initiative_id IN` would let the planner read all of
   // an initiative's events by the idempotency index instead of the few rows by id or occurred_at.
