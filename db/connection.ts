@@ -53,14 +53,15 @@ function withStatementCache(conn: BetterSqlite3.Database, size = 256): BetterSql
   })
 }
 
-const dataVersions = new WeakMap<Db, () => number>()
+const configVersions = new WeakMap<Db, () => number>()
 
 /**
- * A cheap check for changes committed by other connections (SQLite's `PRAGMA data_version`), or null
- * where the database has no such thing; callers then rely on a short time-to-live.
+ * A cheap, synchronous read of the change counter kept by db/change-generation.ts (a prepared statement
+ * on the raw connection; microseconds), or null where there is none; callers then rely on a short
+ * time-to-live.
  */
-export function dataVersionOf(db: Db): (() => number) | null {
-  return dataVersions.get(db) ?? null
+export function configVersionOf(db: Db): (() => number) | null {
+  return configVersions.get(db) ?? null
 }
 
 /**
@@ -76,8 +77,19 @@ export function openDatabase(file: string, opts: OpenOptions = {}): DbHandle {
   sqlite.pragma(`synchronous = ${opts.sync === 'normal' ? 'NORMAL' : 'FULL'}`)
   sqlite.pragma('foreign_keys = ON')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
-  const dataVersion = sqlite.prepare('pragma data_version').pluck()
-  dataVersions.set(db, () => dataVersion.get() as number)
+  let readVersion: BetterSqlite3.Statement | null = null
+  configVersions.set(db, () => {
+    try {
+      // Compiled by kysely once; prepared lazily because the table exists only after migration.
+      if (!readVersion) {
+        const q = db.selectFrom('job_state').select('watermark').where('name', '=', 'config-version').compile()
+        readVersion = sqlite.prepare(q.sql).pluck().bind(...q.parameters)
+      }
+      return (readVersion.get() as number | undefined) ?? 0
+    } catch {
+      return -1
+    }
+  })
   let closed = false
   return {
     db,

@@ -10,32 +10,43 @@ export type EventRow = Insertable<EventsTable>
 /** Rows per INSERT statement: a fixed size keeps the statement text (and its prepared statement) reusable. */
 const CHUNK = 400
 
-const COLUMNS = ['initiative_id', 'metric', 'client_id', 'quantity', 'errors', 'total', 'occurred_at', 'received_at', 'key_id', 'stage', 'attributes'] as const
+export const EVENT_COLUMNS = ['initiative_id', 'metric', 'client_id', 'quantity', 'errors', 'total', 'occurred_at', 'received_at', 'key_id', 'stage', 'attributes'] as const
 
 /**
  * The SQL of a multi-row insert of `n` rows, built by kysely once per size and reused: compiling a
- * 400-row insert costs more than executing it. Parameters are the rows' values in COLUMNS order.
+ * 400-row insert costs more than executing it. Parameters are the rows' values in EVENT_COLUMNS order.
  */
 const insertSql = new Map<string, string>()
 function compiledInsert(tx: Tx, n: number, dedupe: boolean): string {
   const cacheKey = `${n}:${dedupe}`
   let text = insertSql.get(cacheKey)
   if (text === undefined) {
-    const placeholder = Object.fromEntries(COLUMNS.map((c) => [c, 0])) as unknown as EventRow
+    const placeholder = Object.fromEntries(EVENT_COLUMNS.map((c) => [c, 0])) as unknown as EventRow
     const values = Array.from({ length: n }, () => placeholder)
     const q = dedupe
       ? tx.insertInto('events').values(values).onConflict((oc) => oc.columns(['initiative_id', 'client_id']).doNothing()).returning(['initiative_id', 'client_id'])
       : tx.insertInto('events').values(values)
     const compiled = q.compile()
-    if (compiled.parameters.length !== n * COLUMNS.length) throw new Error('unexpected insert shape')
+    if (compiled.parameters.length !== n * EVENT_COLUMNS.length) throw new Error('unexpected insert shape')
     text = compiled.sql
     insertSql.set(cacheKey, text)
   }
   return text
 }
 
+/** A row as a plain array in EVENT_COLUMNS order (cheap to pass between threads). */
+export type PackedEventRow = [number, string, string | null, number | null, number | null, number | null, number, number, number | null, string, string | null]
+
+export function packEventRow(r: EventRow): PackedEventRow {
+  return [r.initiative_id, r.metric, r.client_id ?? null, r.quantity ?? null, r.errors ?? null, r.total ?? null, r.occurred_at, r.received_at, r.key_id ?? null, r.stage, r.attributes ?? null]
+}
+
+export function unpackEventRow(p: PackedEventRow): EventRow {
+  return { initiative_id: p[0], metric: p[1], client_id: p[2], quantity: p[3], errors: p[4], total: p[5], occurred_at: p[6], received_at: p[7], key_id: p[8], stage: p[9], attributes: p[10] }
+}
+
 function parametersOf(rows: EventRow[]): unknown[] {
-  const params = new Array<unknown>(rows.length * COLUMNS.length)
+  const params = new Array<unknown>(rows.length * EVENT_COLUMNS.length)
   let p = 0
   for (const r of rows) {
     params[p++] = r.initiative_id

@@ -185,7 +185,7 @@ export async function findInitiativeFields(tx: Tx, slug: string): Promise<(Initi
  * @example await createInitiative(tx, fields, { actor: 'cli', at: Date.now() })
  */
 export async function createInitiative(tx: Tx, f: InitiativeFields, by: { actor: string; at: number }): Promise<Initiative> {
-  noteChange()
+  await noteChange(tx)
   const { id } = await tx
     .insertInto('initiatives')
     .values({ ...(toColumns(f) as Omit<Row, 'id'>), created_at: by.at, updated_at: by.at })
@@ -204,7 +204,7 @@ export async function createInitiative(tx: Tx, f: InitiativeFields, by: { actor:
 export async function updateInitiative(tx: Tx, slug: string, patch: Partial<InitiativeFields>, by: { actor: string; at: number; reason?: string | null }): Promise<Initiative> {
   const before = await findInitiative(tx, slug)
   if (!before) throw new Error(`no initiative ${slug}`)
-  noteChange()
+  await noteChange(tx)
   const cols = toColumns(patch)
   await tx.updateTable('initiatives').set({ ...cols, updated_at: by.at }).where('id', '=', before.id).execute()
   if (patch.stage !== undefined && patch.stage !== before.stage) {

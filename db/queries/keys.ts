@@ -54,7 +54,7 @@ export function generateToken(): string {
  * @example const { token } = await createKey(tx, { name: 'invoice bot', role: 'ingest', initiatives: ['invoices'] }, { actor: 'cli', at: Date.now() })
  */
 export async function createKey(tx: Tx, k: { name: string; role: KeyRole; initiatives: string[] | null }, by: { actor: string; at: number }): Promise<{ key: ApiKey; token: string }> {
-  noteChange()
+  await noteChange(tx)
   const token = generateToken()
   const prefix = token.slice(0, TOKEN_PREFIX.length + 8)
   const { id } = await tx
@@ -94,7 +94,7 @@ export async function revokeKey(tx: Tx, id: number, by: { actor: string; at: num
   const before = await findKey(tx, id)
   if (!before) return undefined
   if (before.revokedAt !== null) return before
-  noteChange()
+  await noteChange(tx)
   await tx.updateTable('api_keys').set({ revoked_at: by.at }).where('id', '=', id).execute()
   const after = (await findKey(tx, id))!
   await recordAudit(tx, { at: by.at, actor: by.actor, action: 'revoke', entity: 'key', entityId: id, before, after })

@@ -6,6 +6,7 @@
  * first instant whose raw events are kept), `info` what the last prune did.
  */
 import type { Tx } from '../connection.js'
+import { noteChange } from '../change-generation.js'
 
 /** The job_state row name that records the prune horizon. */
 export const PRUNE_JOB = 'prune'
@@ -31,6 +32,7 @@ export async function findPruneHorizon(tx: Tx): Promise<PruneHorizon | null> {
  * @example await recordPruneHorizon(tx, { before, at: Date.now(), info: { events: 1200 } })
  */
 export async function recordPruneHorizon(tx: Tx, h: { before: number; at: number; info: unknown }): Promise<void> {
+  await noteChange(tx)
   const info = JSON.stringify(h.info)
   await tx
     .insertInto('job_state')

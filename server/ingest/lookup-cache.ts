@@ -1,16 +1,16 @@
 /**
- * In-memory lookups for the ingest hot path (API keys by token hash, initiatives by slug). An entry is
- * valid while nothing changed keys or initiatives: in this process (db/change-generation.ts) or in
- * another (SQLite's data_version); a short time-to-live covers databases without data_version.
+ * In-memory lookups for the ingest hot path (API keys by token hash, initiatives by slug, the prune
+ * horizon). An entry is valid while nothing changed keys, initiatives or the horizon, in this process or
+ * in another (db/change-generation.ts); a short time-to-live covers databases without the fast read.
  * Revocations therefore take effect at once.
  */
 import type { Db } from '../../db/connection.js'
-import { dataVersionOf } from '../../db/connection.js'
+import { configVersionOf } from '../../db/connection.js'
 import { changeGeneration } from '../../db/change-generation.js'
 
 export class VersionedCache<V> {
   private readonly entries = new Map<string, { value: V; version: string; at: number }>()
-  private readonly dataVersion: (() => number) | null
+  private readonly configVersion: (() => number) | null
 
   constructor(
     db: Db,
@@ -18,11 +18,11 @@ export class VersionedCache<V> {
     private readonly maxEntries = 10_000,
     private readonly clock: () => number = Date.now,
   ) {
-    this.dataVersion = dataVersionOf(db)
+    this.configVersion = configVersionOf(db)
   }
 
   private version(): string {
-    return `${changeGeneration()}:${this.dataVersion?.() ?? 0}`
+    return `${changeGeneration()}:${this.configVersion?.() ?? 0}`
   }
 
   /** The cached values for `keys`; the missing ones come from `load` (one call) and are kept. */

@@ -3,7 +3,7 @@
  * thread; each submit resolves once the thread has committed them.
  */
 import { Worker } from 'node:worker_threads'
-import type { EventRow } from '../../db/queries/events.js'
+import { packEventRow, type EventRow } from '../../db/queries/events.js'
 import type { EventSink, WriteResult } from './event-writer.js'
 
 interface Pending {
@@ -78,7 +78,7 @@ export class ThreadedEventWriter implements EventSink {
     const id = this.nextId++
     return new Promise<WriteResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      worker.postMessage({ type: 'submit', id, rows, keyId })
+      worker.postMessage({ type: 'submit', id, rows: rows.map(packEventRow), keyId })
     })
   }
 

@@ -5,9 +5,9 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { openDatabase } from '../../db/connection.js'
 import { EventWriter } from './event-writer.js'
-import type { EventRow } from '../../db/queries/events.js'
+import { unpackEventRow, type PackedEventRow } from '../../db/queries/events.js'
 
-type Message = { type: 'submit'; id: number; rows: EventRow[]; keyId: number | null } | { type: 'close' }
+type Message = { type: 'submit'; id: number; rows: PackedEventRow[]; keyId: number | null } | { type: 'close' }
 
 const { file, sync } = workerData as { file: string; sync: 'full' | 'normal' }
 const handle = openDatabase(file, { sync })
@@ -16,7 +16,7 @@ const port = parentPort!
 
 port.on('message', (msg: Message) => {
   if (msg.type === 'submit') {
-    writer.submit(msg.rows, msg.keyId).then(
+    writer.submit(msg.rows.map(unpackEventRow), msg.keyId).then(
       (result) => port.postMessage({ id: msg.id, ok: true, result, commits: writer.stats.commits }),
       (err: unknown) => {
         const e = err as { message?: string; code?: string }

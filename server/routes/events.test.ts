@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { startTestServer, type TestServer } from '../testing/test-server.js'
+import { spawnSync } from 'node:child_process'
+import { openDatabase, writeTransaction } from '../../db/connection.js'
+import { hashToken } from '../../db/queries/keys.js'
+import { createInitiative, updateInitiative } from '../../db/queries/initiatives.js'
+import { parseCreateInitiative } from './initiative-input.js'
 
 let s: TestServer
 let ingest: string
@@ -154,6 +159,30 @@ describe('POST /api/v1/events', () => {
     } finally {
       await t.close()
     }
+  })
+})
+
+describe('key and initiative lookups', () => {
+  it('honours a revocation made by another process (the CLI) at once', async () => {
+    const token = await s.key('ingest')
+    expect((await post(ev({ id: 'before-revoke' }), { token })).status).toBe(202)
+    const keyId = (await s.handle.db.selectFrom('api_keys').select('id').where('token_hash', '=', hashToken(token)).executeTakeFirstOrThrow()).id
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'keys', 'revoke', String(keyId)], { env: { ...process.env, YARDSTICK_DB: s.config.dbFile }, encoding: 'utf8' })
+    expect(cli.stdout).toContain(`revoked key ${keyId}`)
+    expect((await post(ev({ id: 'after-revoke' }), { token })).status).toBe(401)
+  }, 60_000)
+
+  it('sees an initiative registered by another process at once, and its new currency', async () => {
+    const other = openDatabase(s.config.dbFile)
+    const parsed = parseCreateInitiative({ slug: 'late-comer', name: 'Late comer', currency: 'EUR' }, 'UTC', Date.now())
+    if (!parsed.ok) throw new Error('bad')
+    await writeTransaction(other.db, (tx) => createInitiative(tx, parsed.value, { actor: 'cli', at: Date.now() }))
+    expect((await post(ev({ initiative: 'late-comer', metric: 'revenue_influenced', value: 5, currency: 'EUR' }))).status).toBe(202)
+    await writeTransaction(other.db, (tx) => updateInitiative(tx, 'late-comer', { currency: 'GBP' }, { actor: 'cli', at: Date.now() }))
+    await other.close()
+    const r = await post(ev({ initiative: 'late-comer', metric: 'revenue_influenced', value: 5, currency: 'EUR' }))
+    expect(r.status).toBe(422)
+    expect(r.body.error.details[0].message).toContain('GBP')
   })
 })
 
