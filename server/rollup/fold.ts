@@ -4,7 +4,7 @@
  */
 import { LatencySketch } from '../../metrics/sketch.js'
 import { bucketStart, nextBucketStart } from '../../metrics/time-buckets.js'
-import { SLOT_MS, rollupKey, type RollupRow, type SlotAggregate } from '../../db/queries/rollups.js'
+import { LATENCY_SERIES, LATENCY_STAGES, SLOT_MS, rollupKey, type LatencyRow, type RollupRow, type SlotAggregate } from '../../db/queries/rollups.js'
 
 export const ROLLUP_GRAINS = ['hour', 'day', 'month'] as const
 export type RollupGrain = (typeof ROLLUP_GRAINS)[number]
@@ -52,14 +52,6 @@ export class SlotBuckets {
     }
     return b
   }
-}
-
-/** A decision_latency event as read for a fold (quantity in milliseconds). */
-export interface LatencyRow {
-  initiative_id: number
-  stage: string
-  occurred_at: number
-  quantity: number | null
 }
 
 /** The buckets of one (initiative, metric, stage) being built. */
@@ -123,9 +115,12 @@ export function foldSlots(slots: SlotAggregate[], latencies: LatencyRow[], bucke
     h.errorsSum += a.errorsSum
     h.totalSum += a.totalSum
   }
-  const slotMs = buckets.slotMs
+  // Latency rows carry quarter hours; slots are whole multiples of them.
+  const perSlot = buckets.slotMs / SLOT_MS
   for (const e of latencies) {
-    const h = hourOf(seriesOf(e.initiative_id, 'decision_latency', e.stage), Math.floor(e.occurred_at / slotMs))
+    const quarter = Math.floor(e.k / LATENCY_SERIES)
+    const series = e.k - quarter * LATENCY_SERIES
+    const h = hourOf(seriesOf(Math.floor(series / 4), 'decision_latency', LATENCY_STAGES[series % 4]), Math.floor(quarter / perSlot))
     if (h === null) return null
     const q = Number(e.quantity ?? 0)
     h.count += 1
