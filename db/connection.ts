@@ -78,17 +78,24 @@ export function openDatabase(file: string, opts: OpenOptions = {}): DbHandle {
   sqlite.pragma('foreign_keys = ON')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   let readVersion: BetterSqlite3.Statement | null = null
+  // Read at most once a millisecond: requests arriving together share one read.
+  let lastRead = -1
+  let lastValue = 0
   configVersions.set(db, () => {
+    const now = performance.now()
+    if (now - lastRead < 1) return lastValue
+    lastRead = now
     try {
       // Compiled by kysely once; prepared lazily because the table exists only after migration.
       if (!readVersion) {
         const q = db.selectFrom('job_state').select('watermark').where('name', '=', 'config-version').compile()
         readVersion = sqlite.prepare(q.sql).pluck().bind(...q.parameters)
       }
-      return (readVersion.get() as number | undefined) ?? 0
+      lastValue = (readVersion.get() as number | undefined) ?? 0
     } catch {
-      return -1
+      lastValue = -1
     }
+    return lastValue
   })
   let closed = false
   return {

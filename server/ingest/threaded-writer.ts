@@ -18,6 +18,8 @@ export class ThreadedEventWriter implements EventSink {
   private closed = false
   private lastCommit = 0
   private readyPromise: Promise<void> = Promise.resolve()
+  /** Submits of this turn of the event loop, posted to the thread as one message. */
+  private outgoing: Array<{ id: number; rows: unknown[]; keyId: number | null }> = []
   readonly stats = { commits: 0, rows: 0, requests: 0 }
 
   constructor(private readonly opts: { file: string; sync: 'full' | 'normal' }) {
@@ -40,8 +42,7 @@ export class ThreadedEventWriter implements EventSink {
       worker.once('exit', (code) => reject(new Error(`the writer thread stopped before it was ready (exit ${code})`)))
     })
     this.readyPromise.catch(() => {})
-    worker.on('message', (msg: { id?: number; ok?: boolean; result?: WriteResult; commits?: number; error?: { message: string; code?: string } }) => {
-      if (msg.id === undefined) return
+    const settle = (msg: { id: number; ok: boolean; result?: WriteResult; commits?: number; error?: { message: string; code?: string } }) => {
       const p = this.pending.get(msg.id)
       if (!p) return
       this.pending.delete(msg.id)
@@ -56,6 +57,9 @@ export class ThreadedEventWriter implements EventSink {
       } else {
         p.reject(Object.assign(new Error(msg.error!.message), { code: msg.error!.code }))
       }
+    }
+    worker.on('message', (msg: { type?: string; batch?: Array<Parameters<typeof settle>[0]> }) => {
+      if (msg.type === 'replies') for (const r of msg.batch!) settle(r)
     })
     const failAll = (err: unknown) => {
       for (const p of this.pending.values()) p.reject(err)
@@ -78,7 +82,14 @@ export class ThreadedEventWriter implements EventSink {
     const id = this.nextId++
     return new Promise<WriteResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      worker.postMessage({ type: 'submit', id, rows: rows.map(packEventRow), keyId })
+      if (this.outgoing.length === 0) {
+        setImmediate(() => {
+          const batch = this.outgoing
+          this.outgoing = []
+          worker.postMessage({ type: 'submit', batch })
+        })
+      }
+      this.outgoing.push({ id, rows: rows.map(packEventRow), keyId })
     })
   }
 
