@@ -96,6 +96,8 @@ export interface AggregateResult {
   watermark: number
   /** Whether rollups were usable (built in the configured zone). */
   rollupsUsed: boolean
+  /** Whether cells are per stage (else stage {@link ANY_STAGE}). */
+  byStage: boolean
 }
 
 /** The key of a cell in {@link AggregateResult.cells}. */
@@ -167,7 +169,7 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
   // Rollups built in another zone cannot answer local buckets: read everything raw until rebuilt.
   const rollupsUsed = mark.watermark > 0 && mark.timezone === q.timezone
   const watermark = rollupsUsed ? mark.watermark : 0
-  if (q.ranges.length === 0 || q.metrics.length === 0 || (q.initiativeIds !== null && q.initiativeIds.length === 0)) return { cells, watermark, rollupsUsed }
+  if (q.ranges.length === 0 || q.metrics.length === 0 || (q.initiativeIds !== null && q.initiativeIds.length === 0)) return { cells, watermark, rollupsUsed, byStage: q.byStage !== false }
 
   const wanted: Record<Grain, Map<number, number>> = { month: new Map(), day: new Map(), hour: new Map() }
   const raw: Array<[number, number, number]> = []
@@ -301,7 +303,7 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
       if (t < q.ranges[l][1]) addEvent(r, l)
     }
   }
-  return { cells, watermark, rollupsUsed }
+  return { cells, watermark, rollupsUsed, byStage: q.byStage !== false }
 }
 
 /**

@@ -209,7 +209,7 @@ export async function findPortfolioSeries(db: Db, config: { timezone: string }, 
     // Every initiative: no id filter in SQL (the planner would seek per initiative instead of one range).
     const ids = list.length === every.length ? null : list.map((i) => i.id)
     const r = list.length === 0
-      ? { cells: new Map<string, Aggregate>(), watermark: 0, rollupsUsed: false }
+      ? { cells: new Map<string, Aggregate>(), watermark: 0, rollupsUsed: false, byStage: false }
       : await aggregateRanges(tx, { timezone: zone, ranges: buckets.map((b) => [b.lo, b.hi]), initiativeIds: ids, metrics: [p.metric], stage: p.stage ?? null, cache: rollupReadCache(db), byStage: false })
     const params: SeriesParams = { metric: p.metric, from: p.from, to: p.to, granularity: p.granularity }
     return {

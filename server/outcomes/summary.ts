@@ -9,7 +9,7 @@ import { fromMinorUnits } from '../../metrics/currency.js'
 import { costToDate, paybackMonth, previousPeriod, returnPerDollar, targetStatus, type Payback, type TargetStatus } from '../../metrics/outcomes.js'
 import { LatencySketch } from '../../metrics/sketch.js'
 import { bucketStart, formatInstant, localMonthString, nextBucketStart } from '../../metrics/time-buckets.js'
-import { periodFigures, round6, roundMoney, scaleMonthlyTarget, sumAggregates, type MetricAggregates, type PeriodFigures } from './figures.js'
+import { periodFigures, periodValue, round6, roundMoney, scaleMonthlyTarget, sumAggregates, type MetricAggregates, type PeriodFigures } from './figures.js'
 
 const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'] as const
 const VALUE_METRICS = ['time_saved', 'error_rate', 'revenue_influenced'] as const
@@ -102,7 +102,7 @@ export class UnknownInitiativesError extends Error {
 function aggregatesOf(r: AggregateResult, initiativeId: number, index: number, stages: readonly string[] | null): MetricAggregates {
   const pick = (metric: string): Aggregate => {
     const parts: Aggregate[] = []
-    for (const stage of stages ?? STAGE_LIST) {
+    for (const stage of stages ?? (r.byStage ? STAGE_LIST : ANY)) {
       const a = r.cells.get(cellKey(initiativeId, metric, stage, index))
       if (a) parts.push(a)
     }
@@ -113,9 +113,8 @@ function aggregatesOf(r: AggregateResult, initiativeId: number, index: number, s
 }
 
 const STAGE_LIST = ['pilot', 'scaling', 'production', 'retired'] as const
+const ANY = [ANY_STAGE] as const
 
-/** No events (decision latency is not part of value, so payback months need no sketch). */
-const NO_EVENTS: Aggregate = Object.freeze({ count: 0, quantitySum: 0, errorsSum: 0, totalSum: 0, sketch: null })
 
 function stagesPresent(r: AggregateResult, initiativeId: number, index: number): string[] {
   const out: string[] = []
@@ -154,7 +153,8 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
     const ids = list.length === everyInitiative.length ? null : list.map((i) => i.id)
     const stage = params.stage ?? null
 
-    const period = await aggregateRanges(tx, { timezone: zone, ranges: [[prev.from, prev.to], [from, to]], initiativeIds: ids, metrics: [...METRICS], stage, cache })
+    // Cells per stage only for split=stage; otherwise summed over stages in SQL (fewer rows and merges).
+    const period = await aggregateRanges(tx, { timezone: zone, ranges: [[prev.from, prev.to], [from, to]], initiativeIds: ids, metrics: [...METRICS], stage, cache, byStage: params.split === true })
 
     // Payback: monthly value since each start month, up to `to`, whatever the period or stage filter.
     const starts = list.map((i) => Date.parse(i.startedAt)).filter((s) => s < to)
@@ -184,14 +184,20 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
         const months = []
         for (let k = 0; k < monthRanges.length; k++) {
           if (monthRanges[k][0] < startMonth) continue
-          const cell = (metric: string): Aggregate => {
-            const rest = monthly.cells.get(cellKey(i.id, metric, ANY_STAGE, k))
-            const whole = wholeMonths?.get(cellKey(i.id, metric, ANY_STAGE, monthRanges[k][0]))
-            if (!whole) return rest ?? NO_EVENTS
-            if (!rest) return whole
-            return { count: rest.count, quantitySum: whole.quantitySum + rest.quantitySum, errorsSum: whole.errorsSum + rest.errorsSum, totalSum: whole.totalSum + rest.totalSum, sketch: null }
-          }
-          const value = periodFigures(i, { time_saved: cell('time_saved'), error_rate: cell('error_rate'), revenue_influenced: cell('revenue_influenced'), decision_latency: NO_EVENTS }).valueTotal
+          const rest = (metric: string) => monthly.cells.get(cellKey(i.id, metric, ANY_STAGE, k))
+          const whole = (metric: string) => wholeMonths?.get(cellKey(i.id, metric, ANY_STAGE, monthRanges[k][0]))
+          const ts = rest('time_saved')
+          const rev = rest('revenue_influenced')
+          const er = rest('error_rate')
+          const wts = whole('time_saved')
+          const wrev = whole('revenue_influenced')
+          const wer = whole('error_rate')
+          const value = periodValue(i, {
+            timeSavedMs: (ts?.quantitySum ?? 0) + (wts?.quantitySum ?? 0),
+            revenueMinor: (rev?.quantitySum ?? 0) + (wrev?.quantitySum ?? 0),
+            errors: (er?.errorsSum ?? 0) + (wer?.errorsSum ?? 0),
+            total: (er?.totalSum ?? 0) + (wer?.totalSum ?? 0),
+          })
           months.push({ month: monthNames[k], value, cost: i.monthlyCost })
         }
         payback = paybackMonth({ months, upfrontCost: i.upfrontCost })
@@ -242,13 +248,13 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
         f.total += s.total
         f.errorsAvoided += s.errorsAvoided ?? 0
         f.decisionCount += s.decisionCount
-        for (const stage of STAGE_LIST) {
+        for (const stage of period.byStage ? STAGE_LIST : ANY) {
           const a = period.cells.get(cellKey(init.id, 'decision_latency', stage, index))
           if (a?.sketch) sketch.merge(a.sketch)
         }
         if (init.currency !== currency) return
         f.timeSavedValue += s.timeSavedValue ?? 0
-        for (const stage of STAGE_LIST) revenueMinor += period.cells.get(cellKey(init.id, 'revenue_influenced', stage, index))?.quantitySum ?? 0
+        for (const stage of period.byStage ? STAGE_LIST : ANY) revenueMinor += period.cells.get(cellKey(init.id, 'revenue_influenced', stage, index))?.quantitySum ?? 0
         f.valueTotal += s.valueTotal
         f.costToDate += s.costToDate
       })
