@@ -3,7 +3,7 @@
  * hours) plus raw events for the sub-hour edges plus the not-yet-rolled tail (every event above the
  * watermark, whatever its occurred_at), all read in one snapshot so that each event counts exactly once.
  */
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely'
 import type { Db } from '../connection.js'
 import type { Database } from '../schema.js'
 import { LatencySketch } from '../../metrics/sketch.js'
@@ -114,8 +114,8 @@ type Grain = 'month' | 'day' | 'hour'
 /** How many metrics there are: asking for all needs no metric filter. */
 const METRIC_COUNT = 4
 
-/** Runs (more than this many per grain are summed per bucket) numbered by a CASE in SQL. */
-const SQL_SUM_MAX_RUNS = 48
+/** Runs per grain (more are summed per bucket) summed per run in SQL. */
+const FEW_RUNS = 8
 
 /** Shortest length of a bucket of each grain (ms), to tell how densely wanted buckets fill a span. */
 const APPROX_LENGTH: Record<Grain, number> = { hour: 1_800_000, day: 82_800_000, month: 2_419_200_000 }
@@ -200,37 +200,43 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
     const runs = allRuns[grain]
     const first = runs[0][0]
     const last = runs[runs.length - 1][1]
-    // Wanted buckets that fill most of their span (a series, months since a start) are read by one
-    // range of the (grain, bucket_start) index and summed per bucket; scattered runs by one range each.
-    const dense = runs.length > 2 && map.size * 2 >= (last - first) / APPROX_LENGTH[grain] + 1
+    // Wanted buckets that fill most of their span are read by one range of the (grain, bucket_start, …)
+    // index. Scattered runs get a range each: an OR of ranges with a CASE would make SQLite read every
+    // bucket of the grain.
+    const dense = map.size * 2 >= (last - first) / APPROX_LENGTH[grain] + 1
+    const span = (eb: ExpressionBuilder<Database, 'rollups'>) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', first), eb('bucket_start', '<=', last)])
     const inRuns = (eb: ExpressionBuilder<Database, 'rollups'>) =>
-      dense
-        ? eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', first), eb('bucket_start', '<=', last)])
-        : eb.or(runs.map(([a, b]) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', a), eb('bucket_start', '<=', b)])))
-    // Per run (few runs: a summary's periods) or per bucket (dense): a CASE numbers the run in SQL.
-    const groupKey = dense || runs.length > SQL_SUM_MAX_RUNS
-      ? sql<number>`bucket_start`
-      : sql<number>`case ${sql.join(runs.map(([a, b, index]) => sql`when bucket_start >= ${a} and bucket_start <= ${b} then ${sql.lit(index)}`), sql` `)} else -1 end`
-    const perBucket = dense || runs.length > SQL_SUM_MAX_RUNS
-    let sums = tx
-      .selectFrom('rollups')
-      .select((eb) => ['initiative_id', 'metric', groupKey.as('g'), eb.fn.sum<number>('count').as('n'), eb.fn.sum<number>('quantity_sum').as('q'), eb.fn.sum<number>('errors_sum').as('e'), eb.fn.sum<number>('total_sum').as('t')])
-      .where(inRuns)
-      // Per bucket, in the order of the (grain, bucket_start, initiative_id, metric, stage, …) index:
-      // SQLite then sums while it reads, with no sort.
-      .groupBy([sql`g`, 'initiative_id', 'metric'])
-    if (byStage) sums = sums.select('stage').groupBy('stage')
-    if (new Set(q.metrics).size < METRIC_COUNT) sums = sums.where('metric', 'in', q.metrics)
-    if (q.initiativeIds !== null) sums = sums.where('initiative_id', 'in', q.initiativeIds)
-    if (q.stage !== null) sums = sums.where('stage', '=', q.stage)
-    for (const r of (await sums.execute()) as Array<{ initiative_id: number; metric: string; stage?: string; g: number; n: number; q: number; e: number; t: number }>) {
-      const index = perBucket ? map.get(Number(r.g)) : Number(r.g)
-      if (index === undefined || index < 0) continue
-      const a = add(r.initiative_id, r.metric, r.stage ?? ANY_STAGE, index)
-      a.count += Number(r.n)
-      a.quantitySum += Number(r.q)
-      a.errorsSum += Number(r.e)
-      a.totalSum += Number(r.t)
+      dense ? span(eb) : eb.or(runs.map(([a, b]) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', a), eb('bucket_start', '<=', b)])))
+    const caseOfRun = sql<number>`case ${sql.join(runs.map(([a, b, index]) => sql`when bucket_start >= ${a} and bucket_start <= ${b} then ${sql.lit(index)}`), sql` `)} else -1 end`
+    // [where, group key, whether the key is a bucket start]: few runs are summed per run in SQL (by a
+    // CASE over their span, or one statement per run); many, per bucket (rows in index order, no sort).
+    const reads: Array<[(eb: ExpressionBuilder<Database, 'rollups'>) => ReturnType<typeof span>, RawBuilder<number>, boolean]> =
+      runs.length <= FEW_RUNS
+        ? dense
+          ? [[span, caseOfRun, false]]
+          : runs.map(([a, b, index]) => [(eb) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', a), eb('bucket_start', '<=', b)]), sql<number>`${sql.lit(index)}`, false])
+        : [[inRuns, sql<number>`bucket_start`, true]]
+    for (const [where, groupKey, perBucket] of reads) {
+      let sums = tx
+        .selectFrom('rollups')
+        .select((eb) => ['initiative_id', 'metric', groupKey.as('g'), eb.fn.sum<number>('count').as('n'), eb.fn.sum<number>('quantity_sum').as('q'), eb.fn.sum<number>('errors_sum').as('e'), eb.fn.sum<number>('total_sum').as('t')])
+        .where(where)
+        // Per bucket, in the order of the (grain, bucket_start, initiative_id, metric, stage, …) index:
+        // SQLite then sums while it reads, with no sort.
+        .groupBy([sql`g`, 'initiative_id', 'metric'])
+      if (byStage) sums = sums.select('stage').groupBy('stage')
+      if (new Set(q.metrics).size < METRIC_COUNT) sums = sums.where('metric', 'in', q.metrics)
+      if (q.initiativeIds !== null) sums = sums.where('initiative_id', 'in', q.initiativeIds)
+      if (q.stage !== null) sums = sums.where('stage', '=', q.stage)
+      for (const r of (await sums.execute()) as Array<{ initiative_id: number; metric: string; stage?: string; g: number; n: number; q: number; e: number; t: number }>) {
+        const index = perBucket ? map.get(Number(r.g)) : Number(r.g)
+        if (index === undefined || index < 0) continue
+        const a = add(r.initiative_id, r.metric, r.stage ?? ANY_STAGE, index)
+        a.count += Number(r.n)
+        a.quantitySum += Number(r.q)
+        a.errorsSum += Number(r.e)
+        a.totalSum += Number(r.t)
+      }
     }
     if (q.metrics.includes('decision_latency')) {
       let sketches = tx.selectFrom('rollups').select(['initiative_id', 'stage', 'bucket_start', 'sketch']).where(inRuns).where('metric', '=', 'decision_latency')
