@@ -51,17 +51,18 @@ export const ANY_STAGE = '*'
  * Raw edges and the tail are always read afresh.
  */
 export class RollupReadCache {
-  private readonly entries = new Map<string, Map<string, Aggregate>>()
+  private readonly entries = new Map<string, unknown>()
   constructor(private readonly max = 128) {}
-  get(key: string): Map<string, Aggregate> | undefined {
+  /** The value stored under `key` by the same reader (each reader's keys say what they hold). */
+  get<T>(key: string): T | undefined {
     const v = this.entries.get(key)
     if (v !== undefined) {
       this.entries.delete(key)
       this.entries.set(key, v)
     }
-    return v
+    return v as T | undefined
   }
-  set(key: string, value: Map<string, Aggregate>): void {
+  set(key: string, value: unknown): void {
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!)
     this.entries.set(key, value)
   }
@@ -189,7 +190,7 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
   const cacheKey = q.cache && runCount > 0 && runCount <= CACHE_MAX_RUNS
     ? JSON.stringify([mark.watermark, mark.updatedAt, mark.revision, q.timezone, q.metrics, q.initiativeIds, q.stage, byStage, q.grains ?? null, allRuns])
     : null
-  const cached = cacheKey !== null ? q.cache!.get(cacheKey) : undefined
+  const cached = cacheKey !== null ? q.cache!.get<Map<string, Aggregate>>(cacheKey) : undefined
   if (cached) {
     cells = new Map(cached)
     owned = new Set()
@@ -312,19 +313,29 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
   return { cells, watermark, rollupsUsed, byStage: q.byStage !== false }
 }
 
+/** The sums a month's value depends on (see server/outcomes/figures.ts periodValue). */
+export interface MonthValueParts {
+  /** Σ time_saved, ms. */
+  timeSavedMs: number
+  /** Σ revenue_influenced, minor units. */
+  revenueMinor: number
+  /** Σ errors and Σ total of error_rate. */
+  errors: number
+  total: number
+}
+
 /**
- * The parts of value in whole local months from the month rollups, summed over stages, for every
- * initiative (or these) at once: keyed by `cellKey(initiativeId, metric, ANY_STAGE, monthStart)`,
- * time_saved and revenue_influenced with `quantitySum`, error_rate with `errorsSum` and `totalSum`
- * (counts are not read: 0). Months with bucket_start in [fromMonth, lastMonth]. Only events inside the
- * rollups (id ≤ watermark) count: add the tail, e.g. from {@link aggregateRanges} with
- * `grains: ['day', 'hour']` over the same months. Call inside {@link readSnapshot}.
+ * The parts of value of whole local months from the month rollups, summed over stages, for every
+ * initiative (or these) at once: initiative id → month start → parts. Months with bucket_start in
+ * [fromMonth, lastMonth]. Only events inside the rollups (id ≤ watermark) count: add the tail, e.g.
+ * from {@link aggregateRanges} with `grains: ['day', 'hour']` over the same months. Call inside
+ * {@link readSnapshot}.
  * @example const parts = await sumWholeMonths(tx, { fromMonth, lastMonth, initiativeIds: null })
  */
-export async function sumWholeMonths(tx: Kysely<Database>, q: { fromMonth: number; lastMonth: number; initiativeIds: number[] | null; cache?: RollupReadCache }): Promise<Map<string, Aggregate>> {
+export async function sumWholeMonths(tx: Kysely<Database>, q: { fromMonth: number; lastMonth: number; initiativeIds: number[] | null; cache?: RollupReadCache }): Promise<Map<number, Map<number, MonthValueParts>>> {
   const mark = await readRollupMark(tx)
   const cacheKey = q.cache ? JSON.stringify(['months', mark.watermark, mark.updatedAt, mark.revision, q.fromMonth, q.lastMonth, q.initiativeIds]) : null
-  const cached = cacheKey !== null ? q.cache!.get(cacheKey) : undefined
+  const cached = cacheKey !== null ? q.cache!.get<Map<number, Map<number, MonthValueParts>>>(cacheKey) : undefined
   if (cached) return cached
   const of = (metric: string, column: 'quantity_sum' | 'errors_sum' | 'total_sum') => sql<number>`sum(case when metric = ${metric} then ${sql.ref(column)} else 0 end)`
   let query = tx
@@ -337,13 +348,14 @@ export async function sumWholeMonths(tx: Kysely<Database>, q: { fromMonth: numbe
     // In the order of the (grain, bucket_start, initiative_id, …) index: summed while read, no sort.
     .groupBy(['bucket_start', 'initiative_id'])
   if (q.initiativeIds !== null) query = query.where('initiative_id', 'in', q.initiativeIds)
-  const out = new Map<string, Aggregate>()
-  const put = (key: string, quantitySum: number, errorsSum: number, totalSum: number) => out.set(key, { count: 0, quantitySum, errorsSum, totalSum, sketch: null })
+  const out = new Map<number, Map<number, MonthValueParts>>()
   for (const r of await query.execute()) {
-    const m = Number(r.bucket_start)
-    put(cellKey(r.initiative_id, 'time_saved', ANY_STAGE, m), Number(r.ts), 0, 0)
-    put(cellKey(r.initiative_id, 'revenue_influenced', ANY_STAGE, m), Number(r.rev), 0, 0)
-    put(cellKey(r.initiative_id, 'error_rate', ANY_STAGE, m), 0, Number(r.e), Number(r.t))
+    let months = out.get(r.initiative_id)
+    if (months === undefined) {
+      months = new Map()
+      out.set(r.initiative_id, months)
+    }
+    months.set(Number(r.bucket_start), { timeSavedMs: Number(r.ts), revenueMinor: Number(r.rev), errors: Number(r.e), total: Number(r.t) })
   }
   if (cacheKey !== null) q.cache!.set(cacheKey, out)
   return out

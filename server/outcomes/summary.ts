@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../db/connection.js'
 import { listInitiatives, type Initiative, type Stage } from '../../db/queries/initiatives.js'
-import { aggregateRanges, ANY_STAGE, cellKey, findFreshness, readSnapshot, rollupReadCache, sumWholeMonths, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
+import { aggregateRanges, ANY_STAGE, cellKey, findFreshness, readSnapshot, rollupReadCache, sumWholeMonths, type Aggregate, type AggregateResult, type MonthValueParts } from '../../db/queries/outcomes.js'
 import { fromMinorUnits } from '../../metrics/currency.js'
 import { costToDate, paybackMonth, previousPeriod, returnPerDollar, targetStatus, type Payback, type TargetStatus } from '../../metrics/outcomes.js'
 import { LatencySketch } from '../../metrics/sketch.js'
@@ -170,6 +170,23 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
     const lastWhole = monthRanges.findLastIndex(([m, end]) => end === nextBucketStart(m, 'month', zone))
     const wholeMonths = monthly?.rollupsUsed && lastWhole >= 0 ? await sumWholeMonths(tx, { fromMonth: monthRanges[0][0], lastMonth: monthRanges[lastWhole][0], initiativeIds: ids, cache }) : null
     const monthNames = monthRanges.map(([m]) => localMonthString(m, zone))
+    // The rest (partial last month, tail) by initiative and month index, from its few cells.
+    const rest = new Map<number, MonthValueParts[]>()
+    for (const [key, a] of monthly?.cells ?? []) {
+      const [id, metric, , index] = key.split('|')
+      let parts = rest.get(Number(id))
+      if (parts === undefined) {
+        parts = []
+        rest.set(Number(id), parts)
+      }
+      const p = (parts[Number(index)] ??= { timeSavedMs: 0, revenueMinor: 0, errors: 0, total: 0 })
+      if (metric === 'time_saved') p.timeSavedMs += a.quantitySum
+      else if (metric === 'revenue_influenced') p.revenueMinor += a.quantitySum
+      else if (metric === 'error_rate') {
+        p.errors += a.errorsSum
+        p.total += a.totalSum
+      }
+    }
     const freshness = await findFreshness(tx)
 
     const initiatives: InitiativeSummary[] = list.map((i) => {
@@ -184,19 +201,13 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
         const months = []
         for (let k = 0; k < monthRanges.length; k++) {
           if (monthRanges[k][0] < startMonth) continue
-          const rest = (metric: string) => monthly.cells.get(cellKey(i.id, metric, ANY_STAGE, k))
-          const whole = (metric: string) => wholeMonths?.get(cellKey(i.id, metric, ANY_STAGE, monthRanges[k][0]))
-          const ts = rest('time_saved')
-          const rev = rest('revenue_influenced')
-          const er = rest('error_rate')
-          const wts = whole('time_saved')
-          const wrev = whole('revenue_influenced')
-          const wer = whole('error_rate')
+          const whole = wholeMonths?.get(i.id)?.get(monthRanges[k][0])
+          const extra = rest.get(i.id)?.[k]
           const value = periodValue(i, {
-            timeSavedMs: (ts?.quantitySum ?? 0) + (wts?.quantitySum ?? 0),
-            revenueMinor: (rev?.quantitySum ?? 0) + (wrev?.quantitySum ?? 0),
-            errors: (er?.errorsSum ?? 0) + (wer?.errorsSum ?? 0),
-            total: (er?.totalSum ?? 0) + (wer?.totalSum ?? 0),
+            timeSavedMs: (whole?.timeSavedMs ?? 0) + (extra?.timeSavedMs ?? 0),
+            revenueMinor: (whole?.revenueMinor ?? 0) + (extra?.revenueMinor ?? 0),
+            errors: (whole?.errors ?? 0) + (extra?.errors ?? 0),
+            total: (whole?.total ?? 0) + (extra?.total ?? 0),
           })
           months.push({ month: monthNames[k], value, cost: i.monthlyCost })
         }
