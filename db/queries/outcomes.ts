@@ -35,6 +35,8 @@ export interface AggregateQuery {
   cache?: RollupReadCache
   /** False: one cell per (initiative, metric, range) with stage {@link ANY_STAGE}, summed over stages in SQL. */
   byStage?: boolean
+  /** The tail as read by an earlier call in the same snapshot ({@link AggregateResult.tail}); reused when it covers this query. */
+  tail?: TailRead
   /**
    * Rollup grains to read (default all). Buckets of the others in a range's cover are left out: for a
    * caller that reads them another way (see {@link sumWholeMonths}).
@@ -99,6 +101,16 @@ export interface AggregateResult {
   rollupsUsed: boolean
   /** Whether cells are per stage (else stage {@link ANY_STAGE}). */
   byStage: boolean
+  /** The events above the watermark that were read (rollups used only), for a later call to reuse. */
+  tail?: TailRead
+}
+
+/** Events above the watermark, read once per snapshot: which metrics and stage filter they were read with. */
+export interface TailRead {
+  watermark: number
+  metrics: string[]
+  stage: string | null
+  rows: Array<{ id: number; initiative_id: number; metric: string; stage: string; occurred_at: number; quantity: number | null; errors: number | null; total: number | null }>
 }
 
 /** The key of a cell in {@link AggregateResult.cells}. */
@@ -269,6 +281,7 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
   // an initiative's events by the idempotency index instead of the few rows by id or occurred_at.
   const wantedIds = q.initiativeIds === null ? null : new Set(q.initiativeIds)
   const eventColumns = ['id', 'initiative_id', 'metric', 'stage', 'occurred_at', 'quantity', 'errors', 'total'] as const
+  let tail: TailRead | undefined
 
   // Sub-hour edges, rolled-up part only (id ≤ watermark); the id test is done here, not in SQL, so
   // that the planner reads these few rows by the occurred_at index.
@@ -292,13 +305,22 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
   {
     const lo = q.ranges[0][0]
     const hi = q.ranges[q.ranges.length - 1][1]
-    let query = tx.selectFrom('events').select(eventColumns).where('metric', 'in', q.metrics)
-    query = rollupsUsed ? query.where('id', '>', watermark) : query.where('occurred_at', '>=', lo).where('occurred_at', '<', hi)
-    if (q.stage !== null) query = query.where('stage', '=', q.stage)
+    const reuse = rollupsUsed && q.tail !== undefined && q.tail.watermark === watermark && (q.tail.stage === null || q.tail.stage === q.stage) && q.metrics.every((m) => q.tail!.metrics.includes(m))
+    let rows: TailRead['rows']
+    if (reuse) rows = q.tail!.rows
+    else {
+      let query = tx.selectFrom('events').select(eventColumns).where('metric', 'in', q.metrics)
+      query = rollupsUsed ? query.where('id', '>', watermark) : query.where('occurred_at', '>=', lo).where('occurred_at', '<', hi)
+      if (q.stage !== null) query = query.where('stage', '=', q.stage)
+      rows = await query.execute()
+      if (rollupsUsed) tail = { watermark, metrics: q.metrics, stage: q.stage, rows }
+    }
+    const metrics = new Set(q.metrics)
     const starts = q.ranges.map((r) => r[0])
-    for (const r of await query.execute()) {
+    for (const r of rows) {
       const t = Number(r.occurred_at)
       if (t < lo || t >= hi || (wantedIds !== null && !wantedIds.has(r.initiative_id))) continue
+      if (reuse && (!metrics.has(r.metric) || (q.stage !== null && r.stage !== q.stage))) continue
       // Last range starting at or before t.
       let l = 0
       let h = starts.length - 1
@@ -310,7 +332,7 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
       if (t < q.ranges[l][1]) addEvent(r, l)
     }
   }
-  return { cells, watermark, rollupsUsed, byStage: q.byStage !== false }
+  return { cells, watermark, rollupsUsed, byStage: q.byStage !== false, tail }
 }
 
 /** The sums a month's value depends on (see server/outcomes/figures.ts periodValue). */

@@ -166,7 +166,7 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
     }
     // Whole months from one read of the month rollups for every initiative (only the sums value needs);
     // the rest (a partial last month, events not rolled up yet) from aggregateRanges without months.
-    const monthly = monthRanges.length > 0 ? await aggregateRanges(tx, { timezone: zone, ranges: monthRanges, initiativeIds: ids, metrics: [...VALUE_METRICS], stage: null, cache, byStage: false, grains: ['day', 'hour'] }) : null
+    const monthly = monthRanges.length > 0 ? await aggregateRanges(tx, { timezone: zone, ranges: monthRanges, initiativeIds: ids, metrics: [...VALUE_METRICS], stage: null, cache, byStage: false, grains: ['day', 'hour'], tail: period.tail }) : null
     const lastWhole = monthRanges.findLastIndex(([m, end]) => end === nextBucketStart(m, 'month', zone))
     const wholeMonths = monthly?.rollupsUsed && lastWhole >= 0 ? await sumWholeMonths(tx, { fromMonth: monthRanges[0][0], lastMonth: monthRanges[lastWhole][0], initiativeIds: ids, cache }) : null
     const monthNames = monthRanges.map(([m]) => localMonthString(m, zone))
