@@ -227,6 +227,8 @@ async function queryBench(log: (m: string) => void): Promise<BenchResult[]> {
       `/api/v1/initiatives/initiative-9/series?metric=error_rate&from=${iso(start)}&to=${iso(now)}&granularity=month&split=stage`,
       `/api/v1/initiatives/initiative-10/series?metric=revenue_influenced&from=${iso(now - 2 * DAY)}&to=${iso(now)}&granularity=hour`,
     ]
+    // The dashboard's portfolio sparklines: one request per metric for all 50 initiatives.
+    const portfolioQueries = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'].map((m) => `/api/v1/series?metric=${m}&from=${iso(now - 365 * DAY)}&to=${iso(now)}&granularity=week`)
     const measure = async (paths: string[], rounds: number, cold = false) => {
       const times: number[] = []
       for (let k = 0; k < rounds; k++) {
@@ -246,6 +248,9 @@ async function queryBench(log: (m: string) => void): Promise<BenchResult[]> {
     const series = await measure(seriesQueries, 50)
     const summaryCold = await measure(summaryQueries, 25, true)
     const seriesCold = await measure(seriesQueries, 25, true)
+    await measure(portfolioQueries, 2)
+    const portfolio = await measure(portfolioQueries, 25)
+    const portfolioCold = await measure(portfolioQueries, 25, true)
     // Baseline: the same last-30-days figures straight from raw events (one GROUP BY per request).
     const rawTimes: number[] = []
     for (let k = 0; k < 20; k++) {
@@ -263,7 +268,7 @@ async function queryBench(log: (m: string) => void): Promise<BenchResult[]> {
     const rawP50 = percentile(rawTimes, 0.5)
     const base = { name: 'raw GROUP BY initiative, metric over events of the last 30 days (sums only, no percentiles)', value: rawP50, unit: 'ms' }
     const fmt = (t: number[]) => `p50 ${percentile(t, 0.5).toFixed(1)} ms p95 ${percentile(t, 0.95).toFixed(1)} ms`
-    log(`  /summary ${fmt(summary)} (cold rollup cache: ${fmt(summaryCold)}); /series ${fmt(series)} (cold: ${fmt(seriesCold)}); raw 30-day GROUP BY p50 ${rawP50.toFixed(1)} ms`)
+    log(`  /summary ${fmt(summary)} (cold rollup cache: ${fmt(summaryCold)}); /series ${fmt(series)} (cold: ${fmt(seriesCold)}); portfolio /series ${fmt(portfolio)} (cold: ${fmt(portfolioCold)}); raw 30-day GROUP BY p50 ${rawP50.toFixed(1)} ms`)
     const note = '50 initiatives × 3 years, 876,600 events rolled up + 1,000 in the tail; mixed ranges (last 30 days, a local month, 90 days split by stage, a year)'
     return [
       result('/summary p50 (50 initiatives × 3 years)', percentile(summary, 0.5), 'ms', base, note),
@@ -272,6 +277,8 @@ async function queryBench(log: (m: string) => void): Promise<BenchResult[]> {
       result('/series p95 (day/90 d, compare, month/3 y split, hour/2 d)', percentile(series, 0.95), 'ms', base, note),
       result('/summary p95, rollup read cache cleared before each request', percentile(summaryCold, 0.95), 'ms', base, note),
       result('/series p95, rollup read cache cleared before each request', percentile(seriesCold, 0.95), 'ms', base, note),
+      result('portfolio /series p95 (one metric, 50 initiatives, 12 months by week)', percentile(portfolio, 0.95), 'ms', base, note),
+      result('portfolio /series p95, rollup read cache cleared before each request', percentile(portfolioCold, 0.95), 'ms', base, note),
     ]
   } finally {
     await s.close()
