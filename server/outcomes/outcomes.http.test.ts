@@ -9,6 +9,7 @@ import { paybackMonth } from '../../metrics/outcomes.js'
 import { listRollupRows } from '../../db/queries/rollups.js'
 import { startTestServer, type TestServer } from '../testing/test-server.js'
 import { rebuildRollups, rollupPending } from '../rollup/rollup-job.js'
+import { findPortfolioSeries, TooManyPointsError } from './series.js'
 
 interface Posted {
   metric: 'time_saved' | 'error_rate' | 'revenue_influenced' | 'decision_latency'
@@ -357,6 +358,12 @@ describe('outcome parameters', () => {
     const res = await s.fetch(`/api/v1/series?${query}`, { token: reader })
     expect(res.status).toBe(400)
     expect((await res.json()).error.message).toContain(message)
+  })
+
+  it('refuses a portfolio series with more points in all than allowed, before reading', async () => {
+    const p = { metric: 'time_saved' as const, from: Date.parse('2026-01-01T00:00:00Z'), to: Date.parse('2026-01-02T00:00:00Z'), granularity: 'hour' as const }
+    await expect(findPortfolioSeries(s.handle.db, { timezone: 'UTC' }, { ...p, maxPoints: 47 })).rejects.toThrow(new TooManyPointsError(2, 24, 47))
+    expect((await findPortfolioSeries(s.handle.db, { timezone: 'UTC' }, { ...p, maxPoints: 48 })).series).toHaveLength(2)
   })
 
   it('answers the portfolio series for the initiatives asked for, in that order, and only those a key may read', async () => {

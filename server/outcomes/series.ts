@@ -176,6 +176,15 @@ export interface PortfolioSeriesParams {
   initiatives?: string[] | null
   /** Which initiatives the caller may see (scoped API keys); default all. */
   allowed?: (slug: string) => boolean
+  /** Most points in all (default {@link MAX_PORTFOLIO_POINTS}); more throws TooManyPointsError before any read. */
+  maxPoints?: number
+}
+
+/** Thrown when a portfolio series would have more points than allowed. */
+export class TooManyPointsError extends Error {
+  constructor(readonly initiatives: number, readonly buckets: number, readonly max: number) {
+    super(`${initiatives} initiatives × ${buckets} buckets is more than ${max} points: name fewer initiatives (initiatives=a,b), or use a coarser granularity or a shorter range`)
+  }
 }
 
 export interface PortfolioSeries {
@@ -190,7 +199,8 @@ export interface PortfolioSeries {
 /**
  * One metric's series for many initiatives at once (the portfolio's sparklines): the points of
  * {@link findSeries} per initiative, from one read of the rollups summed over stages. Throws
- * UnknownInitiativesError when `initiatives` names one that does not exist or is not allowed.
+ * UnknownInitiativesError when `initiatives` names one that does not exist or is not allowed, and
+ * TooManyPointsError past `maxPoints`.
  * @example const p = await findPortfolioSeries(db, { timezone: 'UTC' }, { metric: 'time_saved', from, to, granularity: 'week' })
  */
 export async function findPortfolioSeries(db: Db, config: { timezone: string }, p: PortfolioSeriesParams): Promise<PortfolioSeries> {
@@ -206,6 +216,8 @@ export async function findPortfolioSeries(db: Db, config: { timezone: string }, 
       list = p.initiatives.map((s) => bySlug.get(s)!)
     }
     const buckets = seriesBuckets(p.from, p.to, p.granularity, zone)
+    const max = p.maxPoints ?? MAX_PORTFOLIO_POINTS
+    if (buckets.length * list.length > max) throw new TooManyPointsError(list.length, buckets.length, max)
     // Every initiative: no id filter in SQL (the planner would seek per initiative instead of one range).
     const ids = list.length === every.length ? null : list.map((i) => i.id)
     const r = list.length === 0

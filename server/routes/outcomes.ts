@@ -11,7 +11,7 @@ import { chooseGranularity, type Granularity } from '../../metrics/time-buckets.
 import { canUseInitiative, requirePermission } from '../auth/actor.js'
 import type { Config } from '../config.js'
 import { badRequest, notFound, type ErrorDetail } from '../errors.js'
-import { countPoints, findPortfolioSeries, findSeries, MAX_POINTS, MAX_PORTFOLIO_POINTS } from '../outcomes/series.js'
+import { countPoints, findPortfolioSeries, findSeries, MAX_POINTS, TooManyPointsError } from '../outcomes/series.js'
 import { findSummary, UnknownInitiativesError } from '../outcomes/summary.js'
 
 const DAY = 86_400_000
@@ -142,13 +142,9 @@ export function outcomesRouter(deps: { db: Db; config: Config; clock: () => numb
     if (n > MAX_POINTS) fail([{ field: 'granularity', message: `this range has ${Number.isFinite(n) ? n : 'far more than ' + MAX_POINTS} ${gran} buckets; at most ${MAX_POINTS} points per initiative are allowed: use a coarser granularity or a shorter range` }])
     const actor = req.actor!
     try {
-      const out = await findPortfolioSeries(db, config, { metric: metric!, from, to, granularity: gran, stage, initiatives, allowed: (s) => canUseInitiative(actor, s) })
-      if (n * out.series.length > MAX_PORTFOLIO_POINTS) {
-        fail([{ field: 'initiatives', message: `${out.series.length} initiatives × ${n} ${gran} buckets is more than ${MAX_PORTFOLIO_POINTS} points: name fewer initiatives (initiatives=a,b), or use a coarser granularity or a shorter range` }])
-      }
-      res.json(out)
+      res.json(await findPortfolioSeries(db, config, { metric: metric!, from, to, granularity: gran, stage, initiatives, allowed: (s) => canUseInitiative(actor, s) }))
     } catch (e) {
-      if (e instanceof UnknownInitiativesError) throw badRequest(e.message, [{ field: 'initiatives', message: e.message }])
+      if (e instanceof UnknownInitiativesError || e instanceof TooManyPointsError) throw badRequest(e.message, [{ field: 'initiatives', message: e.message }])
       throw e
     }
   })
