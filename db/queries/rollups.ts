@@ -1,9 +1,10 @@
 /**
  * Rollups and the rollup job's state: the lease, the watermark, the per-step aggregation of raw
- * events into 15-minute UTC slots, and the reads and upserts of rollup rows.
+ * events into UTC slots (an hour, half an hour or a quarter, whichever the zone allows), the reads,
+ * additive upserts and deletions of rollup rows.
  *
  * Every statement is plain kysely in forms SQLite and Postgres both accept: the slot of an event is
- * `occurred_at / 900000` (integer division of integers), never a date function.
+ * `occurred_at / slotMs` (integer division of integers), never a date function.
  */
 import { CompiledQuery, sql, type Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
