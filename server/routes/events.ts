@@ -127,7 +127,9 @@ export function eventsRouter(deps: { db: Db; config: Config; writer: EventSink; 
       throw unprocessable(`${badEvents} of ${raws.length} event(s) are invalid; nothing was stored. Fix them and send the whole request again.`, details)
     }
     const result = await writer.submit(rows, actor.kind === 'key' ? actor.id : null)
-    res.status(202).json(result)
+    // Written directly: an ETag and freshness check (what res.json adds) mean nothing for a POST.
+    res.status(202).setHeader('Content-Type', 'application/json; charset=utf-8')
+    res.end(JSON.stringify(result))
   })
   return router
 }
