@@ -14,6 +14,7 @@
  * from pilot to production half way through. Everything rolled up, then 1,000 fresh events left in
  * the tail so that every request also reads it.
  */
+import { seededRandom } from '../metrics/random.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import { sql } from 'kysely'
@@ -28,17 +29,6 @@ import { percentile, result, type BenchResult } from './lib.js'
 
 const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'] as const
 const DAY = 86_400_000
-
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function eventRow(r: () => number, initiativeId: number, metric: (typeof METRICS)[number], t: number, stage: string): EventRow {
   const rate = metric === 'error_rate'
@@ -105,7 +95,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
 export async function loadFoldSet(db: Db): Promise<{ events: number; loadMs: number }> {
   const now = Date.parse('2026-11-25T09:00:00Z')
   await createInitiatives(db, 20, now - 365 * DAY)
-  const r = rng(42)
+  const r = seededRandom(42)
   const n = 1_000_000
   const rows: EventRow[] = []
   const lo = now - 90 * DAY
@@ -186,7 +176,7 @@ export async function buildThreeYearSet(file: string, log: (m: string) => void):
     const handle = openDatabase(file, { sync: 'normal' })
     await migrateToLatest(handle.db)
     await createInitiatives(handle.db, 50, start)
-    const r = rng(7)
+    const r = seededRandom(7)
     const rows: EventRow[] = []
     const step = 6 * 3_600_000
     for (let t = start; t < now; t += step) {

@@ -1,3 +1,4 @@
+import { seededRandom } from './random.js'
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { LatencySketch } from './sketch.js'
@@ -16,22 +17,11 @@ function relativeError(estimate: number, exact: number): number {
   return Math.abs(estimate - exact) / Math.abs(exact)
 }
 
-/** Small seeded PRNG (mulberry32), so every distribution is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 function normal(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r())
 }
 function sample(n: number, seed: number, draw: (r: () => number) => number): number[] {
-  const r = rng(seed)
+  const r = seededRandom(seed)
   return Array.from({ length: n }, () => draw(r))
 }
 

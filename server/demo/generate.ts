@@ -6,24 +6,12 @@
 import { stageAt, type Stage } from '../../db/queries/initiatives.js'
 import { bucketStarts, localDateString } from '../../metrics/time-buckets.js'
 import type { DemoScenario } from './scenarios.js'
+import { seededRandom } from '../../metrics/random.js'
+
+export { seededRandom }
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
-
-/**
- * mulberry32: a small, fast, seeded PRNG giving floats in [0, 1).
- * @example const r = seededRandom(42); r() // 0.6011…
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /** A stable 32-bit seed from a string (FNV-1a). */
 export function seedOf(text: string): number {

@@ -2,6 +2,7 @@
  * /series and /summary through the real server and SQLite file, against figures computed here from
  * the posted events: before and after rollups, with late events, after a rebuild, in three zones.
  */
+import { seededRandom } from '../../metrics/random.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTransaction } from '../../db/connection.js'
 import { updateInitiative } from '../../db/queries/initiatives.js'
@@ -19,18 +20,6 @@ interface Posted {
   errors: number
   total: number
   stage: 'pilot' | 'production'
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** numpy's default (linear) percentile of values. */
@@ -63,7 +52,7 @@ const BASELINE_ERROR = 0.2
 const BASELINE_LATENCY = 600
 
 function makeEvents(seed: number, n: number, lo: number, hi: number): Posted[] {
-  const r = rng(seed)
+  const r = seededRandom(seed)
   const out: Posted[] = []
   const metrics = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'] as const
   for (let k = 0; k < n; k++) {

@@ -1,0 +1,15 @@
+/**
+ * A small seeded pseudo-random generator (mulberry32), so demo data, benchmarks and tests are the
+ * same on every run. Not for anything secret.
+ * @example const r = seededRandom(42); r() // a number in [0, 1)
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
