@@ -11,21 +11,29 @@ export interface Jobs {
   stop(): Promise<void>
 }
 
-/** Events committed since the last rollup that trigger one at once, so reads never scan a long tail. */
-const ROLLUP_BACKLOG = 50_000
+/**
+ * Reads add the events not yet rolled up (the tail) to every answer, so the tail must stay short under
+ * load: a rollup runs at once when this server has committed ROLLUP_BACKLOG events since the last
+ * trigger, or after ROLLUP_BACKLOG_MS when any are waiting.
+ */
+const ROLLUP_BACKLOG = 5_000
+const ROLLUP_BACKLOG_MS = 5_000
 
 export function startJobs(deps: { db: Db; config: Config; log: (m: string) => void; writer?: Pick<EventSink, 'stats'> }): Jobs {
   // rollup: folds new events into hour/day/month rollups (config.rollupCron, every minute by default),
-  // and at once whenever this server has committed ROLLUP_BACKLOG events since the last trigger.
+  // and sooner while events are arriving (see ROLLUP_BACKLOG).
   const rollup = scheduleRollup({ db: deps.db, timezone: deps.config.timezone, expression: deps.config.rollupCron, log: deps.log })
   let rowsAtTrigger = deps.writer?.stats.rows ?? 0
+  let triggeredAt = Date.now()
   const backlog = setInterval(() => {
     const rows = deps.writer?.stats.rows ?? 0
-    if (rows - rowsAtTrigger >= ROLLUP_BACKLOG) {
+    const waiting = rows - rowsAtTrigger
+    if (waiting >= ROLLUP_BACKLOG || (waiting > 0 && Date.now() - triggeredAt >= ROLLUP_BACKLOG_MS)) {
       rowsAtTrigger = rows
+      triggeredAt = Date.now()
       rollup.trigger()
     }
-  }, 1000)
+  }, 250)
   backlog.unref()
   // digest: every minute, sends the email summaries that are due and retries whose backoff has passed.
   const digest = scheduleDigests({ db: deps.db, config: deps.config, log: deps.log })

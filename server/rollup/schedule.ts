@@ -19,12 +19,12 @@ export interface ScheduledRollup {
 export function scheduleRollup(deps: { db: Db; timezone: string; expression: string; log: (m: string) => void }): ScheduledRollup {
   let running: Promise<RollupResult | void> | null = null
   let lastError = ''
-  const tick = () => {
+  const tick = (quiet = false) => {
     if (running) return
     running = rollupPending(deps.db, { timezone: deps.timezone })
       .then((r) => {
         lastError = ''
-        if (r.eventsFolded > 0) deps.log(`rollup: folded ${r.eventsFolded} events into ${r.bucketsWritten} bucket writes in ${Math.round(r.ms)} ms`)
+        if (r.eventsFolded > 0 && !quiet) deps.log(`rollup: folded ${r.eventsFolded} events into ${r.bucketsWritten} bucket writes in ${Math.round(r.ms)} ms`)
         return r
       })
       .catch((e: unknown) => {
@@ -37,9 +37,10 @@ export function scheduleRollup(deps: { db: Db; timezone: string; expression: str
         running = null
       })
   }
-  const task = cron.schedule(deps.expression, tick, { name: 'rollup', noOverlap: true })
+  const task = cron.schedule(deps.expression, () => tick(), { name: 'rollup', noOverlap: true })
   return {
-    trigger: tick,
+    // Triggered runs (while events stream in) stay quiet; the minute's run reports.
+    trigger: () => tick(true),
     async stop() {
       await task.stop()
       await task.destroy()
