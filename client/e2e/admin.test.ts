@@ -19,9 +19,8 @@ import { loadConfig, type Config } from '../../server/config.js'
 import { DEMO_SCENARIOS } from '../../server/demo/scenarios.js'
 import { digestTick } from '../../server/email/schedule-job.js'
 import { startSmtpSink, type SmtpSink } from '../../server/email/testing-smtp.js'
+import { ARTIFACTS, buildClientInto, HAS_CHROMIUM, launchChromium } from './support.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = path.resolve('test-artifacts')
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' }
 const EDITOR = { email: 'editor@example.com', password: 'editor-password-1' }
 const VIEWER = { email: 'viewer@example.com', password: 'viewer-password-1' }
@@ -33,7 +32,7 @@ interface ApiReadiness {
   missing: Array<{ item: string; message: string }>
 }
 
-describe.skipIf(!fs.existsSync(CHROMIUM))('governance and email pages in headless Chromium (install Chromium: apt-get update && apt-get install -y chromium)', () => {
+describe.skipIf(!HAS_CHROMIUM)('governance and email pages in headless Chromium (install Chromium: apt-get update && apt-get install -y chromium)', () => {
   let dir: string
   let handle: DbHandle
   let config: Config
@@ -52,17 +51,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('governance and email pages in headles
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yardstick-admin-e2e-'))
-    fs.mkdirSync(ARTIFACTS, { recursive: true })
-    const clientDir = path.join(dir, 'client')
-    const { build } = await import('vite')
-    // vitest sets NODE_ENV=test, which would make Vite pick Lit's development build (it warns in the console).
-    const env = process.env.NODE_ENV
-    process.env.NODE_ENV = 'production'
-    try {
-      await build({ configFile: path.resolve('vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir: clientDir, emptyOutDir: true } })
-    } finally {
-      process.env.NODE_ENV = env
-    }
+    const clientDir = await buildClientInto(dir)
     smtp = await startSmtpSink()
     config = loadConfig({ YARDSTICK_DB: path.join(dir, 'y.db'), PORT: '0', YARDSTICK_SYNC: 'normal', YARDSTICK_OUTBOX_DIR: path.join(dir, 'outbox'), SMTP_URL: smtp.url })
     handle = openDatabase(config.dbFile, { sync: 'normal' })
@@ -77,11 +66,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('governance and email pages in headles
     await ensureSetupToken(handle.db, (m) => printed.push(m), url)
     setupToken = /^ {4}(\S+)$/m.exec(printed.join('\n'))![1]
     expect(printed.join('\n')).toContain(`${url}/setup`)
-    const { chromium } = await import('playwright-core')
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    browser = await launchChromium()
     adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     await adminCtx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url })
     editorCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } })

@@ -17,13 +17,12 @@ import { loadConfig } from '../../server/config.js'
 import { parseCreateInitiative } from '../../server/routes/initiative-input.js'
 import { loadDemo } from '../../server/demo/load.js'
 import { DEMO_SCENARIOS } from '../../server/demo/scenarios.js'
+import { ARTIFACTS, buildClientInto, HAS_CHROMIUM, launchChromium } from './support.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = path.resolve('test-artifacts')
 const XSS_NAME = '<img src=x onerror=alert(1)>'
 const FORMULA_NAME = '=SUM(1+1)'
 
-describe.skipIf(!fs.existsSync(CHROMIUM))('dashboard in headless Chromium (install Chromium: apt-get update && apt-get install -y chromium)', () => {
+describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium (install Chromium: apt-get update && apt-get install -y chromium)', () => {
   let dir: string
   let handle: DbHandle
   let app: App
@@ -39,17 +38,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('dashboard in headless Chromium (insta
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yardstick-e2e-'))
-    fs.mkdirSync(ARTIFACTS, { recursive: true })
-    const clientDir = path.join(dir, 'client')
-    const { build } = await import('vite')
-    // vitest sets NODE_ENV=test, which would make Vite pick Lit's development build (it warns in the console).
-    const env = process.env.NODE_ENV
-    process.env.NODE_ENV = 'production'
-    try {
-      await build({ configFile: path.resolve('vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir: clientDir, emptyOutDir: true } })
-    } finally {
-      process.env.NODE_ENV = env
-    }
+    const clientDir = await buildClientInto(dir)
     const config = loadConfig({ YARDSTICK_DB: path.join(dir, 'y.db'), PORT: '0', YARDSTICK_SYNC: 'normal', YARDSTICK_OUTBOX_DIR: path.join(dir, 'outbox') })
     handle = openDatabase(config.dbFile, { sync: 'normal' })
     await migrateToLatest(handle.db)
@@ -73,12 +62,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('dashboard in headless Chromium (insta
     other.listen(0, '127.0.0.1')
     await new Promise<void>((r) => other.once('listening', () => r()))
     otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`
-    const { chromium } = await import('playwright-core')
     // launch() gives every run a fresh temporary profile (it refuses an explicit --user-data-dir).
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    browser = await launchChromium()
     ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 }, extraHTTPHeaders: { authorization: `Bearer ${adminKey}` }, acceptDownloads: true })
   }, 180_000)
 

@@ -16,9 +16,8 @@ import { makeUser, sessionCookie } from '../../server/auth/test-helpers.js'
 import { loadConfig } from '../../server/config.js'
 import { loadDemo } from '../../server/demo/load.js'
 import { DEMO_SCENARIOS } from '../../server/demo/scenarios.js'
+import { ARTIFACTS, buildClientInto, HAS_CHROMIUM, launchChromium } from './support.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARTIFACTS = path.resolve('test-artifacts')
 
 interface ApiReadiness {
   slug: string
@@ -27,7 +26,7 @@ interface ApiReadiness {
   risks: Array<{ item: string; message: string }>
 }
 
-describe.skipIf(!fs.existsSync(CHROMIUM))('readiness in the dashboard, headless Chromium (install Chromium: apt-get update && apt-get install -y chromium)', () => {
+describe.skipIf(!HAS_CHROMIUM)('readiness in the dashboard, headless Chromium (install Chromium: apt-get update && apt-get install -y chromium)', () => {
   let dir: string
   let handle: DbHandle
   let app: App
@@ -40,16 +39,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('readiness in the dashboard, headless 
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yardstick-readiness-e2e-'))
-    fs.mkdirSync(ARTIFACTS, { recursive: true })
-    const clientDir = path.join(dir, 'client')
-    const { build } = await import('vite')
-    const env = process.env.NODE_ENV
-    process.env.NODE_ENV = 'production'
-    try {
-      await build({ configFile: path.resolve('vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir: clientDir, emptyOutDir: true } })
-    } finally {
-      process.env.NODE_ENV = env
-    }
+    const clientDir = await buildClientInto(dir)
     const config = loadConfig({ YARDSTICK_DB: path.join(dir, 'y.db'), PORT: '0', YARDSTICK_SYNC: 'normal', YARDSTICK_OUTBOX_DIR: path.join(dir, 'outbox') })
     handle = openDatabase(config.dbFile, { sync: 'normal' })
     await migrateToLatest(handle.db)
@@ -59,11 +49,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('readiness in the dashboard, headless 
     server = app.app.listen(0, '127.0.0.1')
     await new Promise<void>((r) => server.once('listening', () => r()))
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    const { chromium } = await import('playwright-core')
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    browser = await launchChromium()
     ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 } })
     const [name, value] = cookie.split('=')
     await ctx.addCookies([{ name, value, url }])
