@@ -92,6 +92,8 @@ describe('format', () => {
     expect(changeTone(c, 'lower')).toBe('good')
     expect(changeTone(c, 'higher')).toBe('bad')
     expect(formatChange(c)).toBe('▼ 20.0%')
+    expect(formatChange(relativeChange(1_500, 100))).toBe('▲ over 10×')
+    expect(formatChange(relativeChange(950, 100))).toBe('▲ 850.0%')
     expect(relativeChange(5, 0)).toBeNull()
   })
 })

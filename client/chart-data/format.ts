@@ -127,6 +127,8 @@ export function changeTone(change: number | null, direction: 'higher' | 'lower')
 export function formatChange(change: number | null): string {
   if (change === null) return 'no earlier figure'
   if (Math.abs(change) < 0.005) return 'no change'
-  if (Math.abs(change) > 9.99) return `${change > 0 ? '▲' : '▼'} over 999%`
+  // Past ten-fold a percentage stops meaning much to a reader (the earlier period was nearly empty).
+  if (change > 9) return '▲ over 10×'
+  if (change < -9) return '▼ over 900%'
   return `${change > 0 ? '▲' : '▼'} ${formatPercent(Math.abs(change))}`
 }
