@@ -142,6 +142,8 @@ export interface DigestOutboxTable {
   /** 1 when a send may have happened before this row's last attempt (found in `sending`, lease expired). */
   uncertain: number
   attempts: number
+  /** Times handed to the mail server with no outcome recorded after (a sender died mid-send). */
+  handoffs: Generated<number>
   lease_owner: string | null
   lease_until: number
   next_attempt_at: number

@@ -5,6 +5,7 @@ import * as usersSessions from './2026_11_25_1452_users_sessions.js'
 import * as eventsByTime from './2026_11_25_1510_events_by_time.js'
 import * as readiness from './2026_11_25_1600_readiness.js'
 import * as rollupsCovering from './2026_11_25_1712_rollups_covering.js'
+import * as outboxHandoffs from './2026_11_25_1800_outbox_handoffs.js'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that migrations run the same under
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_1510_events_by_time': eventsByTime,
   '2026_11_25_1600_readiness': readiness,
   '2026_11_25_1712_rollups_covering': rollupsCovering,
+  '2026_11_25_1800_outbox_handoffs': outboxHandoffs,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -45,9 +45,10 @@ export interface Delivery {
  * `sending` past its lease is `uncertain` too (it may have been accepted before its sender died).
  * @example deliveryStatus({ status: 'sent', uncertain: 1, lease_until: 0 }, Date.now()) // 'uncertain'
  */
-export function deliveryStatus(r: Pick<OutboxRow, 'status' | 'uncertain' | 'lease_until'>, now: number): DeliveryStatus {
+export function deliveryStatus(r: Pick<OutboxRow, 'status' | 'uncertain' | 'lease_until' | 'handoffs'>, now: number): DeliveryStatus {
   if (r.status === 'sent') return r.uncertain ? 'uncertain' : 'sent'
-  if (r.status === 'sending') return r.lease_until < now ? 'uncertain' : 'sending'
+  // A sender that died before handing the message over sent nothing: it simply waits for the next run.
+  if (r.status === 'sending') return r.lease_until >= now ? 'sending' : r.handoffs > 0 ? 'uncertain' : 'pending'
   return r.status as DeliveryStatus
 }
 
@@ -136,7 +137,7 @@ export async function findClaimable(tx: Tx, q: { now: number; subscriptionId?: n
  * @example const mine = await claimDelivery(db, row, 'host:123', Date.now(), 300_000)
  */
 export async function claimDelivery(tx: Tx, seen: OutboxRow, owner: string, now: number, leaseMs: number): Promise<OutboxRow | undefined> {
-  const uncertain = seen.status === 'sending' ? 1 : seen.uncertain
+  const uncertain = seen.status === 'sending' && seen.handoffs > 0 ? 1 : seen.uncertain
   const result = await tx
     .updateTable('digest_outbox')
     .set({ status: 'sending', lease_owner: owner, lease_until: now + leaseMs, attempts: seen.attempts + 1, uncertain, updated_at: now })
@@ -147,6 +148,20 @@ export async function claimDelivery(tx: Tx, seen: OutboxRow, owner: string, now:
     .executeTakeFirst()
   if (Number(result.numUpdatedRows) !== 1) return undefined
   return { ...seen, status: 'sending', lease_owner: owner, lease_until: now + leaseMs, attempts: seen.attempts + 1, uncertain, updated_at: now }
+}
+
+/**
+ * Records, just before the message goes to the mail server, that it is being handed over. Only rows
+ * with a handover and no recorded outcome can have been delivered by a sender that died.
+ */
+export async function markHandoff(tx: Tx, id: number, owner: string): Promise<void> {
+  await tx
+    .updateTable('digest_outbox')
+    .set((eb) => ({ handoffs: eb('handoffs', '+', 1) }))
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where('lease_owner', '=', owner)
+    .execute()
 }
 
 /** Finishes a claimed row. Only the lease holder may; returns whether it still held the lease. */

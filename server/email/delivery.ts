@@ -5,16 +5,18 @@
  * - one outbox row per (subscription, period key, recipient) under a UNIQUE constraint, so restarts and
  *   concurrent runs enqueue each message once;
  * - a row is sent only by the sender whose compare-and-set moved it to `sending`;
- * - a row found in `sending` after its lease expired may have been accepted before its sender died: it is
- *   resent once with the same Message-ID and shown as uncertain; a second interrupted attempt is not
- *   resent again;
+ * - just before a message goes to the mail server its row records the handover; a row found in
+ *   `sending` after its lease expired was sent normally if it was never handed over (the sender died
+ *   while composing), and otherwise may have been accepted before its sender died: it is resent once
+ *   with the same Message-ID and shown as uncertain; after two interrupted handovers it is not resent
+ *   again;
  * - SMTP 4xx (and connection trouble) → `retrying` with exponential backoff; 5xx → `failed`, not retried.
  */
 import os from 'node:os'
 import { randomUUID } from 'node:crypto'
 import type { Attachment } from 'nodemailer/lib/mailer/index.js'
 import type { Db } from '../../db/connection.js'
-import { claimDelivery, enqueueDeliveries, findClaimable, finishDelivery, type NewDelivery, type OutboxRow } from '../../db/queries/outbox.js'
+import { claimDelivery, enqueueDeliveries, findClaimable, finishDelivery, markHandoff, type NewDelivery, type OutboxRow } from '../../db/queries/outbox.js'
 import { findSubscription, listSubscriptions, type Subscription } from '../../db/queries/subscriptions.js'
 import type { Config } from '../config.js'
 import { currentPeriod, lastCompletedPeriod, type DigestPeriod } from './schedule.js'
@@ -149,8 +151,8 @@ export async function runDigests(deps: DigestDeps, opts: DigestRunOptions = {}):
 
   const deliver = async (row: OutboxRow, seen: OutboxRow): Promise<DeliveryOutcome> => {
     const base = { id: row.id, subscriptionId: row.subscription_id, periodKey: row.period_key, recipient: row.recipient }
-    if (seen.status === 'sending' && seen.uncertain) {
-      const error = 'two attempts were interrupted after sending began; not resent again, so the recipient never gets more than two copies'
+    if (seen.status === 'sending' && seen.handoffs >= 2) {
+      const error = 'two attempts were interrupted after the message was handed to the mail server; not resent again, so the recipient never gets more than two copies'
       await finishDelivery(db, row.id, owner, { status: 'sent', at: clock() })
       log(`digest: delivery ${row.id} to ${row.recipient}: ${error}`)
       return { ...base, status: 'uncertain', error }
@@ -173,6 +175,7 @@ export async function runDigests(deps: DigestDeps, opts: DigestRunOptions = {}):
       composed.delete(`${sub.id}\n${row.period_key}`)
       return temporary(row, base, `the digest could not be built: ${(e as Error).message}`)
     }
+    await markHandoff(db, row.id, owner)
     try {
       await transport.send({
         from: deps.config.mailFrom,
