@@ -68,7 +68,12 @@ describe('kill -9 during a digest run', () => {
         const row = rows.filter((r) => r.recipient === recipient)
         expect(row, recipient).toHaveLength(1)
         expect(row[0].status, recipient).toBe('sent')
-        if (got.length === 2) {
+        if (row[0].handoffs >= 2 && got.length !== 1) {
+          // Handed to the mail server twice and interrupted twice: closed without a third try (never
+          // more than two copies), shown as uncertain.
+          expect(row[0].uncertain, recipient).toBe(1)
+          expect(got.length, recipient).toBeLessThanOrEqual(2)
+        } else if (got.length === 2) {
           resent++
           expect(row[0].uncertain, `${recipient} got two messages: the delivery must be marked uncertain`).toBe(1)
           expect(got[1].messageId).toBe(got[0].messageId)
