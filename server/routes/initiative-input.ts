@@ -34,9 +34,8 @@ const base = {
   }),
 }
 
-const createSchema = z.strictObject({
-  slug: z.string().regex(SLUG_PATTERN, 'must be a slug: lowercase letters, digits and hyphens, e.g. "invoice-processing"'),
-  name: base.name,
+/** The fields both a create and a patch may carry, all optional. */
+const optionalFields = {
   description: base.description.optional(),
   owner: base.owner.optional(),
   team: base.team.optional(),
@@ -49,22 +48,17 @@ const createSchema = z.strictObject({
   startedAt: base.startedAt.optional(),
   baselines: base.baselines.optional(),
   targets: base.targets.optional(),
+}
+
+const createSchema = z.strictObject({
+  slug: z.string().regex(SLUG_PATTERN, 'must be a slug: lowercase letters, digits and hyphens, e.g. "invoice-processing"'),
+  name: base.name,
+  ...optionalFields,
 })
 
 const patchSchema = z.strictObject({
   name: base.name.optional(),
-  description: base.description.optional(),
-  owner: base.owner.optional(),
-  team: base.team.optional(),
-  stage: base.stage.optional(),
-  currency: base.currency.optional(),
-  hourlyValue: base.hourlyValue.optional(),
-  upfrontCost: base.upfrontCost.optional(),
-  monthlyCost: base.monthlyCost.optional(),
-  costPerError: base.costPerError.optional(),
-  startedAt: base.startedAt.optional(),
-  baselines: base.baselines.optional(),
-  targets: base.targets.optional(),
+  ...optionalFields,
   /** Why the stage changes; kept in the stage history. */
   reason: z.string().max(1000).optional(),
 })
