@@ -77,11 +77,11 @@ export interface LoadResult {
 }
 
 /**
- * Sends POSTs with `concurrency` keep-alive connections for `durationMs`, the body of each request
- * from `body(i)`. Latencies in ms.
- * @example await postLoad({ port, path: '/api/v1/events', concurrency: 32, durationMs: 5000, body: () => one })
+ * Sends requests with `concurrency` keep-alive connections for `durationMs` (or until `maxRequests`):
+ * request i goes to `path(i)` with `body(i)` (POST) or no body (GET). Latencies in ms.
+ * @example await httpLoad({ port, method: 'GET', path: () => '/healthz', concurrency: 4, durationMs: 5000 })
  */
-export async function postLoad(opts: { port: number; path: string; concurrency: number; durationMs: number; body: (i: number) => string; headers?: Record<string, string>; maxRequests?: number }): Promise<LoadResult> {
+export async function httpLoad(opts: { port: number; method: 'GET' | 'POST'; path: (i: number) => string; body?: (i: number) => string; concurrency: number; durationMs: number; headers?: Record<string, string>; maxRequests?: number }): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency })
   const latencies: number[] = []
   const statuses: Record<number, number> = {}
@@ -89,23 +89,22 @@ export async function postLoad(opts: { port: number; path: string; concurrency: 
   let errors = 0
   const start = performance.now()
   const deadline = start + opts.durationMs
-  const one = (body: string) =>
+  const one = (path: string, body: string | undefined) =>
     new Promise<number>((resolve) => {
-      const req = http.request(
-        { host: '127.0.0.1', port: opts.port, path: opts.path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...opts.headers } },
-        (res) => {
-          res.resume()
-          res.on('end', () => resolve(res.statusCode ?? 0))
-        },
-      )
+      const headers = body === undefined ? opts.headers : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...opts.headers }
+      const req = http.request({ host: '127.0.0.1', port: opts.port, path, method: opts.method, agent, headers }, (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      })
       req.on('error', () => resolve(0))
       req.end(body)
     })
   const worker = async () => {
     while (performance.now() < deadline && (opts.maxRequests === undefined || i < opts.maxRequests)) {
-      const body = opts.body(i++)
+      const k = i++
+      const body = opts.body?.(k)
       const t = performance.now()
-      const status = await one(body)
+      const status = await one(opts.path(k), body)
       latencies.push(performance.now() - t)
       statuses[status] = (statuses[status] ?? 0) + 1
       if (status < 200 || status >= 300) errors++
@@ -116,6 +115,14 @@ export async function postLoad(opts: { port: number; path: string; concurrency: 
   agent.destroy()
   latencies.sort((a, b) => a - b)
   return { requests: latencies.length, errors, seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), statuses }
+}
+
+/**
+ * POSTs `body(i)` to one path (see {@link httpLoad}).
+ * @example await postLoad({ port, path: '/api/v1/events', concurrency: 32, durationMs: 5000, body: () => one })
+ */
+export function postLoad(opts: { port: number; path: string; concurrency: number; durationMs: number; body: (i: number) => string; headers?: Record<string, string>; maxRequests?: number }): Promise<LoadResult> {
+  return httpLoad({ ...opts, method: 'POST', path: () => opts.path })
 }
 
 /**

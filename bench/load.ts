@@ -6,7 +6,6 @@
  * raw better-sqlite3 inserts of the same rows and an Express hello-world server.
  */
 import fs from 'node:fs'
-import http from 'node:http'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { openDatabase, writeTransaction } from '../db/connection.js'
@@ -14,7 +13,7 @@ import { createKey } from '../db/queries/keys.js'
 import { rollupPending } from '../server/rollup/rollup-job.js'
 import { tempDir } from '../server/testing/test-server.js'
 import { eventJson, freshDb, rawInsertRate } from './ingest.js'
-import { percentile, postLoad, result, startChild, stopChild, type BenchResult, type LoadResult } from './lib.js'
+import { httpLoad, postLoad, result, startChild, stopChild, type BenchResult, type LoadResult } from './lib.js'
 
 /** Peak and current resident memory of a process, in MB, from /proc (Linux). */
 export function memoryOf(pid: number): { peakMb: number; rssMb: number } | null {
@@ -28,37 +27,8 @@ export function memoryOf(pid: number): { peakMb: number; rssMb: number } | null 
 }
 
 /** GETs `paths` in turn with `concurrency` keep-alive connections for `durationMs`. Latencies in ms. */
-export async function getLoad(opts: { port: number; paths: string[]; concurrency: number; durationMs: number; headers?: Record<string, string> }): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency })
-  const latencies: number[] = []
-  const statuses: Record<number, number> = {}
-  let i = 0
-  let errors = 0
-  const start = performance.now()
-  const deadline = start + opts.durationMs
-  const one = (p: string) =>
-    new Promise<number>((resolve) => {
-      const req = http.request({ host: '127.0.0.1', port: opts.port, path: p, method: 'GET', agent, headers: opts.headers }, (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
-      })
-      req.on('error', () => resolve(0))
-      req.end()
-    })
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const t = performance.now()
-      const status = await one(opts.paths[i++ % opts.paths.length])
-      latencies.push(performance.now() - t)
-      statuses[status] = (statuses[status] ?? 0) + 1
-      if (status < 200 || status >= 300) errors++
-    }
-  }
-  await Promise.all(Array.from({ length: opts.concurrency }, worker))
-  const seconds = (performance.now() - start) / 1000
-  agent.destroy()
-  latencies.sort((a, b) => a - b)
-  return { requests: latencies.length, errors, seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), statuses }
+export function getLoad(opts: { port: number; paths: string[]; concurrency: number; durationMs: number; headers?: Record<string, string> }): Promise<LoadResult> {
+  return httpLoad({ ...opts, method: 'GET', path: (i) => opts.paths[i % opts.paths.length] })
 }
 
 export interface MixedLoad {
