@@ -1,7 +1,7 @@
 /**
  * The only reader of process.env. Every setting, its default, and what to fix when it is wrong.
  */
-import { isValidTimeZoneName } from './timezone-check.js'
+import { isValidTimeZone } from '../metrics/time-buckets.js'
 
 export interface Config {
   port: number
@@ -57,7 +57,7 @@ function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int(env, 'PORT', 3000, 0, 65535)
   const timezone = env.YARDSTICK_TIMEZONE || 'UTC'
-  if (!isValidTimeZoneName(timezone)) throw new ConfigError(`YARDSTICK_TIMEZONE must be an IANA time zone such as Europe/London or Asia/Kolkata, got "${timezone}"`)
+  if (!isValidTimeZone(timezone)) throw new ConfigError(`YARDSTICK_TIMEZONE must be an IANA time zone such as Europe/London or Asia/Kolkata, got "${timezone}"`)
   const syncRaw = (env.YARDSTICK_SYNC || 'full').toLowerCase()
   if (syncRaw !== 'full' && syncRaw !== 'normal') throw new ConfigError(`YARDSTICK_SYNC must be "full" (default: every acknowledged event survives a power cut) or "normal", got "${env.YARDSTICK_SYNC}"`)
   const smtpUrl = env.SMTP_URL || null

@@ -4,7 +4,7 @@
  */
 import type { ErrorDetail } from '../errors.js'
 import type { SubscriptionFields } from '../../db/queries/subscriptions.js'
-import { isValidTimeZoneName } from '../timezone-check.js'
+import { isValidTimeZone } from '../../metrics/time-buckets.js'
 import { scheduleProblem } from './schedule.js'
 
 const MAX_RECIPIENTS = 100
@@ -99,7 +99,7 @@ export function parseSubscription(raw: unknown, opts: { partial?: boolean; defau
   } else if (!opts.partial) value.initiatives = []
 
   if (body.timezone !== undefined) {
-    if (typeof body.timezone !== 'string' || !isValidTimeZoneName(body.timezone) || /^[+-]/.test(body.timezone)) details.push({ field: 'timezone', message: `must be an IANA time zone such as Europe/London or Pacific/Tongatapu, got "${String(body.timezone).slice(0, 100)}"` })
+    if (typeof body.timezone !== 'string' || !isValidTimeZone(body.timezone) || /^[+-]/.test(body.timezone)) details.push({ field: 'timezone', message: `must be an IANA time zone such as Europe/London or Pacific/Tongatapu, got "${String(body.timezone).slice(0, 100)}"` })
     else value.timezone = body.timezone
   } else if (!opts.partial) value.timezone = opts.defaultTimezone
 
