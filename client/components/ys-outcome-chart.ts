@@ -3,29 +3,23 @@
  * one outcome over time, for other tools' pages. Authorised by a read key (`token`) or a signed
  * share token (`share-token`); themed by the host page through --ys-* custom properties.
  */
-import { LitElement, html, css } from 'lit'
+import { html, css } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { Task } from '@lit/task'
 import type { Metric } from '../api/types.js'
 import { isRangeKey, resolveRange } from '../chart-data/range.js'
 import { metricChartModel } from '../chart-data/series.js'
 import { metricChartConfig } from './chart-config.js'
-import { embedClient } from './embed-api.js'
+import { EmbedElement, embedClient } from './embed-api.js'
 import { base } from './styles.js'
 import './ys-chart.js'
 
 const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency']
 
 @customElement('ys-outcome-chart')
-export class YsOutcomeChart extends LitElement {
+export class YsOutcomeChart extends EmbedElement {
   static override styles = [base, css`:host { display: block; } .card { height: 100%; box-sizing: border-box; }`]
-  @property() initiative = ''
   @property() metric: Metric = 'time_saved'
-  @property() range = '90d'
-  @property() token: string | null = null
-  @property({ attribute: 'share-token' }) shareToken: string | null = null
-  @property({ attribute: 'api-base' }) apiBase: string | null = null
-  @property() timezone: string | null = null
 
   private task = new Task(this, {
     args: () => [this.initiative, this.metric, this.range, this.token, this.shareToken, this.apiBase, this.timezone] as const,

@@ -3,13 +3,13 @@
  * and its change against the previous period, for other tools' pages. `metric` is one of time_saved,
  * errors_avoided, revenue_influenced, decision_latency, value (default) or return.
  */
-import { LitElement, html, css } from 'lit'
+import { html, css } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { Task } from '@lit/task'
 import type { SummaryInitiative } from '../api/types.js'
 import { changeTone, formatChange, formatDuration, formatHours, formatMoney, formatNumber, relativeChange } from '../chart-data/format.js'
 import { isRangeKey, resolveRange } from '../chart-data/range.js'
-import { embedClient } from './embed-api.js'
+import { EmbedElement, embedClient } from './embed-api.js'
 import { base } from './styles.js'
 
 type TileMetric = 'time_saved' | 'errors_avoided' | 'revenue_influenced' | 'decision_latency' | 'value' | 'return'
@@ -24,7 +24,7 @@ const TILE: Record<TileMetric, { label: string; field: keyof SummaryInitiative; 
 }
 
 @customElement('ys-outcome-tile')
-export class YsOutcomeTile extends LitElement {
+export class YsOutcomeTile extends EmbedElement {
   static override styles = [
     base,
     css`
@@ -33,13 +33,8 @@ export class YsOutcomeTile extends LitElement {
       .value { font-size: var(--ys-tile-value-size, 1.6rem); font-weight: 650; }
     `,
   ]
-  @property() initiative = ''
   @property() metric: TileMetric = 'value'
-  @property() range = '30d'
-  @property() token: string | null = null
-  @property({ attribute: 'share-token' }) shareToken: string | null = null
-  @property({ attribute: 'api-base' }) apiBase: string | null = null
-  @property() timezone: string | null = null
+  override range = '30d'
 
   private task = new Task(this, {
     args: () => [this.initiative, this.metric, this.range, this.token, this.shareToken, this.apiBase, this.timezone] as const,
