@@ -99,6 +99,16 @@ export interface JobStateTable {
   info: string | null
 }
 
+/** One change to the rollups: the span of time whose buckets it touched, and its generation. */
+export interface RollupChangesTable {
+  /** Counted by the job_state row 'rollup-changes' (its watermark is the latest generation). */
+  generation: number
+  /** [span_from, span_to): every rollup bucket the change touched overlaps it (epoch ms). */
+  span_from: number
+  span_to: number
+  at: number
+}
+
 export interface AuditLogTable {
   id: Generated<number>
   at: number
@@ -225,6 +235,7 @@ export interface Database {
   events: EventsTable
   rollups: RollupsTable
   job_state: JobStateTable
+  rollup_changes: RollupChangesTable
   audit_log: AuditLogTable
   subscriptions: SubscriptionsTable
   digest_outbox: DigestOutboxTable

@@ -55,19 +55,3 @@ export async function deleteEventsInRange(tx: Tx, initiativeId: number, from: nu
   const r = await tx.deleteFrom('events').where('initiative_id', '=', initiativeId).where('occurred_at', '>=', from).where('occurred_at', '<', to).executeTakeFirst()
   return Number(r.numDeletedRows)
 }
-
-/**
- * Deletes one initiative's rollup rows of `grain` whose bucket starts in [fromBucket, toInstant]:
- * with `fromBucket` the start of the bucket holding the earliest deleted event and `toInstant` the
- * latest deleted event, these are exactly the buckets that overlap the deleted span.
- */
-export async function deleteRollupRows(tx: Tx, q: { initiativeId: number; grain: string; fromBucket: number; toInstant: number }): Promise<number> {
-  const r = await tx
-    .deleteFrom('rollups')
-    .where('initiative_id', '=', q.initiativeId)
-    .where('grain', '=', q.grain)
-    .where('bucket_start', '>=', q.fromBucket)
-    .where('bucket_start', '<=', q.toInstant)
-    .executeTakeFirst()
-  return Number(r.numDeletedRows)
-}

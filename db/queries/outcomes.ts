@@ -8,6 +8,7 @@ import type { Db } from '../connection.js'
 import type { Database } from '../schema.js'
 import { LatencySketch } from '../../metrics/sketch.js'
 import { coverRange, nextBucketStart } from '../../metrics/time-buckets.js'
+import { findRollupChangesSince, readRollupGeneration } from './rollup-changes.js'
 import { readRollupMark } from './rollups.js'
 
 /** Sums (and the latency sketch) of the events of one cell. */
@@ -48,29 +49,90 @@ export interface AggregateQuery {
 export const ANY_STAGE = '*'
 
 /**
- * Rollup reads of one database, reused while the rollup state (watermark and last step time) is the
- * same: rollups change only in the transaction that moves the watermark, so a cached read is exact.
+ * Rollup reads of one database, kept across rollups. Each entry records the spans of time its buckets
+ * cover; before use, the cache catches up with the rollup change log (db/queries/rollup-changes.ts)
+ * and drops every entry whose spans a later change touched. So a read of last month stays cached
+ * while new events are folded into today's buckets, and a cached read always equals a fresh one.
  * Raw edges and the tail are always read afresh.
  */
 export class RollupReadCache {
-  private readonly entries = new Map<string, unknown>()
-  constructor(private readonly max = 128) {}
-  /** The value stored under `key` by the same reader (each reader's keys say what they hold). */
-  get<T>(key: string): T | undefined {
-    const v = this.entries.get(key)
-    if (v !== undefined) {
-      this.entries.delete(key)
-      this.entries.set(key, v)
+  private readonly entries = new Map<string, { value: unknown; spans: Array<[number, number]>; size: number }>()
+  private size = 0
+  /** The rollup generation every entry is valid at (null: not synced yet). */
+  private generation: number | null = null
+
+  /** @param maxSize most cells (summed `size` of entries) kept; the least recently used go first. */
+  constructor(private readonly maxSize = 100_000) {}
+
+  /**
+   * Catches up with the rollup changes visible in `tx`'s snapshot and returns the cache as that
+   * snapshot sees it (empty if the cache has moved on to another generation meanwhile).
+   * @example const view = await cache.sync(tx); view.get(key)
+   */
+  async sync(tx: Kysely<Database>): Promise<RollupCacheView> {
+    const g = await readRollupGeneration(tx)
+    const start = this.generation
+    if (start === null || g < start) {
+      // First use, or a database older than what was cached (restored from a backup): start afresh.
+      this.clear()
+      this.generation = g
+    } else if (g > start) {
+      const changes = await findRollupChangesSince(tx, start, g)
+      if (this.generation === start) {
+        if (changes === null) this.clear()
+        else {
+          for (const [key, e] of this.entries) {
+            if (e.spans.some(([a, b]) => changes.some((c) => c.from < b && a < c.to))) this.drop(key)
+          }
+        }
+        this.generation = g
+      }
     }
-    return v as T | undefined
+    const current = () => this.generation === g
+    return {
+      get: <T>(key: string) => (current() ? this.get<T>(key) : undefined),
+      set: (key, value, spans, size) => {
+        if (current()) this.set(key, value, spans, size)
+      },
+    }
   }
-  set(key: string, value: unknown): void {
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!)
-    this.entries.set(key, value)
+
+  private get<T>(key: string): T | undefined {
+    const e = this.entries.get(key)
+    if (e === undefined) return undefined
+    this.entries.delete(key)
+    this.entries.set(key, e)
+    return e.value as T
   }
+
+  private set(key: string, value: unknown, spans: Array<[number, number]>, size: number): void {
+    if (size > this.maxSize) return
+    this.drop(key)
+    this.entries.set(key, { value, spans, size })
+    this.size += size
+    while (this.size > this.maxSize) this.drop(this.entries.keys().next().value!)
+  }
+
+  private drop(key: string): void {
+    const e = this.entries.get(key)
+    if (e === undefined) return
+    this.entries.delete(key)
+    this.size -= e.size
+  }
+
+  /** Forgets every entry (benchmarks measure cold reads with it). */
   clear(): void {
     this.entries.clear()
+    this.size = 0
   }
+}
+
+/** The {@link RollupReadCache} as one snapshot sees it. */
+export interface RollupCacheView {
+  /** The value stored under `key` by the same reader (each reader's keys say what they hold). */
+  get<T>(key: string): T | undefined
+  /** Stores `value`, read from the rollup buckets inside `spans`; `size` counts toward the cache's limit. */
+  set(key: string, value: unknown, spans: Array<[number, number]>, size: number): void
 }
 
 const caches = new WeakMap<object, RollupReadCache>()
@@ -88,8 +150,7 @@ export function rollupReadCache(db: object): RollupReadCache {
   return c
 }
 
-
-/** Most runs (all grains) for which a read is cached; longer series are read afresh. */
+/** Most runs of one grain a query may cache; longer reads are used from the cache but not added. */
 const CACHE_MAX_RUNS = 400
 
 export interface AggregateResult {
@@ -124,6 +185,12 @@ function emptyAggregate(metric: string): Aggregate {
 
 type Grain = 'month' | 'day' | 'hour'
 
+/** Consecutive buckets of one grain that belong to the same range: [first start, last start, range index]. */
+type Run = [number, number, number]
+
+/** The cells of one run, keyed `${initiativeId}|${metric}|${stage}` (read-only once cached). */
+type RunCells = Map<string, Aggregate>
+
 /** How many metrics there are: asking for all needs no metric filter. */
 const METRIC_COUNT = 4
 
@@ -133,17 +200,112 @@ const FEW_RUNS = 8
 /** Shortest length of a bucket of each grain (ms), to tell how densely wanted buckets fill a span. */
 const APPROX_LENGTH: Record<Grain, number> = { hour: 1_800_000, day: 82_800_000, month: 2_419_200_000 }
 
-/** Consecutive bucket starts of one grain with the same range index, as [first, last, index] runs. */
-function runsOf(wanted: Map<number, number>, grain: Grain, zone: string): Array<[number, number, number]> {
+/** Wanted buckets (start → range index) as runs, and the run of each bucket start. */
+function runsOf(wanted: Map<number, number>, grain: Grain, zone: string): { runs: Run[]; runOf: Map<number, number> } {
   const sorted = [...wanted.keys()].sort((a, b) => a - b)
-  const runs: Array<[number, number, number]> = []
+  const runs: Run[] = []
+  const runOf = new Map<number, number>()
   for (const s of sorted) {
     const index = wanted.get(s)!
     const last = runs[runs.length - 1]
     if (last && last[2] === index && nextBucketStart(last[1], grain, zone) === s) last[1] = s
     else runs.push([s, s, index])
+    runOf.set(s, runs.length - 1)
   }
-  return runs
+  return { runs, runOf }
+}
+
+function copyAggregate(a: Aggregate): Aggregate {
+  return { count: a.count, quantitySum: a.quantitySum, errorsSum: a.errorsSum, totalSum: a.totalSum, sketch: a.sketch ? a.sketch.clone() : null }
+}
+
+function addAggregate(into: Aggregate, a: Aggregate): void {
+  into.count += a.count
+  into.quantitySum += a.quantitySum
+  into.errorsSum += a.errorsSum
+  into.totalSum += a.totalSum
+  if (a.sketch) {
+    if (into.sketch) into.sketch.merge(a.sketch)
+    else into.sketch = a.sketch.clone()
+  }
+}
+
+/**
+ * Reads the rollup rows of `runs` (ascending, one grain) and sums them per run: one map of cells per
+ * run, in the order given. `runOf` maps every wanted bucket start to its run's index among all runs
+ * of the grain, of which `runs` may be a subset.
+ */
+async function readRuns(tx: Kysely<Database>, grain: Grain, runs: Run[], runOf: Map<number, number>, q: AggregateQuery, byStage: boolean): Promise<RunCells[]> {
+  const out: RunCells[] = runs.map(() => new Map())
+  // Position in `runs` by the run's first bucket, for rows keyed by bucket.
+  const position = new Map<number, number>()
+  runs.forEach((run, k) => position.set(runOf.get(run[0])!, k))
+  const posOfBucket = (bucket: number): number | undefined => {
+    const r = runOf.get(bucket)
+    return r === undefined ? undefined : position.get(r)
+  }
+  const cellOf = (k: number, initiativeId: number, metric: string, stage: string): Aggregate => {
+    const sub = `${initiativeId}|${metric}|${stage}`
+    let a = out[k].get(sub)
+    if (a === undefined) {
+      a = emptyAggregate(metric)
+      out[k].set(sub, a)
+    }
+    return a
+  }
+  const first = runs[0][0]
+  const last = runs[runs.length - 1][1]
+  let bucketCount = 0
+  for (const r of runOf.values()) if (position.has(r)) bucketCount++
+  // Runs that fill most of their span are read by one range of the (grain, bucket_start, …) index.
+  // Scattered runs get a range each: an OR of ranges with a CASE would make SQLite read every
+  // bucket of the grain.
+  const dense = bucketCount * 2 >= (last - first) / APPROX_LENGTH[grain] + 1
+  const span = (eb: ExpressionBuilder<Database, 'rollups'>) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', first), eb('bucket_start', '<=', last)])
+  const inRuns = (eb: ExpressionBuilder<Database, 'rollups'>) =>
+    dense ? span(eb) : eb.or(runs.map(([a, b]) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', a), eb('bucket_start', '<=', b)])))
+  const caseOfRun = sql<number>`case ${sql.join(runs.map(([a, b], k) => sql`when bucket_start >= ${a} and bucket_start <= ${b} then ${sql.lit(k)}`), sql` `)} else -1 end`
+  // [where, group key, whether the key is a bucket start]: few runs are summed per run in SQL (by a
+  // CASE over their span, or one statement per run); many, per bucket (rows in index order, no sort).
+  const reads: Array<[(eb: ExpressionBuilder<Database, 'rollups'>) => ReturnType<typeof span>, RawBuilder<number>, boolean]> =
+    runs.length <= FEW_RUNS
+      ? dense
+        ? [[span, caseOfRun, false]]
+        : runs.map(([a, b], k) => [(eb) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', a), eb('bucket_start', '<=', b)]), sql<number>`${sql.lit(k)}`, false])
+      : [[inRuns, sql<number>`bucket_start`, true]]
+  for (const [where, groupKey, perBucket] of reads) {
+    let sums = tx
+      .selectFrom('rollups')
+      .select((eb) => ['initiative_id', 'metric', groupKey.as('g'), eb.fn.sum<number>('count').as('n'), eb.fn.sum<number>('quantity_sum').as('q'), eb.fn.sum<number>('errors_sum').as('e'), eb.fn.sum<number>('total_sum').as('t')])
+      .where(where)
+      // Per bucket, in the order of the (grain, bucket_start, initiative_id, metric, stage, …) index:
+      // SQLite then sums while it reads, with no sort.
+      .groupBy([sql`g`, 'initiative_id', 'metric'])
+    if (byStage) sums = sums.select('stage').groupBy('stage')
+    if (new Set(q.metrics).size < METRIC_COUNT) sums = sums.where('metric', 'in', q.metrics)
+    if (q.initiativeIds !== null) sums = sums.where('initiative_id', 'in', q.initiativeIds)
+    if (q.stage !== null) sums = sums.where('stage', '=', q.stage)
+    for (const r of (await sums.execute()) as Array<{ initiative_id: number; metric: string; stage?: string; g: number; n: number; q: number; e: number; t: number }>) {
+      const k = perBucket ? posOfBucket(Number(r.g)) : Number(r.g)
+      if (k === undefined || k < 0) continue
+      const a = cellOf(k, r.initiative_id, r.metric, r.stage ?? ANY_STAGE)
+      a.count += Number(r.n)
+      a.quantitySum += Number(r.q)
+      a.errorsSum += Number(r.e)
+      a.totalSum += Number(r.t)
+    }
+  }
+  if (q.metrics.includes('decision_latency')) {
+    let sketches = tx.selectFrom('rollups').select(['initiative_id', 'stage', 'bucket_start', 'sketch']).where(inRuns).where('metric', '=', 'decision_latency')
+    if (q.initiativeIds !== null) sketches = sketches.where('initiative_id', 'in', q.initiativeIds)
+    if (q.stage !== null) sketches = sketches.where('stage', '=', q.stage)
+    for (const r of await sketches.execute()) {
+      const k = posOfBucket(Number(r.bucket_start))
+      if (k === undefined || !r.sketch) continue
+      cellOf(k, r.initiative_id, 'decision_latency', byStage ? r.stage : ANY_STAGE).sketch!.merge(LatencySketch.fromBytes(r.sketch))
+    }
+  }
+  return out
 }
 
 /**
@@ -161,20 +323,19 @@ export async function readSnapshot<T>(db: Db, fn: (tx: Kysely<Database>) => Prom
  * @example const { cells } = await aggregateRanges(tx, { timezone: 'UTC', ranges: [[from, to]], initiativeIds: null, metrics: ['time_saved'], stage: null })
  */
 export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): Promise<AggregateResult> {
-  let cells = new Map<string, Aggregate>()
-  // Cells shared with the read cache are copied on first write (null: every cell is this call's own).
-  let owned: Set<string> | null = null
+  const cells = new Map<string, Aggregate>()
+  // Cells that are still an aggregate shared with the read cache, copied on first write.
+  const shared = new Set<string>()
   const add = (initiativeId: number, metric: string, stage: string, index: number): Aggregate => {
     const k = cellKey(initiativeId, metric, stage, index)
     let a = cells.get(k)
     if (a === undefined) {
       a = emptyAggregate(metric)
       cells.set(k, a)
-      owned?.add(k)
-    } else if (owned !== null && !owned.has(k)) {
-      a = { count: a.count, quantitySum: a.quantitySum, errorsSum: a.errorsSum, totalSum: a.totalSum, sketch: a.sketch ? a.sketch.clone() : null }
+    } else if (shared.has(k)) {
+      a = copyAggregate(a)
       cells.set(k, a)
-      owned.add(k)
+      shared.delete(k)
     }
     return a
   }
@@ -196,71 +357,44 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
     })
   }
 
-  const allRuns = { month: runsOf(wanted.month, 'month', q.timezone), day: runsOf(wanted.day, 'day', q.timezone), hour: runsOf(wanted.hour, 'hour', q.timezone) }
-  const runCount = allRuns.month.length + allRuns.day.length + allRuns.hour.length
   const byStage = q.byStage !== false
-  const cacheKey = q.cache && runCount > 0 && runCount <= CACHE_MAX_RUNS
-    ? JSON.stringify([mark.watermark, mark.updatedAt, mark.revision, q.timezone, q.metrics, q.initiativeIds, q.stage, byStage, q.grains ?? null, allRuns])
-    : null
-  const cached = cacheKey !== null ? q.cache!.get<Map<string, Aggregate>>(cacheKey) : undefined
-  if (cached) {
-    cells = new Map(cached)
-    owned = new Set()
-  }
-  for (const grain of cached ? [] : (['month', 'day', 'hour'] as const).filter((g) => !q.grains || q.grains.includes(g))) {
-    const map = wanted[grain]
-    if (map.size === 0) continue
-    const runs = allRuns[grain]
-    const first = runs[0][0]
-    const last = runs[runs.length - 1][1]
-    // Wanted buckets that fill most of their span are read by one range of the (grain, bucket_start, …)
-    // index. Scattered runs get a range each: an OR of ranges with a CASE would make SQLite read every
-    // bucket of the grain.
-    const dense = map.size * 2 >= (last - first) / APPROX_LENGTH[grain] + 1
-    const span = (eb: ExpressionBuilder<Database, 'rollups'>) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', first), eb('bucket_start', '<=', last)])
-    const inRuns = (eb: ExpressionBuilder<Database, 'rollups'>) =>
-      dense ? span(eb) : eb.or(runs.map(([a, b]) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', a), eb('bucket_start', '<=', b)])))
-    const caseOfRun = sql<number>`case ${sql.join(runs.map(([a, b, index]) => sql`when bucket_start >= ${a} and bucket_start <= ${b} then ${sql.lit(index)}`), sql` `)} else -1 end`
-    // [where, group key, whether the key is a bucket start]: few runs are summed per run in SQL (by a
-    // CASE over their span, or one statement per run); many, per bucket (rows in index order, no sort).
-    const reads: Array<[(eb: ExpressionBuilder<Database, 'rollups'>) => ReturnType<typeof span>, RawBuilder<number>, boolean]> =
-      runs.length <= FEW_RUNS
-        ? dense
-          ? [[span, caseOfRun, false]]
-          : runs.map(([a, b, index]) => [(eb) => eb.and([eb('grain', '=', grain), eb('bucket_start', '>=', a), eb('bucket_start', '<=', b)]), sql<number>`${sql.lit(index)}`, false])
-        : [[inRuns, sql<number>`bucket_start`, true]]
-    for (const [where, groupKey, perBucket] of reads) {
-      let sums = tx
-        .selectFrom('rollups')
-        .select((eb) => ['initiative_id', 'metric', groupKey.as('g'), eb.fn.sum<number>('count').as('n'), eb.fn.sum<number>('quantity_sum').as('q'), eb.fn.sum<number>('errors_sum').as('e'), eb.fn.sum<number>('total_sum').as('t')])
-        .where(where)
-        // Per bucket, in the order of the (grain, bucket_start, initiative_id, metric, stage, …) index:
-        // SQLite then sums while it reads, with no sort.
-        .groupBy([sql`g`, 'initiative_id', 'metric'])
-      if (byStage) sums = sums.select('stage').groupBy('stage')
-      if (new Set(q.metrics).size < METRIC_COUNT) sums = sums.where('metric', 'in', q.metrics)
-      if (q.initiativeIds !== null) sums = sums.where('initiative_id', 'in', q.initiativeIds)
-      if (q.stage !== null) sums = sums.where('stage', '=', q.stage)
-      for (const r of (await sums.execute()) as Array<{ initiative_id: number; metric: string; stage?: string; g: number; n: number; q: number; e: number; t: number }>) {
-        const index = perBucket ? map.get(Number(r.g)) : Number(r.g)
-        if (index === undefined || index < 0) continue
-        const a = add(r.initiative_id, r.metric, r.stage ?? ANY_STAGE, index)
-        a.count += Number(r.n)
-        a.quantitySum += Number(r.q)
-        a.errorsSum += Number(r.e)
-        a.totalSum += Number(r.t)
-      }
+  const view = q.cache && rollupsUsed ? await q.cache.sync(tx) : null
+  // What a run's cells depend on besides its buckets.
+  const filter = JSON.stringify([q.timezone, [...new Set(q.metrics)].sort(), q.initiativeIds, q.stage, byStage])
+  for (const grain of (['month', 'day', 'hour'] as const).filter((g) => !q.grains || q.grains.includes(g))) {
+    if (wanted[grain].size === 0) continue
+    const { runs, runOf } = runsOf(wanted[grain], grain, q.timezone)
+    const keyOf = (run: Run) => `${grain}|${run[0]}|${run[1]}|${filter}`
+    const runCells: Array<RunCells | undefined> = runs.map((run) => view?.get<RunCells>(keyOf(run)))
+    const missing = runs.filter((_, k) => runCells[k] === undefined)
+    if (missing.length > 0) {
+      const fresh = await readRuns(tx, grain, missing, runOf, q, byStage)
+      let m = 0
+      runs.forEach((run, k) => {
+        if (runCells[k] !== undefined) return
+        const value = fresh[m++]
+        runCells[k] = value
+        if (runs.length <= CACHE_MAX_RUNS) view?.set(keyOf(run), value, [[run[0], nextBucketStart(run[1], grain, q.timezone)]], value.size + 1)
+      })
     }
-    if (q.metrics.includes('decision_latency')) {
-      let sketches = tx.selectFrom('rollups').select(['initiative_id', 'stage', 'bucket_start', 'sketch']).where(inRuns).where('metric', '=', 'decision_latency')
-      if (q.initiativeIds !== null) sketches = sketches.where('initiative_id', 'in', q.initiativeIds)
-      if (q.stage !== null) sketches = sketches.where('stage', '=', q.stage)
-      for (const r of await sketches.execute()) {
-        const index = map.get(Number(r.bucket_start))
-        if (index === undefined || !r.sketch) continue
-        add(r.initiative_id, 'decision_latency', byStage ? r.stage : ANY_STAGE, index).sketch!.merge(LatencySketch.fromBytes(r.sketch))
+    // Sum the runs into their ranges' cells; a cell made of one run shares its (read-only) aggregate.
+    runs.forEach((run, k) => {
+      for (const [sub, a] of runCells[k]!) {
+        const key = `${sub}|${run[2]}`
+        const have = cells.get(key)
+        if (have === undefined) {
+          cells.set(key, a)
+          shared.add(key)
+          continue
+        }
+        const into = shared.has(key) ? copyAggregate(have) : have
+        if (into !== have) {
+          cells.set(key, into)
+          shared.delete(key)
+        }
+        addAggregate(into, a)
       }
-    }
+    })
   }
 
   const addEvent = (r: { initiative_id: number; metric: string; stage: string; quantity: number | null; errors: number | null; total: number | null }, index: number) => {
@@ -270,11 +404,6 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
     a.errorsSum += Number(r.errors ?? 0)
     a.totalSum += Number(r.total ?? 0)
     if (a.sketch) a.sketch.add(Number(r.quantity ?? 0) / 1000)
-  }
-  if (cacheKey !== null && !cached) {
-    q.cache!.set(cacheKey, cells)
-    cells = new Map(cells)
-    owned = new Set()
   }
 
   // Initiatives are tested here, not in SQL: an `initiative_id IN` would let the planner read all of
@@ -356,8 +485,9 @@ export interface MonthValueParts {
  */
 export async function sumWholeMonths(tx: Kysely<Database>, q: { fromMonth: number; lastMonth: number; initiativeIds: number[] | null; cache?: RollupReadCache }): Promise<Map<number, Map<number, MonthValueParts>>> {
   const mark = await readRollupMark(tx)
-  const cacheKey = q.cache ? JSON.stringify(['months', mark.watermark, mark.updatedAt, mark.revision, q.fromMonth, q.lastMonth, q.initiativeIds]) : null
-  const cached = cacheKey !== null ? q.cache!.get<Map<number, Map<number, MonthValueParts>>>(cacheKey) : undefined
+  const view = q.cache ? await q.cache.sync(tx) : null
+  const cacheKey = JSON.stringify(['months', mark.timezone, q.fromMonth, q.lastMonth, q.initiativeIds])
+  const cached = view?.get<Map<number, Map<number, MonthValueParts>>>(cacheKey)
   if (cached) return cached
   const of = (metric: string, column: 'quantity_sum' | 'errors_sum' | 'total_sum') => sql<number>`sum(case when metric = ${metric} then ${sql.ref(column)} else 0 end)`
   let query = tx
@@ -379,7 +509,11 @@ export async function sumWholeMonths(tx: Kysely<Database>, q: { fromMonth: numbe
     }
     months.set(Number(r.bucket_start), { timeSavedMs: Number(r.ts), revenueMinor: Number(r.rev), errors: Number(r.e), total: Number(r.t) })
   }
-  if (cacheKey !== null) q.cache!.set(cacheKey, out)
+  if (view && mark.timezone !== null) {
+    let size = 1
+    for (const months of out.values()) size += months.size
+    view.set(cacheKey, out, [[q.fromMonth, nextBucketStart(q.lastMonth, 'month', mark.timezone)]], size)
+  }
   return out
 }
 

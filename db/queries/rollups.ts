@@ -20,8 +20,6 @@ export const ROLLUP_JOB = 'rollup'
 export interface RollupInfo {
   /** The IANA zone the hour/day/month buckets were built in. */
   timezone: string | null
-  /** Bumped when a correction refolds buckets (the watermark stays); reset by the next step. */
-  revision?: number
 }
 
 export interface RollupJobState {
@@ -36,7 +34,7 @@ function parseInfo(text: string | null): RollupInfo {
   if (!text) return { timezone: null }
   try {
     const v = JSON.parse(text) as Partial<RollupInfo>
-    return { timezone: typeof v.timezone === 'string' ? v.timezone : null, ...(typeof v.revision === 'number' ? { revision: v.revision } : {}) }
+    return { timezone: typeof v.timezone === 'string' ? v.timezone : null }
   } catch {
     return { timezone: null }
   }
@@ -59,11 +57,11 @@ export async function findRollupState(tx: Tx): Promise<RollupJobState> {
  * The watermark and the zone rollups were built in, without creating the row (for readers).
  * @example const { watermark, timezone } = await readRollupMark(db)
  */
-export async function readRollupMark(tx: Tx): Promise<{ watermark: number; timezone: string | null; updatedAt: number; revision: number }> {
+export async function readRollupMark(tx: Tx): Promise<{ watermark: number; timezone: string | null; updatedAt: number }> {
   const row = await tx.selectFrom('job_state').select(['watermark', 'info', 'updated_at']).where('name', '=', ROLLUP_JOB).executeTakeFirst()
-  if (!row) return { watermark: 0, timezone: null, updatedAt: 0, revision: 0 }
+  if (!row) return { watermark: 0, timezone: null, updatedAt: 0 }
   const info = parseInfo(row.info)
-  return { watermark: Number(row.watermark), timezone: info.timezone, updatedAt: Number(row.updated_at), revision: info.revision ?? 0 }
+  return { watermark: Number(row.watermark), timezone: info.timezone, updatedAt: Number(row.updated_at) }
 }
 
 /**
@@ -391,16 +389,6 @@ export async function deleteRollupBuckets(tx: Tx, q: { initiativeId: number; gra
     .where('bucket_start', '<', q.toBucket)
     .executeTakeFirst()
   return Number(r.numDeletedRows)
-}
-
-/**
- * Records that rollups changed without the watermark moving (a correction refolded buckets): bumps
- * `revision` in the job's info, so that readers keyed by the rollup state (the read cache) see it.
- */
-export async function bumpRollupRevision(tx: Tx): Promise<void> {
-  const state = await findRollupState(tx)
-  const info = JSON.stringify({ timezone: state.info.timezone, revision: (state.info.revision ?? 0) + 1 } satisfies RollupInfo)
-  await tx.updateTable('job_state').set({ info }).where('name', '=', ROLLUP_JOB).execute()
 }
 
 /** Deletes every rollup row (a rebuild starts from nothing). Returns how many were deleted. */

@@ -3,7 +3,8 @@
  * events that remain, inside the caller's transaction (so readers never see a half-corrected bucket).
  */
 import type { Tx } from '../../db/connection.js'
-import { addToRollupRows, bumpRollupRevision, deleteRollupBuckets, readRollupMark } from '../../db/queries/rollups.js'
+import { noteRollupChange } from '../../db/queries/rollup-changes.js'
+import { addToRollupRows, deleteRollupBuckets, readRollupMark } from '../../db/queries/rollups.js'
 import { bucketStart, nextBucketStart } from '../../metrics/time-buckets.js'
 import { ROLLUP_GRAINS, rowsToAdd } from './fold.js'
 import { foldEvents } from './rollup-job.js'
@@ -36,9 +37,10 @@ export async function recomputeBuckets(tx: Tx, q: { initiativeId: number; from: 
   }
   // The month buckets span the others: fold their events and keep, per grain, the buckets deleted.
   const lastMonth = bucketStart(q.to - 1, 'month', q.timezone)
-  const states = await foldEvents(tx, { initiativeId: q.initiativeId, from: first.month, to: nextBucketStart(lastMonth, 'month', q.timezone), maxId: mark.watermark }, q.timezone)
+  const monthsEnd = nextBucketStart(lastMonth, 'month', q.timezone)
+  const states = await foldEvents(tx, { initiativeId: q.initiativeId, from: first.month, to: monthsEnd, maxId: mark.watermark }, q.timezone)
   const kept = states.filter((s) => s.bucketStart >= first[s.grain] && s.bucketStart < q.to)
   await addToRollupRows(tx, rowsToAdd(kept, []))
-  await bumpRollupRevision(tx)
+  await noteRollupChange(tx, [first.month, monthsEnd], Date.now())
   return { deleted, written: kept.length }
 }
