@@ -7,7 +7,7 @@ import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysel
 import type { Db } from '../connection.js'
 import type { Database } from '../schema.js'
 import { LatencySketch } from '../../metrics/sketch.js'
-import { coverRange, nextBucketStart } from '../../metrics/time-buckets.js'
+import { bucketStart, coverRange, nextBucketStart } from '../../metrics/time-buckets.js'
 import { findRollupChangesSince, readRollupGeneration } from './rollup-changes.js'
 import { readRollupMark } from './rollups.js'
 
@@ -308,6 +308,23 @@ async function readRuns(tx: Kysely<Database>, grain: Grain, runs: Run[], runOf: 
   return out
 }
 
+/** How many events a probe of {@link noRolledUpEventIn} looks at before it gives up and says no. */
+const PROBE_ROWS = 64
+
+/**
+ * Whether no event inside the rollups (id ≤ watermark) occurred in any of `spans` ([from, to) pairs).
+ * Reads at most {@link PROBE_ROWS} events per span by the occurred_at index (the id is tested here:
+ * in SQL it could steer the planner to the primary key); answers false when that is not enough to tell.
+ */
+async function noRolledUpEventIn(tx: Kysely<Database>, spans: Array<[number, number]>, watermark: number): Promise<boolean> {
+  for (const [from, to] of spans) {
+    if (!(from < to)) continue
+    const rows = await tx.selectFrom('events').select('id').where('occurred_at', '>=', from).where('occurred_at', '<', to).orderBy('occurred_at').limit(PROBE_ROWS).execute()
+    if (rows.length === PROBE_ROWS || rows.some((r) => Number(r.id) <= watermark)) return false
+  }
+  return true
+}
+
 /**
  * Runs `fn` in one read transaction (one snapshot: the watermark and the rollups it covers agree).
  * @example const r = await readSnapshot(db, (tx) => aggregateRanges(tx, q))
@@ -346,7 +363,7 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
   if (q.ranges.length === 0 || q.metrics.length === 0 || (q.initiativeIds !== null && q.initiativeIds.length === 0)) return { cells, watermark, rollupsUsed, byStage: q.byStage !== false }
 
   const wanted: Record<Grain, Map<number, number>> = { month: new Map(), day: new Map(), hour: new Map() }
-  const raw: Array<[number, number, number]> = []
+  let raw: Array<[number, number, number]> = []
   if (rollupsUsed) {
     q.ranges.forEach(([s, e], index) => {
       const cover = coverRange(s, e, q.timezone)
@@ -361,9 +378,28 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
   const view = q.cache && rollupsUsed ? await q.cache.sync(tx) : null
   // What a run's cells depend on besides its buckets.
   const filter = JSON.stringify([q.timezone, [...new Set(q.metrics)].sort(), q.initiativeIds, q.stage, byStage])
-  for (const grain of (['month', 'day', 'hour'] as const).filter((g) => !q.grains || q.grains.includes(g))) {
-    if (wanted[grain].size === 0) continue
-    const { runs, runOf } = runsOf(wanted[grain], grain, q.timezone)
+  // A sub-hour edge whose hour holds no other rolled-up event is answered by that hour's rollup
+  // instead of its raw events. That is the usual end of a range ending now (nothing has occurred after
+  // now), whose raw piece would hold every event of the current hour so far.
+  const edgeHours = new Map<number, number>()
+  if (rollupsUsed && raw.length > 0 && (!q.grains || q.grains.includes('hour'))) {
+    const kept: typeof raw = []
+    for (const piece of raw) {
+      const [a, b, index] = piece
+      const hour = bucketStart(a, 'hour', q.timezone)
+      const end = nextBucketStart(hour, 'hour', q.timezone)
+      if (b <= end && !edgeHours.has(hour) && !wanted.hour.has(hour) && (await noRolledUpEventIn(tx, [[hour, a], [b, end]], watermark))) edgeHours.set(hour, index)
+      else kept.push(piece)
+    }
+    raw = kept
+  }
+
+  const passes = (['month', 'day', 'hour'] as const).filter((g) => !q.grains || q.grains.includes(g)).map((grain) => ({ grain, buckets: wanted[grain] }))
+  // Edge hours apart from the others: today's whole hours stay one cached run while the current hour changes.
+  if (edgeHours.size > 0) passes.push({ grain: 'hour', buckets: edgeHours })
+  for (const { grain, buckets } of passes) {
+    if (buckets.size === 0) continue
+    const { runs, runOf } = runsOf(buckets, grain, q.timezone)
     const keyOf = (run: Run) => `${grain}|${run[0]}|${run[1]}|${filter}`
     const runCells: Array<RunCells | undefined> = runs.map((run) => view?.get<RunCells>(keyOf(run)))
     const missing = runs.filter((_, k) => runCells[k] === undefined)
