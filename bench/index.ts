@@ -1,31 +1,36 @@
 /**
  * `npm run bench`: every figure beside a raw baseline measured in the same run; writes
- * bench/results.json and prints a table. `npm run bench -- ingest` runs one part.
+ * bench/results.json and prints a table. `npm run bench -- ingest` runs one part (ingest, rollup,
+ * rollup-fold, rollup-query, faults, load).
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { machine, root, type BenchResult } from './lib.js'
+import { runFaultBench } from './faults.js'
 import { runIngestBench } from './ingest.js'
+import { runLoadBench } from './load.js'
+import { runRollupBench } from './rollup.js'
 
 type Part = { name: string; run: (log: (m: string) => void) => Promise<BenchResult[]> }
 
-const parts: Part[] = [{ name: 'ingest', run: (log) => runIngestBench(log) }]
-
-async function optionalPart(name: string, file: string, exportName: string): Promise<void> {
-  if (!fs.existsSync(path.join(root, 'bench', file))) return
-  const mod = (await import(`./${file.replace(/\.ts$/, '.js')}`)) as Record<string, (log: (m: string) => void) => Promise<BenchResult[]>>
-  if (typeof mod[exportName] === 'function') parts.push({ name, run: (log) => mod[exportName](log) })
-}
+/** In the order they run; `rollup-fold` and `rollup-query` are the two halves of `rollup`. */
+const parts: Part[] = [
+  { name: 'ingest', run: (log) => runIngestBench(log) },
+  { name: 'rollup', run: (log) => runRollupBench(log) },
+  { name: 'rollup-fold', run: (log) => runRollupBench(log, 'fold') },
+  { name: 'rollup-query', run: (log) => runRollupBench(log, 'query') },
+  { name: 'faults', run: (log) => runFaultBench(log) },
+  { name: 'load', run: (log) => runLoadBench(log) },
+]
 
 async function main() {
-  await optionalPart('rollup', 'rollup.ts', 'runRollupBench')
-  await optionalPart('faults', 'faults.ts', 'runFaultBench')
-  await optionalPart('load', 'load.ts', 'runLoadBench')
-  await optionalPart('dashboard', 'dashboard.ts', 'runDashboardBench')
   const only = process.argv.slice(2)
+  const unknown = only.filter((n) => !parts.some((p) => p.name === n))
+  if (unknown.length > 0) throw new Error(`no bench part ${unknown.map((n) => `"${n}"`).join(', ')}; parts: ${parts.map((p) => p.name).join(', ')}`)
   const results: BenchResult[] = []
   for (const part of parts) {
-    if (only.length > 0 && !only.includes(part.name)) continue
+    // With no part named, everything once (the halves are part of `rollup`).
+    if (only.length > 0 ? !only.includes(part.name) : part.name.startsWith('rollup-')) continue
     console.log(`\n== ${part.name}`)
     results.push(...(await part.run((m) => console.log(m))))
   }

@@ -23,6 +23,8 @@ import { insertEventRows, type EventRow } from '../db/queries/events.js'
 import { createInitiative } from '../db/queries/initiatives.js'
 import { createKey } from '../db/queries/keys.js'
 import { rollupReadCache } from '../db/queries/outcomes.js'
+import { readRollupGeneration } from '../db/queries/rollup-changes.js'
+import { startJobs } from '../server/jobs/index.js'
 import { rebuildRollups, rollupPending } from '../server/rollup/rollup-job.js'
 import { startTestServer, tempDir } from '../server/testing/test-server.js'
 import { percentile, result, type BenchResult } from './lib.js'
@@ -201,7 +203,9 @@ export async function buildThreeYearSet(file: string, log: (m: string) => void):
 async function queryBench(log: (m: string) => void): Promise<BenchResult[]> {
   const dir = tempDir('yardstick-bench-query-')
   const { zone, now, start } = await buildThreeYearSet(path.join(dir, 'yardstick.db'), log)
-  const s = await startTestServer({ dir, env: { YARDSTICK_TIMEZONE: zone }, clock: () => now })
+  // The clock stands still at `now` except while events stream in (then it moves with real time).
+  let clockOffset = () => 0
+  const s = await startTestServer({ dir, env: { YARDSTICK_TIMEZONE: zone }, clock: () => now + clockOffset() })
   try {
     const token = await s.key('read')
     const iso = (t: number) => new Date(t).toISOString()
@@ -241,6 +245,7 @@ async function queryBench(log: (m: string) => void): Promise<BenchResult[]> {
     await measure(portfolioQueries, 2)
     const portfolio = await measure(portfolioQueries, 25)
     const portfolioCold = await measure(portfolioQueries, 25, true)
+    const streaming = await underIngestion(s, zone, now, (f) => (clockOffset = f))
     // Baseline: the same last-30-days figures straight from raw events (one GROUP BY per request).
     const rawTimes: number[] = []
     for (let k = 0; k < 20; k++) {
@@ -258,6 +263,7 @@ async function queryBench(log: (m: string) => void): Promise<BenchResult[]> {
     const rawP50 = percentile(rawTimes, 0.5)
     const base = { name: 'raw GROUP BY initiative, metric over events of the last 30 days (sums only, no percentiles)', value: rawP50, unit: 'ms' }
     const fmt = (t: number[]) => `p50 ${percentile(t, 0.5).toFixed(1)} ms p95 ${percentile(t, 0.95).toFixed(1)} ms`
+    log(`  /summary while events stream in (${streaming.eventsPerSecond.toFixed(0)} events/s acknowledged, ${streaming.rollups} rollup runs by the server's own job, clock moving): ${fmt(streaming.times)} over ${streaming.times.length} requests`)
     log(`  /summary ${fmt(summary)} (cold rollup cache: ${fmt(summaryCold)}); /series ${fmt(series)} (cold: ${fmt(seriesCold)}); portfolio /series ${fmt(portfolio)} (cold: ${fmt(portfolioCold)}); raw 30-day GROUP BY p50 ${rawP50.toFixed(1)} ms`)
     const note = '50 initiatives × 3 years, 876,600 events rolled up + 1,000 in the tail; mixed ranges (last 30 days, a local month, 90 days split by stage, a year)'
     return [
@@ -265,6 +271,7 @@ async function queryBench(log: (m: string) => void): Promise<BenchResult[]> {
       result('/summary p95 (50 initiatives × 3 years)', percentile(summary, 0.95), 'ms', base, note),
       result('/series p50 (day/90 d, compare, month/3 y split, hour/2 d)', percentile(series, 0.5), 'ms', base, note),
       result('/series p95 (day/90 d, compare, month/3 y split, hour/2 d)', percentile(series, 0.95), 'ms', base, note),
+      result('/summary p95 while events stream in and the server rolls them up', percentile(streaming.times, 0.95), 'ms', base, `${note}; ${streaming.eventsPerSecond.toFixed(0)} events/s posted in batches of ${STREAM_BATCH} over HTTP, ${streaming.rollups} rollup runs, ranges ending at the moving now`),
       result('/summary p95, rollup read cache cleared before each request', percentile(summaryCold, 0.95), 'ms', base, note),
       result('/series p95, rollup read cache cleared before each request', percentile(seriesCold, 0.95), 'ms', base, note),
       result('portfolio /series p95 (one metric, 50 initiatives, 12 months by week)', percentile(portfolio, 0.95), 'ms', base, note),
@@ -273,6 +280,71 @@ async function queryBench(log: (m: string) => void): Promise<BenchResult[]> {
   } finally {
     await s.close()
   }
+}
+
+/** Events per POST while streaming, and the pause between posts (about 2,000 events/s). */
+const STREAM_BATCH = 100
+const STREAM_PAUSE_MS = 50
+const STREAM_MS = 20_000
+
+/**
+ * /summary as a dashboard reads it while teams' systems post events: batches of fresh events (the
+ * last two minutes, some an hour late) go in over HTTP, the server's own jobs roll them up (every
+ * 5,000 events or 5 s), the clock moves, and summaries with ranges ending now are read one after
+ * another. Returns the sorted request times.
+ */
+async function underIngestion(s: Awaited<ReturnType<typeof startTestServer>>, zone: string, now: number, setOffset: (f: () => number) => void): Promise<{ times: number[]; eventsPerSecond: number; rollups: number }> {
+  const ingestKey = await s.key('ingest')
+  const readKey = await s.key('read')
+  const jobs = startJobs({ db: s.handle.db, config: s.config, log: () => {}, writer: s.app.writer })
+  const started = performance.now()
+  setOffset(() => performance.now() - started)
+  const clock = () => now + performance.now() - started
+  const generationBefore = await readRollupGeneration(s.handle.db)
+  const r = seededRandom(11)
+  let posted = 0
+  let stop = false
+  const poster = (async () => {
+    let n = 0
+    while (!stop) {
+      const t = clock()
+      const events = Array.from({ length: STREAM_BATCH }, (_, k) => {
+        const metric = METRICS[k % 4]
+        const at = new Date(t - Math.floor(r() * (k % 10 === 0 ? 3_600_000 : 120_000))).toISOString()
+        const base = { id: `stream-${n}-${k}`, initiative: `initiative-${1 + Math.floor(r() * 50)}`, metric, occurredAt: at }
+        return metric === 'error_rate' ? { ...base, errors: Math.floor(r() * 3), total: 20 } : { ...base, value: metric === 'decision_latency' ? 5 + r() * 300 : metric === 'time_saved' ? 1 + r() * 20 : Math.floor(r() * 5000) }
+      })
+      const res = await s.fetch('/api/v1/events', { method: 'POST', token: ingestKey, json: { events } })
+      if (res.status !== 202) throw new Error(`stream post: ${res.status} ${await res.text()}`)
+      await res.arrayBuffer()
+      posted += STREAM_BATCH
+      n++
+      await new Promise((done) => setTimeout(done, STREAM_PAUSE_MS))
+    }
+  })()
+  const iso = (t: number) => new Date(t).toISOString()
+  const times: number[] = []
+  try {
+    // Let the first rollups run, then read for the rest of the time.
+    await new Promise((done) => setTimeout(done, 3_000))
+    while (performance.now() - started < STREAM_MS) {
+      const t = clock()
+      for (const p of ['/api/v1/summary', `/api/v1/summary?from=2026-10-01T00:00:00%2B01:00&to=2026-11-01T00:00:00Z`, `/api/v1/summary?from=${iso(t - 90 * DAY)}&to=${iso(t)}&split=stage`, `/api/v1/summary?from=2025-11-25T00:00:00Z&to=${iso(t)}`]) {
+        const t0 = performance.now()
+        const res = await s.fetch(p, { token: readKey })
+        await res.arrayBuffer()
+        if (res.status !== 200) throw new Error(`${p}: ${res.status}`)
+        times.push(performance.now() - t0)
+      }
+    }
+  } finally {
+    stop = true
+    await poster
+    await jobs.stop()
+    setOffset(() => 0)
+  }
+  const rollups = (await readRollupGeneration(s.handle.db)) - generationBefore
+  return { times: times.sort((a, b) => a - b), eventsPerSecond: posted / ((performance.now() - started) / 1000), rollups }
 }
 
 /**
