@@ -305,3 +305,487 @@ describe('LatencySketch bytes', () => {
     expect(() => LatencySketch.fromBytes(bytes)).toThrow(RangeError)
   })
 })
+
+/** Runs `f`, giving its result or the message of what it threw. */
+function outcome<T>(f: () => T): { value: T } | { error: string } {
+  try {
+    return { value: f() }
+  } catch (e) {
+    return { error: `${(e as Error).name}: ${(e as Error).message}` }
+  }
+}
+
+const PROBE_QS = [0, 0.01, 0.25, 0.5, 0.9, 0.99, 1]
+const PROBE_XS = [0, 5e-7, 1e-6, 1e-3, 0.1, 1, 30, 60, 3600, 1e9, 1e300, Number.POSITIVE_INFINITY]
+
+/** Everything observable of a sketch, for comparing the dense implementation with the reference. */
+function observe(s: LatencySketch | MapSketch): unknown {
+  return {
+    count: s.count,
+    min: s.min,
+    max: s.max,
+    bytes: [...s.toBytes()],
+    quantiles: PROBE_QS.map((q) => s.quantile(q)),
+    below: PROBE_XS.map((x) => s.countBelow(x)),
+  }
+}
+
+describe('LatencySketch against the reference Map-based implementation it replaced', () => {
+  const value = fc.oneof(
+    fc.double({ min: 0, max: 1e4, noNaN: true }),
+    fc.double({ min: 0, max: 1e300, noNaN: true }),
+    fc.constantFrom(0, -0, 1e-7, 1e-6, 1, 1.5, 30, 60, 3600),
+  )
+  type Op =
+    | { op: 'add'; to: number; value: number; count: number }
+    | { op: 'merge' | 'mergeBytes' | 'clone' | 'roundTrip'; to: number; from: number }
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ op: fc.constant('add' as const), to: fc.nat(3), value, count: fc.oneof(fc.constant(1), fc.integer({ min: 0, max: 1e6 })) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('merge' as const, 'mergeBytes' as const, 'clone' as const, 'roundTrip' as const), to: fc.nat(3), from: fc.nat(3) }) },
+  )
+  const params = fc.constantFrom<Array<{ relativeAccuracy?: number; zeroThreshold?: number }>>(
+    {},
+    { relativeAccuracy: 0.02, zeroThreshold: 1e-3 },
+    // Spans wider than any window (indexes up to ~10^14), and indexes past 2^53.
+    { relativeAccuracy: 1e-12 },
+    { relativeAccuracy: 1e-15 },
+  )
+
+  it('gives the same counts, quantiles, countBelow, bytes and errors after any sequence of operations (property)', () => {
+    fc.assert(
+      fc.property(params, fc.array(op, { maxLength: 80 }), (options, ops) => {
+        const dense = Array.from({ length: 4 }, () => new LatencySketch(options))
+        const ref = Array.from({ length: 4 }, () => new MapSketch(options))
+        for (const o of ops) {
+          let got: unknown
+          let want: unknown
+          if (o.op === 'add') {
+            got = outcome(() => dense[o.to].add(o.value, o.count).count)
+            want = outcome(() => ref[o.to].add(o.value, o.count).count)
+          } else if (o.op === 'merge') {
+            got = outcome(() => dense[o.to].merge(dense[o.from]).count)
+            want = outcome(() => ref[o.to].merge(ref[o.from]).count)
+          } else if (o.op === 'mergeBytes') {
+            got = outcome(() => dense[o.to].mergeBytes(dense[o.from].toBytes()).count)
+            want = outcome(() => ref[o.to].merge(MapSketch.fromBytes(ref[o.from].toBytes())).count)
+          } else if (o.op === 'clone') {
+            dense[o.to] = dense[o.from].clone()
+            ref[o.to] = ref[o.from].clone()
+          } else {
+            got = outcome(() => (dense[o.to] = LatencySketch.fromBytes(dense[o.from].toBytes())).count)
+            want = outcome(() => (ref[o.to] = MapSketch.fromBytes(ref[o.from].toBytes())).count)
+          }
+          expect(got).toEqual(want)
+        }
+        for (let i = 0; i < 4; i++) expect(observe(dense[i])).toEqual(observe(ref[i]))
+      }),
+      { numRuns: 400, seed: 21 },
+    )
+  })
+
+  it('decodes bytes the reference wrote to the same state, and writes them back unchanged (property)', () => {
+    fc.assert(
+      fc.property(params, fc.array(fc.tuple(value, fc.integer({ min: 1, max: 1e6 })), { maxLength: 200 }), (options, entries) => {
+        const ref = new MapSketch(options)
+        for (const [v, n] of entries) ref.add(v, n)
+        const stored = outcome(() => ref.toBytes())
+        if ('error' in stored) return
+        const decoded = outcome(() => observe(LatencySketch.fromBytes(stored.value)))
+        expect(decoded).toEqual(outcome(() => observe(MapSketch.fromBytes(stored.value))))
+        const merged = outcome(() => observe(new LatencySketch(options).add(2.5).mergeBytes(stored.value)))
+        expect(merged).toEqual(outcome(() => observe(new MapSketch(options).add(2.5).merge(MapSketch.fromBytes(stored.value)))))
+      }),
+      { numRuns: 300, seed: 22 },
+    )
+  })
+
+  it.each<[string, number[]]>([
+    ['grows its window to the right', Array.from({ length: 400 }, (_, i) => 0.01 * 1.03 ** i)],
+    ['grows its window to the left', Array.from({ length: 400 }, (_, i) => 1e4 / 1.03 ** i)],
+    ['grows on both sides', Array.from({ length: 400 }, (_, i) => 30 * 1.05 ** (i % 2 === 0 ? i / 2 : -(i + 1) / 2))],
+    ['holds only the zero bin', [0, 0, 5e-7, -0, 0]],
+    ['holds the zero bin and one far bin', [0, 0, 1e6, 0]],
+    ['spans more bins than a window holds (1 µs … 10^300 s)', [1e-6, 1, 1e100, 1e300, 30, 31, 32]],
+  ])('%s and answers like the reference', (_name, values) => {
+    const dense = new LatencySketch()
+    const ref = new MapSketch()
+    for (const v of values) {
+      dense.add(v)
+      ref.add(v)
+      expect(dense.quantile(0.5)).toBe(ref.quantile(0.5))
+    }
+    expect(observe(dense)).toEqual(observe(ref))
+    expect(observe(LatencySketch.fromBytes(dense.toBytes()))).toEqual(observe(ref))
+    expect(observe(dense.clone())).toEqual(observe(ref))
+  })
+
+  it('merges sketches whose windows are far apart, in either order, like the reference', () => {
+    const low = sample(300, 23, (r) => 0.001 * (1 + 9 * r()))
+    const high = sample(300, 24, (r) => 1000 * (1 + 9 * r()))
+    const [dLow, dHigh, rLow, rHigh] = [sketchOf(low), sketchOf(high), MapSketch.of(low), MapSketch.of(high)]
+    const want = observe(rLow.clone().merge(rHigh))
+    expect(observe(dLow.clone().merge(dHigh))).toEqual(want)
+    expect(observe(dHigh.clone().merge(dLow))).toEqual(want)
+    expect(observe(dLow.clone().mergeBytes(dHigh.toBytes()))).toEqual(want)
+    expect(observe(dHigh.clone().mergeBytes(dLow.toBytes()))).toEqual(want)
+    // The quantiles are the exact ones within α: the middle falls between the two groups.
+    const all = [...low, ...high]
+    for (const q of [0.25, 0.75, 0.9]) {
+      expect(relativeError(dLow.clone().merge(dHigh).quantile(q) as number, exactQuantile(all, q))).toBeLessThanOrEqual(0.005 * (1 + 1e-9))
+    }
+  })
+
+  it('merges a sketch into itself like the reference (every count doubles)', () => {
+    for (const values of [sample(500, 25, (r) => 30 * Math.exp(normal(r))), [1, 2, 3]]) {
+      const dense = sketchOf(values)
+      expect(observe(dense.merge(dense))).toEqual(observe(MapSketch.of(values).merge(MapSketch.of(values))))
+      expect(dense.count).toBe(2 * values.length)
+    }
+  })
+})
+
+describe('LatencySketch.mergeBytes', () => {
+  it('gives the same bytes and quantiles as merge(fromBytes(bytes)) on realistic stored sketches (property)', () => {
+    const latency = fc.double({ min: -3, max: 3, noNaN: true }).map((z) => 30 * Math.exp(z))
+    fc.assert(
+      fc.property(fc.array(fc.array(latency, { maxLength: 130 }), { maxLength: 30 }), (parts) => {
+        const viaBytes = new LatencySketch()
+        const viaMerge = new LatencySketch()
+        for (const values of parts) {
+          const bytes = sketchOf(values).toBytes()
+          viaBytes.mergeBytes(bytes)
+          viaMerge.merge(LatencySketch.fromBytes(bytes))
+        }
+        expect(viaBytes.toBytes()).toEqual(viaMerge.toBytes())
+        expect(viaBytes.toBytes()).toEqual(sketchOf(parts.flat()).toBytes())
+        for (const q of [0.5, 0.9]) expect(viaBytes.quantile(q)).toBe(viaMerge.quantile(q))
+        expect(viaBytes.countBelow(30)).toBe(viaMerge.countBelow(30))
+      }),
+      { numRuns: 200, seed: 26 },
+    )
+  })
+
+  const valid = sketchOf([0, 1, 2, 30]).toBytes()
+  it.each([
+    ['no bytes', new Uint8Array()],
+    ['an unknown version', Uint8Array.from([2, 0])],
+    ['unknown flags', Uint8Array.from([1, 8])],
+    ['truncated data', valid.subarray(0, valid.length - 1)],
+    ['trailing data', Uint8Array.from([...valid, 0])],
+    ['an empty bin', Uint8Array.from([1, 2, ...new Uint8Array(16), 0, 1, 0, 0])],
+    ['a bad min/max', Uint8Array.from([1, 2, ...new Uint8Array(8), 0, 0, 0, 0, 0, 0, 0xf0, 0xbf, 0, 0])],
+    ['a bad count', Uint8Array.from([1, 2, ...new Uint8Array(16), 0, 0])],
+    ['a varint too long', Uint8Array.from([1, 2, ...new Uint8Array(16), ...new Array(9).fill(0x80)])],
+    ['bad custom parameters', Uint8Array.from([1, 1, ...new Uint8Array(16)])],
+    ['another accuracy', new LatencySketch({ relativeAccuracy: 0.01 }).add(1).toBytes()],
+  ])('rejects %s with the error fromBytes and merge give, and changes nothing', (_name, bytes) => {
+    const s = sketchOf([0.5, 7, 7, 90])
+    const before = s.toBytes()
+    const expected = outcome(() => new LatencySketch().merge(LatencySketch.fromBytes(bytes)))
+    expect(expected).toHaveProperty('error')
+    expect(outcome(() => s.mergeBytes(bytes))).toEqual(expected)
+    expect(s.toBytes()).toEqual(before)
+  })
+
+  it('refuses to overflow the count, like merge', () => {
+    const big = new LatencySketch().add(1, Number.MAX_SAFE_INTEGER - 1)
+    expect(() => big.mergeBytes(sketchOf([2, 3]).toBytes())).toThrow(new RangeError('LatencySketch count overflow'))
+    expect(big.count).toBe(Number.MAX_SAFE_INTEGER - 1)
+    expect(big.mergeBytes(new LatencySketch().toBytes()).count).toBe(Number.MAX_SAFE_INTEGER - 1)
+  })
+})
+
+// The Map-based implementation this file's sketch replaced, kept verbatim (docs removed) as the
+// reference that the dense one must match in bytes, quantiles, countBelow and errors.
+
+
+class MapSketch {
+  static of(values: readonly number[]): MapSketch {
+    const s = new MapSketch()
+    for (const v of values) s.add(v)
+    return s
+  }
+
+  readonly relativeAccuracy: number
+  readonly zeroThreshold: number
+  private readonly gamma: number
+  private readonly logGamma: number
+  private readonly bins = new Map<number, number>()
+  private zeroCount = 0
+  private total = 0
+  private minValue = Number.POSITIVE_INFINITY
+  private maxValue = Number.NEGATIVE_INFINITY
+  private sorted: number[] | null = null
+
+  constructor(options: { relativeAccuracy?: number; zeroThreshold?: number } = {}) {
+    const alpha = options.relativeAccuracy ?? 0.005
+    const threshold = options.zeroThreshold ?? 1e-6
+    if (!(alpha > 0 && alpha < 1)) throw new RangeError(`relativeAccuracy must be in (0, 1), got ${alpha}`)
+    if (!(threshold > 0 && Number.isFinite(threshold))) {
+      throw new RangeError(`zeroThreshold must be a positive finite number, got ${threshold}`)
+    }
+    this.relativeAccuracy = alpha
+    this.zeroThreshold = threshold
+    this.gamma = (1 + alpha) / (1 - alpha)
+    this.logGamma = Math.log(this.gamma)
+  }
+
+  get count(): number {
+    return this.total
+  }
+
+  get min(): number | null {
+    return this.total === 0 ? null : this.minValue
+  }
+
+  get max(): number | null {
+    return this.total === 0 ? null : this.maxValue
+  }
+
+  add(value: number, count = 1): this {
+    if (!(Number.isFinite(value) && value >= 0)) {
+      throw new RangeError(`LatencySketch takes finite non-negative values, got ${value}`)
+    }
+    if (!(Number.isSafeInteger(count) && count >= 0)) {
+      throw new RangeError(`count must be a non-negative integer, got ${count}`)
+    }
+    if (count === 0) return this
+    // −0 would make min depend on merge order (−0 < 0 is false), so store +0.
+    if (value === 0) value = 0
+    if (!Number.isSafeInteger(this.total + count)) throw new RangeError('LatencySketch count overflow')
+    if (value < this.zeroThreshold) {
+      this.zeroCount += count
+    } else {
+      const index = this.indexOf(value)
+      const previous = this.bins.get(index)
+      if (previous === undefined) this.sorted = null
+      this.bins.set(index, (previous ?? 0) + count)
+    }
+    this.total += count
+    if (value < this.minValue) this.minValue = value
+    if (value > this.maxValue) this.maxValue = value
+    return this
+  }
+
+  merge(other: MapSketch): this {
+    if (other.relativeAccuracy !== this.relativeAccuracy || other.zeroThreshold !== this.zeroThreshold) {
+      throw new RangeError(
+        `Cannot merge sketches with different parameters (α ${this.relativeAccuracy} vs ${other.relativeAccuracy}, ` +
+          `zero threshold ${this.zeroThreshold} vs ${other.zeroThreshold})`,
+      )
+    }
+    if (other.total === 0) return this
+    if (!Number.isSafeInteger(this.total + other.total)) throw new RangeError('LatencySketch count overflow')
+    for (const [index, n] of other.bins) {
+      const previous = this.bins.get(index)
+      if (previous === undefined) this.sorted = null
+      this.bins.set(index, (previous ?? 0) + n)
+    }
+    this.zeroCount += other.zeroCount
+    this.total += other.total
+    if (other.minValue < this.minValue) this.minValue = other.minValue
+    if (other.maxValue > this.maxValue) this.maxValue = other.maxValue
+    return this
+  }
+
+  quantile(q: number): number | null {
+    if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile q must be in [0, 1], got ${q}`)
+    if (this.total === 0) return null
+    const rank = q * (this.total - 1)
+    const lo = Math.floor(rank)
+    const hi = Math.ceil(rank)
+    const [vLo, vHi] = this.valuesAtRanks(lo, hi)
+    return lo === hi ? vLo : vLo + (vHi - vLo) * (rank - lo)
+  }
+
+  countBelow(x: number): number {
+    if (Number.isNaN(x)) throw new RangeError('countBelow needs a number, got NaN')
+    if (this.total === 0 || x <= this.minValue) return 0
+    if (x > this.maxValue) return this.total
+    let below = x >= this.zeroThreshold ? this.zeroCount : 0
+    // Indexing is monotonic, so a bin index below x's own index holds only values < x.
+    const xIndex = this.indexOf(x)
+    for (const [index, n] of this.bins) {
+      if (index < xIndex) below += n
+    }
+    return below
+  }
+
+  clone(): MapSketch {
+    const copy = new MapSketch({ relativeAccuracy: this.relativeAccuracy, zeroThreshold: this.zeroThreshold })
+    copy.merge(this)
+    return copy
+  }
+
+  toBytes(): Uint8Array {
+    const w = new RefByteWriter()
+    w.byte(1)
+    const custom =
+      this.relativeAccuracy !== 0.005 || this.zeroThreshold !== 1e-6
+    w.byte((custom ? 1 : 0) | (this.total > 0 ? 2 : 0))
+    if (custom) {
+      w.float64(this.relativeAccuracy)
+      w.float64(this.zeroThreshold)
+    }
+    if (this.total > 0) {
+      w.float64(this.minValue)
+      w.float64(this.maxValue)
+      w.varint(this.zeroCount)
+      const indexes = this.sortedIndexes()
+      w.varint(indexes.length)
+      let previous = 0
+      indexes.forEach((index, i) => {
+        w.varint(i === 0 ? refZigzag(index) : index - previous - 1)
+        w.varint(this.bins.get(index) as number)
+        previous = index
+      })
+    }
+    return w.finish()
+  }
+
+  static fromBytes(bytes: Uint8Array): MapSketch {
+    const r = new RefByteReader(bytes)
+    const version = r.byte()
+    if (version !== 1) throw new RangeError(`Unknown LatencySketch format version ${version}`)
+    const flags = r.byte()
+    if ((flags & ~(1 | 2)) !== 0) throw new RangeError(`Unknown LatencySketch flags ${flags}`)
+    const options: { relativeAccuracy?: number; zeroThreshold?: number } = {}
+    if ((flags & 1) !== 0) {
+      options.relativeAccuracy = r.float64()
+      options.zeroThreshold = r.float64()
+    }
+    const sketch = new MapSketch(options)
+    if ((flags & 2) !== 0) {
+      const min = r.float64()
+      const max = r.float64()
+      if (!(Number.isFinite(min) && Number.isFinite(max) && min >= 0 && min <= max)) {
+        throw new RangeError('Corrupt LatencySketch bytes: bad min/max')
+      }
+      let total = r.varint()
+      sketch.zeroCount = total
+      const binCount = r.varint()
+      let index = 0
+      for (let i = 0; i < binCount; i++) {
+        index = i === 0 ? refUnzigzag(r.varint()) : index + r.varint() + 1
+        const n = r.varint()
+        if (n === 0) throw new RangeError('Corrupt LatencySketch bytes: empty bin')
+        sketch.bins.set(index, n)
+        sketch.sorted = null
+        total += n
+      }
+      if (total === 0 || !Number.isSafeInteger(total)) throw new RangeError('Corrupt LatencySketch bytes: bad count')
+      sketch.total = total
+      sketch.minValue = min
+      sketch.maxValue = max
+    }
+    if (!r.done()) throw new RangeError('Corrupt LatencySketch bytes: trailing data')
+    return sketch
+  }
+
+  private indexOf(value: number): number {
+    return Math.ceil(Math.log(value) / this.logGamma)
+  }
+
+  private valueOf(index: number): number {
+    return (2 * Math.exp(index * this.logGamma)) / (this.gamma + 1)
+  }
+
+  private sortedIndexes(): number[] {
+    if (this.sorted === null) this.sorted = [...this.bins.keys()].sort((a, b) => a - b)
+    return this.sorted
+  }
+
+  private valuesAtRanks(lo: number, hi: number): [number, number] {
+    const estimate = (rank: number, binValue: number): number => {
+      if (rank === 0) return this.minValue
+      if (rank === this.total - 1) return this.maxValue
+      return Math.min(Math.max(binValue, this.minValue), this.maxValue)
+    }
+    let vLo = Number.NaN
+    let seen = this.zeroCount
+    if (lo < seen) vLo = estimate(lo, 0)
+    if (hi < seen) return [vLo, estimate(hi, 0)]
+    for (const index of this.sortedIndexes()) {
+      seen += this.bins.get(index) as number
+      if (Number.isNaN(vLo) && lo < seen) vLo = estimate(lo, this.valueOf(index))
+      if (hi < seen) return [vLo, estimate(hi, this.valueOf(index))]
+    }
+    // Unreachable while counts are consistent: hi ≤ total − 1.
+    return [vLo, this.maxValue]
+  }
+}
+
+function refZigzag(n: number): number {
+  return n >= 0 ? 2 * n : -2 * n - 1
+}
+
+function refUnzigzag(z: number): number {
+  return z % 2 === 0 ? z / 2 : -(z + 1) / 2
+}
+
+class RefByteWriter {
+  private bytes: number[] = []
+  private readonly scratch = new DataView(new ArrayBuffer(8))
+
+  byte(b: number): void {
+    this.bytes.push(b)
+  }
+
+  varint(n: number): void {
+    let v = n
+    while (v >= 0x80) {
+      this.bytes.push((v % 0x80) | 0x80)
+      v = Math.floor(v / 0x80)
+    }
+    this.bytes.push(v)
+  }
+
+  float64(x: number): void {
+    this.scratch.setFloat64(0, x, true)
+    for (let i = 0; i < 8; i++) this.bytes.push(this.scratch.getUint8(i))
+  }
+
+  finish(): Uint8Array {
+    return Uint8Array.from(this.bytes)
+  }
+}
+
+class RefByteReader {
+  private offset = 0
+  private readonly view: DataView
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  }
+
+  byte(): number {
+    if (this.offset >= this.bytes.length) throw new RangeError('Corrupt LatencySketch bytes: truncated')
+    return this.bytes[this.offset++]
+  }
+
+  varint(): number {
+    let result = 0
+    let scale = 1
+    for (let i = 0; i < 8; i++) {
+      const b = this.byte()
+      result += (b & 0x7f) * scale
+      if ((b & 0x80) === 0) {
+        if (!Number.isSafeInteger(result)) break
+        return result
+      }
+      scale *= 0x80
+    }
+    throw new RangeError('Corrupt LatencySketch bytes: varint too long')
+  }
+
+  float64(): number {
+    if (this.offset + 8 > this.bytes.length) throw new RangeError('Corrupt LatencySketch bytes: truncated')
+    const x = this.view.getFloat64(this.offset, true)
+    this.offset += 8
+    return x
+  }
+
+  done(): boolean {
+    return this.offset === this.bytes.length
+  }
+}

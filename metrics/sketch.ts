@@ -8,6 +8,13 @@
  * and the same bytes, as adding every value to one sketch. The exact minimum and maximum are kept too
  * (min/max merge exactly), which makes the extreme ranks, a single value and constant data exact.
  *
+ * Bins live in a dense window of counts (a Float64Array over the indexes [offset, offset + length),
+ * grown geometrically when an index falls outside) once they fill at least 1/8 of the span between
+ * the outer bins, so merging is one loop over the other's window and quantiles scan in order with no
+ * sort. A few bins far apart (an hour with 4 values spread over 300 bins), or a span wider than 2^16
+ * bins, stay in a Map; a window whose growth would leave it less than 1/32 full turns back into one.
+ * Which of the two holds the bins is invisible from outside.
+ *
  * @module
  */
 
@@ -28,6 +35,46 @@ const FORMAT_VERSION = 1
 const FLAG_CUSTOM_PARAMS = 1
 const FLAG_NON_EMPTY = 2
 
+/** The widest dense window, in bins (512 KiB of counts); sketches wider than this keep a Map. */
+const MAX_DENSE_SPAN = 1 << 16
+/** Bins go dense once they fill at least 1/DENSE_FILL of the span between the outer ones … */
+const DENSE_FILL = 8
+/** … and back to a Map when a window must grow and they would fill less than 1/SPARSE_FILL of it. */
+const SPARSE_FILL = 32
+/** A Map turns into a window only once it holds this many bins. */
+const MIN_DENSE_BINS = 8
+/** Dense indexes stay this far inside the safe integers, so index − offset is always exact. */
+const DENSE_INDEX_LIMIT = 2 ** 52
+/** The window of a sketch with no dense bins (never written to: it is replaced first). */
+const NO_COUNTS = new Float64Array(0)
+
+/** Whether bins lo…hi (the outer indexes) can live in one dense window. */
+function denseSpan(lo: number, hi: number): boolean {
+  return (
+    Number.isInteger(lo) &&
+    Number.isInteger(hi) &&
+    lo >= -DENSE_INDEX_LIMIT &&
+    hi <= DENSE_INDEX_LIMIT &&
+    hi - lo < MAX_DENSE_SPAN
+  )
+}
+
+function checkParameters(alpha: number, threshold: number): void {
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`relativeAccuracy must be in (0, 1), got ${alpha}`)
+  if (!(threshold > 0 && Number.isFinite(threshold))) {
+    throw new RangeError(`zeroThreshold must be a positive finite number, got ${threshold}`)
+  }
+}
+
+function checkSameParameters(sketch: LatencySketch, alpha: number, threshold: number): void {
+  if (alpha !== sketch.relativeAccuracy || threshold !== sketch.zeroThreshold) {
+    throw new RangeError(
+      `Cannot merge sketches with different parameters (α ${sketch.relativeAccuracy} vs ${alpha}, ` +
+        `zero threshold ${sketch.zeroThreshold} vs ${threshold})`,
+    )
+  }
+}
+
 /**
  * DDSketch-style latency sketch over non-negative values (seconds).
  *
@@ -41,12 +88,19 @@ export class LatencySketch {
   readonly zeroThreshold: number
   private readonly gamma: number
   private readonly logGamma: number
-  private readonly bins = new Map<number, number>()
+  /** The bins while they are few for their span (or too far apart for a window); null when dense. */
+  private bins: Map<number, number> | null = null
+  /** Dense bins (when `bins` is null): counts[k] is the count of bin offset + k. */
+  private counts: Float64Array = NO_COUNTS
+  private offset = 0
+  /** The lowest and highest non-empty bin index; ±Infinity while every value is in the zero bin. */
+  private lo = Number.POSITIVE_INFINITY
+  private hi = Number.NEGATIVE_INFINITY
   private zeroCount = 0
   private total = 0
   private minValue = Number.POSITIVE_INFINITY
   private maxValue = Number.NEGATIVE_INFINITY
-  /** Bin indexes in ascending order, rebuilt lazily after a new bin appears. */
+  /** The Map's bin indexes in ascending order, rebuilt lazily after a new bin appears. */
   private sorted: number[] | null = null
 
   /**
@@ -58,10 +112,7 @@ export class LatencySketch {
   constructor(options: LatencySketchOptions = {}) {
     const alpha = options.relativeAccuracy ?? DEFAULT_RELATIVE_ACCURACY
     const threshold = options.zeroThreshold ?? DEFAULT_ZERO_THRESHOLD
-    if (!(alpha > 0 && alpha < 1)) throw new RangeError(`relativeAccuracy must be in (0, 1), got ${alpha}`)
-    if (!(threshold > 0 && Number.isFinite(threshold))) {
-      throw new RangeError(`zeroThreshold must be a positive finite number, got ${threshold}`)
-    }
+    checkParameters(alpha, threshold)
     this.relativeAccuracy = alpha
     this.zeroThreshold = threshold
     this.gamma = (1 + alpha) / (1 - alpha)
@@ -116,9 +167,18 @@ export class LatencySketch {
       this.zeroCount += count
     } else {
       const index = this.indexOf(value)
-      const previous = this.bins.get(index)
-      if (previous === undefined) this.sorted = null
-      this.bins.set(index, (previous ?? 0) + count)
+      // Values added one by one start in a Map: most such sketches (an hour) stay a few bins.
+      if (this.bins === null && this.lo > this.hi) this.bins = new Map()
+      if (this.bins === null && !(index >= this.offset && index < this.offset + this.counts.length)) {
+        this.cover(index, index, 1)
+      }
+      if (this.bins === null) {
+        this.counts[index - this.offset] += count
+        if (index < this.lo) this.lo = index
+        if (index > this.hi) this.hi = index
+      } else if (this.addToMap(this.bins, index, count)) {
+        this.densifyIfFull(this.bins.size)
+      }
     }
     this.total += count
     if (value < this.minValue) this.minValue = value
@@ -133,23 +193,61 @@ export class LatencySketch {
    * @example hourA.clone().merge(hourB).quantile(0.9)
    */
   merge(other: LatencySketch): this {
-    if (other.relativeAccuracy !== this.relativeAccuracy || other.zeroThreshold !== this.zeroThreshold) {
-      throw new RangeError(
-        `Cannot merge sketches with different parameters (α ${this.relativeAccuracy} vs ${other.relativeAccuracy}, ` +
-          `zero threshold ${this.zeroThreshold} vs ${other.zeroThreshold})`,
-      )
-    }
+    checkSameParameters(this, other.relativeAccuracy, other.zeroThreshold)
     if (other.total === 0) return this
     if (!Number.isSafeInteger(this.total + other.total)) throw new RangeError('LatencySketch count overflow')
-    for (const [index, n] of other.bins) {
-      const previous = this.bins.get(index)
-      if (previous === undefined) this.sorted = null
-      this.bins.set(index, (previous ?? 0) + n)
-    }
+    if (other.total > other.zeroCount) this.mergeBins(other)
     this.zeroCount += other.zeroCount
     this.total += other.total
     if (other.minValue < this.minValue) this.minValue = other.minValue
     if (other.maxValue > this.maxValue) this.maxValue = other.maxValue
+    return this
+  }
+
+  /**
+   * Merges a sketch stored with {@link LatencySketch.toBytes} straight into this one, without
+   * building it first: the same state as `merge(LatencySketch.fromBytes(bytes))`, and the same
+   * RangeErrors (corrupt bytes as fromBytes, then different parameters and overflow as merge). This
+   * sketch is unchanged when it throws.
+   *
+   * @example for (const row of rows) total.mergeBytes(row.sketch)
+   */
+  mergeBytes(bytes: Uint8Array): this {
+    decode(bytes)
+    const d = decoded
+    checkSameParameters(this, d.alpha, d.threshold)
+    if (!d.nonEmpty) return this
+    if (!Number.isSafeInteger(this.total + d.total)) throw new RangeError('LatencySketch count overflow')
+    const n = d.binCount
+    if (n > 0) {
+      const indexes = d.indexes
+      const counts = d.counts
+      const lo = indexes[0]
+      const hi = indexes[n - 1]
+      // Indexes past 2^52 only come from a tiny α or hand-made bytes: take the general path.
+      if (!denseSpan(lo, hi)) return this.merge(LatencySketch.fromBytes(bytes))
+      if (this.bins !== null) {
+        const wideLo = Math.min(this.lo, lo)
+        const wideHi = Math.max(this.hi, hi)
+        if (denseSpan(wideLo, wideHi) && wideHi - wideLo < DENSE_FILL * (this.bins.size + n)) this.toDense()
+      }
+      if (this.bins === null && !(lo >= this.offset && hi < this.offset + this.counts.length)) this.cover(lo, hi, n)
+      if (this.bins === null) {
+        const window = this.counts
+        const offset = this.offset
+        for (let k = 0; k < n; k++) window[indexes[k] - offset] += counts[k]
+        if (lo < this.lo) this.lo = lo
+        if (hi > this.hi) this.hi = hi
+      } else {
+        const bins = this.bins
+        for (let k = 0; k < n; k++) this.addToMap(bins, indexes[k], counts[k])
+        this.densifyIfFull(bins.size)
+      }
+    }
+    this.zeroCount += d.zeroCount
+    this.total += d.total
+    if (d.min < this.minValue) this.minValue = d.min
+    if (d.max > this.maxValue) this.maxValue = d.max
     return this
   }
 
@@ -167,8 +265,9 @@ export class LatencySketch {
     const rank = q * (this.total - 1)
     const lo = Math.floor(rank)
     const hi = Math.ceil(rank)
-    const [vLo, vHi] = this.valuesAtRanks(lo, hi)
-    return lo === hi ? vLo : vLo + (vHi - vLo) * (rank - lo)
+    // The fallbacks are unreachable while counts are consistent (hi ≤ total − 1).
+    const vLo = this.valueAtRank(lo, Number.NaN)
+    return lo === hi ? vLo : vLo + (this.valueAtRank(hi, this.maxValue) - vLo) * (rank - lo)
   }
 
   /**
@@ -186,8 +285,14 @@ export class LatencySketch {
     let below = x >= this.zeroThreshold ? this.zeroCount : 0
     // Indexing is monotonic, so a bin index below x's own index holds only values < x.
     const xIndex = this.indexOf(x)
-    for (const [index, n] of this.bins) {
-      if (index < xIndex) below += n
+    if (this.bins === null) {
+      const counts = this.counts
+      const end = Math.min(this.hi, xIndex - 1) - this.offset
+      for (let k = this.lo - this.offset; k <= end; k++) below += counts[k]
+    } else {
+      for (const [index, n] of this.bins) {
+        if (index < xIndex) below += n
+      }
     }
     return below
   }
@@ -199,7 +304,18 @@ export class LatencySketch {
    */
   clone(): LatencySketch {
     const copy = new LatencySketch({ relativeAccuracy: this.relativeAccuracy, zeroThreshold: this.zeroThreshold })
-    copy.merge(this)
+    if (this.bins !== null) return copy.merge(this)
+    copy.bins = null
+    if (this.lo <= this.hi) {
+      copy.counts = this.counts.slice(this.lo - this.offset, this.hi - this.offset + 1)
+      copy.offset = this.lo
+      copy.lo = this.lo
+      copy.hi = this.hi
+    }
+    copy.zeroCount = this.zeroCount
+    copy.total = this.total
+    copy.minValue = this.minValue
+    copy.maxValue = this.maxValue
     return copy
   }
 
@@ -226,14 +342,32 @@ export class LatencySketch {
       w.float64(this.minValue)
       w.float64(this.maxValue)
       w.varint(this.zeroCount)
-      const indexes = this.sortedIndexes()
-      w.varint(indexes.length)
-      let previous = 0
-      indexes.forEach((index, i) => {
-        w.varint(i === 0 ? zigzag(index) : index - previous - 1)
-        w.varint(this.bins.get(index) as number)
-        previous = index
-      })
+      if (this.bins === null) {
+        const counts = this.counts
+        const from = this.lo - this.offset
+        const to = this.hi - this.offset
+        let binCount = 0
+        for (let k = from; k <= to; k++) if (counts[k] !== 0) binCount++
+        w.varint(binCount)
+        let previous = Number.NaN
+        for (let k = from; k <= to; k++) {
+          if (counts[k] === 0) continue
+          const index = k + this.offset
+          w.varint(Number.isNaN(previous) ? zigzag(index) : index - previous - 1)
+          w.varint(counts[k])
+          previous = index
+        }
+      } else {
+        const bins = this.bins
+        const indexes = this.sortedIndexes()
+        w.varint(indexes.length)
+        let previous = 0
+        indexes.forEach((index, i) => {
+          w.varint(i === 0 ? zigzag(index) : index - previous - 1)
+          w.varint(bins.get(index) as number)
+          previous = index
+        })
+      }
     }
     return w.finish()
   }
@@ -245,41 +379,39 @@ export class LatencySketch {
    * @example LatencySketch.fromBytes(row.sketch)
    */
   static fromBytes(bytes: Uint8Array): LatencySketch {
-    const r = new ByteReader(bytes)
-    const version = r.byte()
-    if (version !== FORMAT_VERSION) throw new RangeError(`Unknown LatencySketch format version ${version}`)
-    const flags = r.byte()
-    if ((flags & ~(FLAG_CUSTOM_PARAMS | FLAG_NON_EMPTY)) !== 0) throw new RangeError(`Unknown LatencySketch flags ${flags}`)
-    const options: LatencySketchOptions = {}
-    if ((flags & FLAG_CUSTOM_PARAMS) !== 0) {
-      options.relativeAccuracy = r.float64()
-      options.zeroThreshold = r.float64()
-    }
-    const sketch = new LatencySketch(options)
-    if ((flags & FLAG_NON_EMPTY) !== 0) {
-      const min = r.float64()
-      const max = r.float64()
-      if (!(Number.isFinite(min) && Number.isFinite(max) && min >= 0 && min <= max)) {
-        throw new RangeError('Corrupt LatencySketch bytes: bad min/max')
+    decode(bytes)
+    const d = decoded
+    const sketch = new LatencySketch(d.custom ? { relativeAccuracy: d.alpha, zeroThreshold: d.threshold } : {})
+    if (!d.nonEmpty) return sketch
+    sketch.zeroCount = d.zeroCount
+    sketch.total = d.total
+    sketch.minValue = d.min
+    sketch.maxValue = d.max
+    const n = d.binCount
+    if (n === 0) return sketch
+    const indexes = d.indexes
+    const counts = d.counts
+    const lo = indexes[0]
+    const hi = indexes[n - 1]
+    if (denseSpan(lo, hi) && hi - lo < DENSE_FILL * n) {
+      const window = new Float64Array(hi - lo + 1)
+      for (let k = 0; k < n; k++) window[indexes[k] - lo] = counts[k]
+      sketch.bins = null
+      sketch.counts = window
+      sketch.offset = lo
+      sketch.lo = lo
+      sketch.hi = hi
+    } else {
+      // Past 2^53, index + gap + 1 may round onto the previous index: the later count wins, as it
+      // always has for such bytes.
+      const bins = new Map<number, number>()
+      sketch.bins = bins
+      for (let k = 0; k < n; k++) {
+        bins.set(indexes[k], counts[k])
+        sketch.lo = Math.min(sketch.lo, indexes[k])
+        sketch.hi = Math.max(sketch.hi, indexes[k])
       }
-      let total = r.varint()
-      sketch.zeroCount = total
-      const binCount = r.varint()
-      let index = 0
-      for (let i = 0; i < binCount; i++) {
-        index = i === 0 ? unzigzag(r.varint()) : index + r.varint() + 1
-        const n = r.varint()
-        if (n === 0) throw new RangeError('Corrupt LatencySketch bytes: empty bin')
-        sketch.bins.set(index, n)
-        sketch.sorted = null
-        total += n
-      }
-      if (total === 0 || !Number.isSafeInteger(total)) throw new RangeError('Corrupt LatencySketch bytes: bad count')
-      sketch.total = total
-      sketch.minValue = min
-      sketch.maxValue = max
     }
-    if (!r.done()) throw new RangeError('Corrupt LatencySketch bytes: trailing data')
     return sketch
   }
 
@@ -293,28 +425,146 @@ export class LatencySketch {
   }
 
   private sortedIndexes(): number[] {
-    if (this.sorted === null) this.sorted = [...this.bins.keys()].sort((a, b) => a - b)
+    if (this.sorted === null) this.sorted = [...(this.bins as Map<number, number>).keys()].sort((a, b) => a - b)
     return this.sorted
   }
 
-  /** The estimated values of the 0-based ranks lo ≤ hi, clamped to [min, max]; the extremes exact. */
-  private valuesAtRanks(lo: number, hi: number): [number, number] {
-    const estimate = (rank: number, binValue: number): number => {
-      if (rank === 0) return this.minValue
-      if (rank === this.total - 1) return this.maxValue
-      return Math.min(Math.max(binValue, this.minValue), this.maxValue)
-    }
-    let vLo = Number.NaN
+  /** The estimated value of the 0-based rank, clamped to [min, max]; the extremes exact. */
+  private valueAtRank(rank: number, fallback: number): number {
     let seen = this.zeroCount
-    if (lo < seen) vLo = estimate(lo, 0)
-    if (hi < seen) return [vLo, estimate(hi, 0)]
-    for (const index of this.sortedIndexes()) {
-      seen += this.bins.get(index) as number
-      if (Number.isNaN(vLo) && lo < seen) vLo = estimate(lo, this.valueOf(index))
-      if (hi < seen) return [vLo, estimate(hi, this.valueOf(index))]
+    if (rank < seen) return this.estimate(rank, 0)
+    if (this.bins === null) {
+      const counts = this.counts
+      const end = this.hi - this.offset
+      for (let k = this.lo - this.offset; k <= end; k++) {
+        seen += counts[k]
+        if (rank < seen) return this.estimate(rank, this.valueOf(k + this.offset))
+      }
+    } else {
+      for (const index of this.sortedIndexes()) {
+        seen += this.bins.get(index) as number
+        if (rank < seen) return this.estimate(rank, this.valueOf(index))
+      }
     }
-    // Unreachable while counts are consistent: hi ≤ total − 1.
-    return [vLo, this.maxValue]
+    return fallback
+  }
+
+  private estimate(rank: number, binValue: number): number {
+    if (rank === 0) return this.minValue
+    if (rank === this.total - 1) return this.maxValue
+    return Math.min(Math.max(binValue, this.minValue), this.maxValue)
+  }
+
+  /** Adds other's bins (it has some) to this sketch's bins; counts and min/max are the caller's. */
+  private mergeBins(other: LatencySketch): void {
+    if (this.bins !== null && other.bins === null && denseSpan(Math.min(this.lo, other.lo), Math.max(this.hi, other.hi))) {
+      this.toDense()
+    }
+    if (this.bins === null && !(other.lo >= this.offset && other.hi < this.offset + this.counts.length)) {
+      // A dense sketch merged in keeps this one dense: it is most likely a total being built up.
+      this.cover(other.lo, other.hi, other.bins === null ? Number.POSITIVE_INFINITY : other.bins.size)
+    }
+    if (this.bins === null) {
+      const window = this.counts
+      const offset = this.offset
+      if (other.bins === null) {
+        const from = other.counts
+        const shift = other.offset - offset
+        const end = other.hi - other.offset
+        for (let k = other.lo - other.offset; k <= end; k++) window[k + shift] += from[k]
+      } else {
+        for (const [index, n] of other.bins) window[index - offset] += n
+      }
+      if (other.lo < this.lo) this.lo = other.lo
+      if (other.hi > this.hi) this.hi = other.hi
+      return
+    }
+    const bins = this.bins
+    if (other.bins === null) {
+      const from = other.counts
+      const end = other.hi - other.offset
+      for (let k = other.lo - other.offset; k <= end; k++) {
+        if (from[k] !== 0) this.addToMap(bins, k + other.offset, from[k])
+      }
+    } else {
+      for (const [index, n] of other.bins) this.addToMap(bins, index, n)
+    }
+    this.densifyIfFull(bins.size)
+  }
+
+  /** Adds n to a bin of the Map; true when the bin is new. */
+  private addToMap(bins: Map<number, number>, index: number, n: number): boolean {
+    const previous = bins.get(index)
+    bins.set(index, (previous ?? 0) + n)
+    // Math.min/max keep a NaN index (γ rounding to 1) sticky, so such a sketch never goes dense.
+    this.lo = Math.min(this.lo, index)
+    this.hi = Math.max(this.hi, index)
+    if (previous !== undefined) return false
+    this.sorted = null
+    return true
+  }
+
+  /** Moves the Map's bins into a window once they are enough and fill enough of their span. */
+  private densifyIfFull(binCount: number): void {
+    if (binCount >= MIN_DENSE_BINS && denseSpan(this.lo, this.hi) && this.hi - this.lo < DENSE_FILL * binCount) this.toDense()
+  }
+
+  /** Moves the Map's bins into a window of exactly their span (the caller checked denseSpan). */
+  private toDense(): void {
+    const bins = this.bins as Map<number, number>
+    this.bins = null
+    this.sorted = null
+    if (bins.size === 0) return
+    const window = new Float64Array(this.hi - this.lo + 1)
+    for (const [index, n] of bins) window[index - this.lo] = n
+    this.counts = window
+    this.offset = this.lo
+  }
+
+  /** How many bins of the window are non-empty. */
+  private nonEmptyBins(): number {
+    const counts = this.counts
+    const end = this.hi - this.offset
+    let n = 0
+    for (let k = this.lo - this.offset; k <= end; k++) if (counts[k] !== 0) n++
+    return n
+  }
+
+  /** Moves the window's bins into a Map (a span too wide for a window, or too empty). */
+  private toMap(): void {
+    const bins = new Map<number, number>()
+    const counts = this.counts
+    const end = this.hi - this.offset
+    for (let k = this.lo - this.offset; k <= end; k++) {
+      if (counts[k] !== 0) bins.set(k + this.offset, counts[k])
+    }
+    this.bins = bins
+    this.counts = NO_COUNTS
+    this.offset = 0
+    this.sorted = null
+  }
+
+  /**
+   * Grows the window to take up to `incoming` new bins within lo…hi besides its own: twice the span
+   * of the bins, the slack split evenly on both sides, so each growth is at least 1.5 times the last
+   * and the window at most twice the span. Moves the bins to a Map instead when the whole span would
+   * not fit a window, or the bins would fill less than 1/SPARSE_FILL of it.
+   */
+  private cover(lo: number, hi: number, incoming: number): void {
+    const wideLo = Math.min(this.lo, lo)
+    const wideHi = Math.max(this.hi, hi)
+    const old = this.counts
+    if (!denseSpan(wideLo, wideHi) || wideHi - wideLo >= SPARSE_FILL * (incoming + this.nonEmptyBins())) {
+      this.toMap()
+      return
+    }
+    const span = wideHi - wideLo + 1
+    const length = Math.min(MAX_DENSE_SPAN, 2 * span)
+    const offset = wideLo - Math.floor((length - span) / 2)
+    const window = new Float64Array(length)
+    if (this.lo <= this.hi) window.set(old.subarray(this.lo - this.offset, this.hi - this.offset + 1), this.lo - offset)
+    this.counts = window
+    this.offset = offset
   }
 }
 
@@ -354,42 +604,116 @@ class ByteWriter {
   }
 }
 
-class ByteReader {
-  private offset = 0
-  private readonly view: DataView
+/**
+ * The last bytes decoded, in one reused record so that `mergeBytes` allocates nothing: read it right
+ * after {@link decode}, before anything else decodes.
+ */
+const decoded = {
+  custom: false,
+  alpha: DEFAULT_RELATIVE_ACCURACY,
+  threshold: DEFAULT_ZERO_THRESHOLD,
+  nonEmpty: false,
+  min: 0,
+  max: 0,
+  zeroCount: 0,
+  /** All values, zero bin included. */
+  total: 0,
+  binCount: 0,
+  /** Bin indexes in the order stored (ascending), then counts; the first binCount entries are valid. */
+  indexes: new Float64Array(256),
+  counts: new Float64Array(256),
+}
 
-  constructor(private readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  }
+const floatBytes = new Uint8Array(8)
+const floatView = new DataView(floatBytes.buffer)
 
-  byte(): number {
-    if (this.offset >= this.bytes.length) throw new RangeError('Corrupt LatencySketch bytes: truncated')
-    return this.bytes[this.offset++]
-  }
+/** The bytes being decoded and the read position in them (decoding never re-enters). */
+let input: Uint8Array = new Uint8Array(0)
+let at = 0
 
-  varint(): number {
-    let result = 0
-    let scale = 1
-    for (let i = 0; i < 8; i++) {
-      const b = this.byte()
-      result += (b & 0x7f) * scale
-      if ((b & 0x80) === 0) {
-        if (!Number.isSafeInteger(result)) break
-        return result
-      }
-      scale *= 0x80
+function byte(): number {
+  if (at >= input.length) throw new RangeError('Corrupt LatencySketch bytes: truncated')
+  return input[at++]
+}
+
+/** Unsigned LEB128, at most 8 bytes, a safe integer. */
+function varint(): number {
+  let result = 0
+  let scale = 1
+  for (let i = 0; i < 8; i++) {
+    const b = byte()
+    result += (b & 0x7f) * scale
+    if ((b & 0x80) === 0) {
+      if (!Number.isSafeInteger(result)) break
+      return result
     }
-    throw new RangeError('Corrupt LatencySketch bytes: varint too long')
+    scale *= 0x80
   }
+  throw new RangeError('Corrupt LatencySketch bytes: varint too long')
+}
 
-  float64(): number {
-    if (this.offset + 8 > this.bytes.length) throw new RangeError('Corrupt LatencySketch bytes: truncated')
-    const x = this.view.getFloat64(this.offset, true)
-    this.offset += 8
-    return x
-  }
+function float64(): number {
+  if (at + 8 > input.length) throw new RangeError('Corrupt LatencySketch bytes: truncated')
+  for (let i = 0; i < 8; i++) floatBytes[i] = input[at + i]
+  at += 8
+  return floatView.getFloat64(0, true)
+}
 
-  done(): boolean {
-    return this.offset === this.bytes.length
+/** Reads the bytes of toBytes into {@link decoded}, with every check fromBytes has always made. */
+function decode(bytes: Uint8Array): void {
+  input = bytes
+  at = 0
+  const d = decoded
+  const version = byte()
+  if (version !== FORMAT_VERSION) throw new RangeError(`Unknown LatencySketch format version ${version}`)
+  const flags = byte()
+  if ((flags & ~(FLAG_CUSTOM_PARAMS | FLAG_NON_EMPTY)) !== 0) throw new RangeError(`Unknown LatencySketch flags ${flags}`)
+  d.custom = (flags & FLAG_CUSTOM_PARAMS) !== 0
+  d.alpha = DEFAULT_RELATIVE_ACCURACY
+  d.threshold = DEFAULT_ZERO_THRESHOLD
+  if (d.custom) {
+    d.alpha = float64()
+    d.threshold = float64()
+    checkParameters(d.alpha, d.threshold)
   }
+  d.nonEmpty = (flags & FLAG_NON_EMPTY) !== 0
+  d.zeroCount = 0
+  d.total = 0
+  d.binCount = 0
+  if (d.nonEmpty) {
+    const min = float64()
+    const max = float64()
+    if (!(Number.isFinite(min) && Number.isFinite(max) && min >= 0 && min <= max)) {
+      throw new RangeError('Corrupt LatencySketch bytes: bad min/max')
+    }
+    d.min = min
+    d.max = max
+    let total = varint()
+    d.zeroCount = total
+    const binCount = varint()
+    let indexes = d.indexes
+    let counts = d.counts
+    let index = 0
+    for (let i = 0; i < binCount; i++) {
+      index = i === 0 ? unzigzag(varint()) : index + varint() + 1
+      const n = varint()
+      if (n === 0) throw new RangeError('Corrupt LatencySketch bytes: empty bin')
+      if (i === indexes.length) {
+        // Grown only as bins are actually read, whatever count the bytes claim.
+        const grownIndexes = new Float64Array(2 * i)
+        const grownCounts = new Float64Array(2 * i)
+        grownIndexes.set(indexes)
+        grownCounts.set(counts)
+        d.indexes = indexes = grownIndexes
+        d.counts = counts = grownCounts
+      }
+      indexes[i] = index
+      counts[i] = n
+      total += n
+    }
+    if (total === 0 || !Number.isSafeInteger(total)) throw new RangeError('Corrupt LatencySketch bytes: bad count')
+    d.total = total
+    d.binCount = binCount
+  }
+  if (at !== bytes.length) throw new RangeError('Corrupt LatencySketch bytes: trailing data')
 }
