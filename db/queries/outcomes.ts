@@ -200,7 +200,10 @@ const FEW_RUNS = 8
 /** Shortest length of a bucket of each grain (ms), to tell how densely wanted buckets fill a span. */
 const APPROX_LENGTH: Record<Grain, number> = { hour: 1_800_000, day: 82_800_000, month: 2_419_200_000 }
 
-/** Wanted buckets (start → range index) as runs, and the run of each bucket start. */
+/**
+ * Wanted buckets (start → range index) as runs, and the run of each bucket start. Months stay one
+ * bucket per run: any range that spans a month then reuses its cached cells, whatever its edges.
+ */
 function runsOf(wanted: Map<number, number>, grain: Grain, zone: string): { runs: Run[]; runOf: Map<number, number> } {
   const sorted = [...wanted.keys()].sort((a, b) => a - b)
   const runs: Run[] = []
@@ -208,7 +211,7 @@ function runsOf(wanted: Map<number, number>, grain: Grain, zone: string): { runs
   for (const s of sorted) {
     const index = wanted.get(s)!
     const last = runs[runs.length - 1]
-    if (last && last[2] === index && nextBucketStart(last[1], grain, zone) === s) last[1] = s
+    if (grain !== 'month' && last && last[2] === index && nextBucketStart(last[1], grain, zone) === s) last[1] = s
     else runs.push([s, s, index])
     runOf.set(s, runs.length - 1)
   }
