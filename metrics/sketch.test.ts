@@ -143,6 +143,11 @@ describe('LatencySketch.add', () => {
   it.each([0, 1, 1.5])('rejects relative accuracy %d', (alpha) => {
     expect(() => new LatencySketch({ relativeAccuracy: alpha })).toThrow(RangeError)
   })
+
+  it('rejects a relative accuracy so small that γ rounds to 1, which would put every value in one bin', () => {
+    expect(() => new LatencySketch({ relativeAccuracy: 1e-17 })).toThrow(new RangeError('relativeAccuracy 1e-17 is too small to tell values apart; use 1e-12 or more'))
+    expect(new LatencySketch({ relativeAccuracy: 1e-12 }).add(1).add(2).toBytes().length).toBeGreaterThan(0)
+  })
 })
 
 describe('LatencySketch.merge', () => {

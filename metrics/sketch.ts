@@ -61,6 +61,8 @@ function denseSpan(lo: number, hi: number): boolean {
 
 function checkParameters(alpha: number, threshold: number): void {
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`relativeAccuracy must be in (0, 1), got ${alpha}`)
+  // γ = 1 in floating point would put every value in one bin (and make the byte writer loop forever).
+  if ((1 + alpha) / (1 - alpha) === 1) throw new RangeError(`relativeAccuracy ${alpha} is too small to tell values apart; use 1e-12 or more`)
   if (!(threshold > 0 && Number.isFinite(threshold))) {
     throw new RangeError(`zeroThreshold must be a positive finite number, got ${threshold}`)
   }

@@ -305,7 +305,7 @@ async function readRuns(tx: Kysely<Database>, grain: Grain, runs: Run[], runOf: 
     for (const r of await sketches.execute()) {
       const k = posOfBucket(Number(r.bucket_start))
       if (k === undefined || !r.sketch) continue
-      cellOf(k, r.initiative_id, 'decision_latency', byStage ? r.stage : ANY_STAGE).sketch!.merge(LatencySketch.fromBytes(r.sketch))
+      cellOf(k, r.initiative_id, 'decision_latency', byStage ? r.stage : ANY_STAGE).sketch!.mergeBytes(r.sketch)
     }
   }
   return out
