@@ -25,6 +25,7 @@ import { createKey } from '../db/queries/keys.js'
 import { rollupReadCache } from '../db/queries/outcomes.js'
 import { readRollupGeneration } from '../db/queries/rollup-changes.js'
 import { startJobs } from '../server/jobs/index.js'
+import { resolveRange } from '../client/chart-data/range.js'
 import { rebuildRollups, rollupPending } from '../server/rollup/rollup-job.js'
 import { startTestServer, tempDir } from '../server/testing/test-server.js'
 import { percentile, result, type BenchResult } from './lib.js'
@@ -291,7 +292,8 @@ const STREAM_MS = 20_000
  * /summary as a dashboard reads it while teams' systems post events: batches of fresh events (the
  * last two minutes, some an hour late) go in over HTTP, the server's own jobs roll them up (every
  * 5,000 events or 5 s), the clock moves, and summaries with ranges ending now are read one after
- * another. Returns the sorted request times.
+ * another: the dashboard's "last 30 days" and "last 12 months", the API's default (30 days to now),
+ * 90 days to now split by stage, and a year to now. Returns the sorted request times.
  */
 async function underIngestion(s: Awaited<ReturnType<typeof startTestServer>>, zone: string, now: number, setOffset: (f: () => number) => void): Promise<{ times: number[]; eventsPerSecond: number; rollups: number }> {
   const ingestKey = await s.key('ingest')
@@ -329,7 +331,16 @@ async function underIngestion(s: Awaited<ReturnType<typeof startTestServer>>, zo
     await new Promise((done) => setTimeout(done, 3_000))
     while (performance.now() - started < STREAM_MS) {
       const t = clock()
-      for (const p of ['/api/v1/summary', `/api/v1/summary?from=2026-10-01T00:00:00%2B01:00&to=2026-11-01T00:00:00Z`, `/api/v1/summary?from=${iso(t - 90 * DAY)}&to=${iso(t)}&split=stage`, `/api/v1/summary?from=2025-11-25T00:00:00Z&to=${iso(t)}`]) {
+      // The dashboard's presets (whole local days up to the start of tomorrow) and ranges ending now.
+      const preset = (range: '30d' | '12m') => resolveRange({ range }, t, zone)
+      const paths = [
+        `/api/v1/summary?from=${encodeURIComponent(preset('30d').from)}&to=${encodeURIComponent(preset('30d').to)}`,
+        `/api/v1/summary?from=${encodeURIComponent(preset('12m').from)}&to=${encodeURIComponent(preset('12m').to)}`,
+        '/api/v1/summary',
+        `/api/v1/summary?from=${iso(t - 90 * DAY)}&to=${iso(t)}&split=stage`,
+        `/api/v1/summary?from=2025-11-25T00:00:00Z&to=${iso(t)}`,
+      ]
+      for (const p of paths) {
         const t0 = performance.now()
         const res = await s.fetch(p, { token: readKey })
         await res.arrayBuffer()
