@@ -203,19 +203,20 @@ const APPROX_LENGTH: Record<Grain, number> = { hour: 1_800_000, day: 82_800_000,
 /**
  * Wanted buckets (start → range index) as runs, and the run of each bucket start. Months stay one
  * bucket per run: any range that spans a month then reuses its cached cells, whatever its edges. The
- * last bucket of each range is a run of its own too: in a range that ends today it is the bucket
- * new events go into, and the rest of the range stays cached while it changes.
+ * newest bucket of the latest range is a run of its own too: when that range ends today it is the
+ * bucket new events go into, and the rest stays cached while it changes.
  */
 function runsOf(wanted: Map<number, number>, grain: Grain, zone: string): { runs: Run[]; runOf: Map<number, number> } {
   const sorted = [...wanted.keys()].sort((a, b) => a - b)
-  const lastOfRange = new Map<number, number>()
-  for (const s of sorted) lastOfRange.set(wanted.get(s)!, s)
+  // The newest bucket of the latest range.
+  let newest = -1
+  for (const s of sorted) if (newest < 0 || wanted.get(s)! >= wanted.get(newest)!) newest = s
   const runs: Run[] = []
   const runOf = new Map<number, number>()
   for (const s of sorted) {
     const index = wanted.get(s)!
     const last = runs[runs.length - 1]
-    if (grain !== 'month' && lastOfRange.get(index) !== s && last && last[2] === index && nextBucketStart(last[1], grain, zone) === s) last[1] = s
+    if (grain !== 'month' && s !== newest && last && last[2] === index && nextBucketStart(last[1], grain, zone) === s) last[1] = s
     else runs.push([s, s, index])
     runOf.set(s, runs.length - 1)
   }

@@ -11,8 +11,14 @@ import { bucketStarts, nextBucketStart } from '../../metrics/time-buckets.js'
 
 export const MS_PER_HOUR = 3_600_000
 
-/** Sums several aggregates into a new one (sketches merged into a fresh sketch; inputs untouched). */
+/**
+ * Sums several aggregates: the only one present as it is (read-only: it may be shared with the read
+ * cache), or a new one with the sketches merged into a fresh sketch; inputs untouched.
+ */
 export function sumAggregates(parts: Array<Aggregate | undefined>, metric: string): Aggregate {
+  const present = parts.filter((p) => p !== undefined)
+  // One part (the usual case): itself, no copy of its sketch (callers only read the result).
+  if (present.length === 1) return present[0]
   const out: Aggregate = { count: 0, quantitySum: 0, errorsSum: 0, totalSum: 0, sketch: metric === 'decision_latency' ? new LatencySketch() : null }
   for (const p of parts) {
     if (!p) continue

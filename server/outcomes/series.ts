@@ -103,17 +103,30 @@ function pointValues(metric: Metric, a: Aggregate, i: Initiative): PointValues {
 
 const STAGES = ['pilot', 'scaling', 'production', 'retired'] as const
 
-function pointsOf(r: AggregateResult, i: Initiative, p: SeriesParams, buckets: ReturnType<typeof seriesBuckets>, offset: number, zone: string, stages: readonly string[] = STAGES): SeriesPoint[] {
+/** What every initiative's point of one bucket shares: its bounds as text and its share of months. */
+interface Frame {
+  start: string
+  end: string
+  partial: boolean
+  /** The bucket's length in months (for scaling monthly targets). */
+  months: number
+}
+
+function framesOf(buckets: ReturnType<typeof seriesBuckets>, zone: string): Frame[] {
+  return buckets.map((b) => ({ start: formatInstant(b.start, zone), end: formatInstant(b.end, zone), partial: b.lo !== b.start || b.hi !== b.end, months: scaleMonthlyTarget(1, b.start, b.end, zone)! }))
+}
+
+function pointsOf(r: AggregateResult, i: Initiative, p: SeriesParams, frames: Frame[], offset: number, stages: readonly string[] = STAGES): SeriesPoint[] {
   const monthlyTarget = p.metric === 'time_saved' ? i.targets.timeSavedHoursPerMonth : p.metric === 'revenue_influenced' ? i.targets.revenueInfluencedPerMonth : null
   const flatTarget = p.metric === 'error_rate' ? i.targets.errorRate : p.metric === 'decision_latency' ? i.targets.decisionLatencySeconds : null
-  return buckets.map((b, k) => {
+  return frames.map((f, k) => {
     const parts = stages.map((s) => r.cells.get(cellKey(i.id, p.metric, s, offset + k)))
     const point: SeriesPoint = {
-      start: formatInstant(b.start, zone),
-      end: formatInstant(b.end, zone),
-      partial: b.lo !== b.start || b.hi !== b.end,
+      start: f.start,
+      end: f.end,
+      partial: f.partial,
       ...pointValues(p.metric, sumAggregates(parts, p.metric), i),
-      target: monthlyTarget !== null ? round6(scaleMonthlyTarget(monthlyTarget, b.start, b.end, zone)) : flatTarget,
+      target: monthlyTarget !== null ? round6(monthlyTarget * f.months) : flatTarget,
     }
     if (p.split) {
       point.byStage = {}
@@ -156,10 +169,10 @@ export async function findSeries(db: Db, config: { timezone: string }, slug: str
       baseline: p.metric === 'error_rate' ? i.baselines.errorRate : p.metric === 'decision_latency' ? i.baselines.decisionLatencySeconds : null,
       target: monthly !== null ? { value: monthly, per: 'month' } : { value: flat, per: 'bucket' },
       stageChanges: changes.map((c) => ({ at: formatInstant(c.at, zone), from: c.from, to: c.to })),
-      points: pointsOf(r, i, p, buckets, prevBuckets.length, zone),
+      points: pointsOf(r, i, p, framesOf(buckets, zone), prevBuckets.length),
     }
     if (p.compare) {
-      series.previous = pointsOf(r, i, p, prevBuckets, 0, zone)
+      series.previous = pointsOf(r, i, p, framesOf(prevBuckets, zone), 0)
       series.previousRange = { from: formatInstant(prev.from, zone), to: formatInstant(prev.to, zone) }
     }
     return series
@@ -224,13 +237,14 @@ export async function findPortfolioSeries(db: Db, config: { timezone: string }, 
       ? { cells: new Map<string, Aggregate>(), watermark: 0, rollupsUsed: false, byStage: false }
       : await aggregateRanges(tx, { timezone: zone, ranges: buckets.map((b) => [b.lo, b.hi]), initiativeIds: ids, metrics: [p.metric], stage: p.stage ?? null, cache: rollupReadCache(db), byStage: false })
     const params: SeriesParams = { metric: p.metric, from: p.from, to: p.to, granularity: p.granularity }
+    const frames = framesOf(buckets, zone)
     return {
       metric: p.metric,
       granularity: p.granularity,
       from: formatInstant(p.from, zone),
       to: formatInstant(p.to, zone),
       timezone: zone,
-      series: list.map((i) => ({ initiative: i.slug, points: pointsOf(r, i, params, buckets, 0, zone, [ANY_STAGE]) })),
+      series: list.map((i) => ({ initiative: i.slug, points: pointsOf(r, i, params, frames, 0, [ANY_STAGE]) })),
     }
   })
 }

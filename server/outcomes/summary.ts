@@ -106,8 +106,7 @@ function aggregatesOf(r: AggregateResult, initiativeId: number, index: number, s
       const a = r.cells.get(cellKey(initiativeId, metric, stage, index))
       if (a) parts.push(a)
     }
-    // One stage (the usual case): its cell as it is, no copy of its sketch (nothing here mutates it).
-    return parts.length === 1 ? parts[0] : sumAggregates(parts, metric)
+    return sumAggregates(parts, metric)
   }
   return { time_saved: pick('time_saved'), error_rate: pick('error_rate'), revenue_influenced: pick('revenue_influenced'), decision_latency: pick('decision_latency') }
 }
