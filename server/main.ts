@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { buildClientIfNeeded } from './client-build.js'
 import { startJobs } from './jobs/index.js'
 import { ensureSetupToken } from './auth/setup.js'
+import { warmReadCache } from './outcomes/warm.js'
 
 function fail(message: string): never {
   console.error(`yardstick: ${message}`)
@@ -43,6 +44,8 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : config.port
   console.log(`Yardstick is serving on http://localhost:${port} (database ${config.dbFile}, timezone ${config.timezone})`)
   await ensureSetupToken(handle.db, (m) => console.log(m), config.port === 0 ? `http://localhost:${port}` : config.publicUrl)
+  // In the background: requests are served meanwhile (from the database until the cache holds them).
+  void warmReadCache(handle.db, config, (m) => console.log(m))
 
   let stopping = false
   const shutdown = async (signal: string) => {

@@ -60,6 +60,8 @@ export class RollupReadCache {
   private size = 0
   /** The rollup generation every entry is valid at (null: not synced yet). */
   private generation: number | null = null
+  private hits = 0
+  private misses = 0
 
   /** @param maxSize most cells (summed `size` of entries) kept; the least recently used go first. */
   constructor(private readonly maxSize = 100_000) {}
@@ -90,7 +92,12 @@ export class RollupReadCache {
     }
     const current = () => this.generation === g
     return {
-      get: <T>(key: string) => (current() ? this.get<T>(key) : undefined),
+      get: <T>(key: string) => {
+        const v = current() ? this.get<T>(key) : undefined
+        if (v === undefined) this.misses++
+        else this.hits++
+        return v
+      },
       set: (key, value, spans, size) => {
         if (current()) this.set(key, value, spans, size)
       },
@@ -118,6 +125,14 @@ export class RollupReadCache {
     if (e === undefined) return
     this.entries.delete(key)
     this.size -= e.size
+  }
+
+  /**
+   * How full the cache is and how often reads found what they asked for.
+   * @example rollupReadCache(db).stats() // { entries: 120, size: 9400, hits: 4816, misses: 144 }
+   */
+  stats(): { entries: number; size: number; hits: number; misses: number } {
+    return { entries: this.entries.size, size: this.size, hits: this.hits, misses: this.misses }
   }
 
   /** Forgets every entry (benchmarks measure cold reads with it). */
