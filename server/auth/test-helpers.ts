@@ -11,10 +11,10 @@ import { createUser, type UserRole } from '../../db/queries/users.js'
 import { hashPassword } from './password.js'
 import { SESSION_COOKIE } from './cookies.js'
 
-/** Creates a user through the same query as the CLI and the API; returns its id. */
-export async function makeUser(db: Db, email: string, role: UserRole, password: string): Promise<number> {
+/** Creates a user through the same query as the CLI and the API (audited at `at`); returns its id. */
+export async function makeUser(db: Db, email: string, role: UserRole, password: string, at = Date.now()): Promise<number> {
   const passwordHash = await hashPassword(password)
-  const u = await writeTransaction(db, (tx) => createUser(tx, { email, role, passwordHash }, { actor: 'test', at: Date.now() }))
+  const u = await writeTransaction(db, (tx) => createUser(tx, { email, role, passwordHash }, { actor: 'test', at }))
   return u.id
 }
 
