@@ -99,7 +99,7 @@ export interface JobStateTable {
   info: string | null
 }
 
-/** One change to the rollups: the span of time whose buckets it touched, and its generation. */
+/** One span of time whose buckets a change to the rollups touched (a change has one or more). */
 export interface RollupChangesTable {
   /** Counted by the job_state row 'rollup-changes' (its watermark is the latest generation). */
   generation: number

@@ -84,7 +84,7 @@ export class RollupReadCache {
         if (changes === null) this.clear()
         else {
           for (const [key, e] of this.entries) {
-            if (e.spans.some(([a, b]) => changes.some((c) => c.from < b && a < c.to))) this.drop(key)
+            if (e.spans.some(([a, b]) => changes.some((c) => c.spans.some(([from, to]) => from < b && a < to)))) this.drop(key)
           }
         }
         this.generation = g

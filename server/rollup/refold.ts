@@ -41,6 +41,6 @@ export async function recomputeBuckets(tx: Tx, q: { initiativeId: number; from: 
   const states = await foldEvents(tx, { initiativeId: q.initiativeId, from: first.month, to: monthsEnd, maxId: mark.watermark }, q.timezone)
   const kept = states.filter((s) => s.bucketStart >= first[s.grain] && s.bucketStart < q.to)
   await addToRollupRows(tx, rowsToAdd(kept, []))
-  await noteRollupChange(tx, [first.month, monthsEnd], Date.now())
+  await noteRollupChange(tx, [[first.month, monthsEnd]], Date.now())
   return { deleted, written: kept.length }
 }

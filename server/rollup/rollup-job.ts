@@ -24,7 +24,7 @@ import {
   type EventSelection,
 } from '../../db/queries/rollups.js'
 import { findPruneHorizon } from '../../db/queries/retention.js'
-import { EVERY_INSTANT, noteRollupChange } from '../../db/queries/rollup-changes.js'
+import { EVERY_INSTANT, mergeSpans, noteRollupChange } from '../../db/queries/rollup-changes.js'
 import { nextBucketStart } from '../../metrics/time-buckets.js'
 import { SLOT_LENGTHS, SlotBuckets, foldSlots, rowsToAdd, type BucketState } from './fold.js'
 
@@ -119,16 +119,11 @@ export async function addStates(tx: Tx, states: BucketState[]): Promise<number> 
   return rows.length
 }
 
-/** The span of the hour buckets among `states` (every event folded lies in one), or null if none. */
-function hourSpan(states: BucketState[], timezone: string): [number, number] | null {
-  let lo = Number.POSITIVE_INFINITY
-  let hi = Number.NEGATIVE_INFINITY
-  for (const s of states) {
-    if (s.grain !== 'hour') continue
-    if (s.bucketStart < lo) lo = s.bucketStart
-    if (s.bucketStart > hi) hi = s.bucketStart
-  }
-  return lo <= hi ? [lo, nextBucketStart(hi, 'hour', timezone)] : null
+/** The spans of the hour buckets among `states` (every event folded lies in one), merged. */
+function hourSpans(states: BucketState[], timezone: string): Array<[number, number]> {
+  const starts = new Set<number>()
+  for (const s of states) if (s.grain === 'hour') starts.add(s.bucketStart)
+  return mergeSpans([...starts].map((h) => [h, nextBucketStart(h, 'hour', timezone)]))
 }
 
 async function foldSteps(db: Db, opts: Required<Pick<RollupOptions, 'timezone' | 'clock' | 'owner' | 'stepIds' | 'leaseMs'>> & Pick<RollupOptions, 'onProgress'>, fromWatermark: number): Promise<Omit<RollupResult, 'skipped' | 'ms'>> {
@@ -145,8 +140,8 @@ async function foldSteps(db: Db, opts: Required<Pick<RollupOptions, 'timezone' |
     const folded = await writeTransaction(db, async (tx) => {
       const states = await foldEvents(tx, { lo, hi }, timezone)
       const written = await addStates(tx, states)
-      const span = hourSpan(states, timezone)
-      if (span) await noteRollupChange(tx, span, clock())
+      const spans = hourSpans(states, timezone)
+      if (spans.length > 0) await noteRollupChange(tx, spans, clock())
       if (!(await advanceRollupWatermark(tx, { from: lo, to: hi, owner, now: clock(), timezone, leaseMs }))) {
         throw new RollupError('the rollup watermark moved under this run (another process rolled up, or the lease expired); nothing from this step was written, run it again')
       }
@@ -217,7 +212,7 @@ export async function rebuildRollups(db: Db, options: RollupOptions): Promise<Ro
   try {
     const deleted = await writeTransaction(db, async (tx) => {
       const n = await deleteAllRollups(tx)
-      await noteRollupChange(tx, EVERY_INSTANT, opts.clock())
+      await noteRollupChange(tx, [EVERY_INSTANT], opts.clock())
       if (!(await resetRollupWatermark(tx, { owner: opts.owner, now: opts.clock(), timezone: opts.timezone }))) throw new RollupError('lost the rollup lease before the rebuild started; run it again')
       return n
     })
