@@ -4,7 +4,7 @@
  *    of them and a rebuild, each beside a raw `GROUP BY initiative_id, metric, occurred_at/3600000`
  *    over the same rows in the same run.
  * 2. /summary and /series latency (p50, p95) over HTTP on 50 initiatives × 3 years of rolled-up data,
- *    with the rollup read cache (reads reused while the watermark stands still) and with it cleared
+ *    with the reader thread's rollup read cache (reads of buckets no rollup touched since) and with it cleared
  *    before every request, beside the same period's figures computed raw (a GROUP BY over events) in the same run.
  *
  * Data set 1: 20 initiatives, 1,000,000 events over the last 90 days, the four metrics in turn, in
@@ -22,7 +22,6 @@ import { migrateToLatest, openDatabase, writeTransaction, type Db } from '../db/
 import { insertEventRows, type EventRow } from '../db/queries/events.js'
 import { createInitiative } from '../db/queries/initiatives.js'
 import { createKey } from '../db/queries/keys.js'
-import { rollupReadCache } from '../db/queries/outcomes.js'
 import { readRollupGeneration } from '../db/queries/rollup-changes.js'
 import { startJobs } from '../server/jobs/index.js'
 import { resolveRange } from '../client/chart-data/range.js'
@@ -228,7 +227,7 @@ async function queryBench(log: (m: string) => void): Promise<BenchResult[]> {
       const times: number[] = []
       for (let k = 0; k < rounds; k++) {
         for (const p of paths) {
-          if (cold) rollupReadCache(s.handle.db).clear()
+          if (cold) await s.app.reader.cacheStats(true)
           const t0 = performance.now()
           const res = await s.fetch(p, { token })
           await res.arrayBuffer()

@@ -15,6 +15,7 @@ import type { Config } from './config.js'
 import { errorMiddleware, notFoundHandler } from './errors.js'
 import { EventWriter, type EventSink } from './ingest/event-writer.js'
 import { ThreadedEventWriter } from './ingest/threaded-writer.js'
+import { InlineOutcomeReader, ThreadedOutcomeReader, type OutcomeReader } from './outcomes/reader.js'
 import { eventsRouter } from './routes/events.js'
 import { initiativesRouter } from './routes/initiatives.js'
 import { subscriptionsRouter, unsubscribeRouter } from './routes/subscriptions.js'
@@ -29,7 +30,7 @@ export interface AppDeps {
   config: Config
   clock?: () => number
   log?: (msg: string) => void
-  /** Commit events on this thread instead of the writer thread. */
+  /** Commit events and read outcomes on this thread instead of the writer and reader threads. */
   inlineWriter?: boolean
   /** Where the built dashboard lives (default dist/client). */
   clientDir?: string
@@ -38,6 +39,8 @@ export interface AppDeps {
 export interface App {
   app: Express
   writer: EventSink
+  /** Outcome reads (/summary, /series), on the reader thread. */
+  reader: OutcomeReader
   /** Resolves once the app can take events (call before listening). */
   ready(): Promise<void>
   /** Finishes queued writes; call after the HTTP server stopped accepting. */
@@ -70,7 +73,10 @@ export function createApp(deps: AppDeps): App {
   const log = deps.log ?? ((m: string) => console.error(m))
   // Commits happen on a writer thread, so fsync waits do not stall request handling; an in-memory
   // database (one connection only) or `inlineWriter` keeps them on this thread.
-  const writer: EventSink = deps.inlineWriter || config.dbFile === ':memory:' ? new EventWriter(db, clock) : new ThreadedEventWriter({ file: config.dbFile, sync: config.sync })
+  const inline = deps.inlineWriter || config.dbFile === ':memory:'
+  const writer: EventSink = inline ? new EventWriter(db, clock) : new ThreadedEventWriter({ file: config.dbFile, sync: config.sync })
+  // Likewise outcome reads run on a reader thread, so a long read never delays acknowledging events.
+  const reader: OutcomeReader = inline ? new InlineOutcomeReader(db, config, log) : new ThreadedOutcomeReader({ file: config.dbFile, sync: config.sync, timezone: config.timezone, log })
   const app = express()
 
   app.disable('x-powered-by')
@@ -116,7 +122,7 @@ export function createApp(deps: AppDeps): App {
   api.use('/events', eventsRouter({ db, config, writer, clock }))
   api.use(express.json({ limit: '1mb' }))
   api.use(governanceRouter({ db, config, clock }))
-  api.use(outcomesRouter({ db, config, clock }))
+  api.use(outcomesRouter({ reader, config, clock }))
   api.use(readinessRouter({ db, config, clock }))
   api.use('/share-tokens', shareRouter({ db, clock }))
   api.use('/demo', demoRouter({ db, config, clock }))
@@ -137,8 +143,10 @@ export function createApp(deps: AppDeps): App {
   return {
     app,
     writer,
+    reader,
     ready: () => writer.ready(),
     async close() {
+      await reader.close()
       await writer.close()
     },
   }

@@ -10,7 +10,6 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { buildClientIfNeeded } from './client-build.js'
 import { startJobs } from './jobs/index.js'
 import { ensureSetupToken } from './auth/setup.js'
-import { warmReadCache } from './outcomes/warm.js'
 
 function fail(message: string): never {
   console.error(`yardstick: ${message}`)
@@ -30,7 +29,7 @@ async function main() {
 
   const handle = openDatabase(config.dbFile, { sync: config.sync })
   await migrateToLatest(handle.db)
-  const { app, close, ready, writer } = createApp({ db: handle.db, config })
+  const { app, close, ready, writer, reader } = createApp({ db: handle.db, config })
   await ready()
   const jobs = startJobs({ db: handle.db, config, log: (m) => console.log(m), writer })
 
@@ -44,8 +43,8 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : config.port
   console.log(`Yardstick is serving on http://localhost:${port} (database ${config.dbFile}, timezone ${config.timezone})`)
   await ensureSetupToken(handle.db, (m) => console.log(m), config.port === 0 ? `http://localhost:${port}` : config.publicUrl)
-  // In the background: requests are served meanwhile (from the database until the cache holds them).
-  void warmReadCache(handle.db, config, (m) => console.log(m))
+  // On the reader thread, in the background: requests are served meanwhile.
+  void reader.warm(Date.now())
 
   let stopping = false
   const shutdown = async (signal: string) => {

@@ -353,6 +353,11 @@ describe('outcome parameters', () => {
     const p = { metric: 'time_saved' as const, from: Date.parse('2026-01-01T00:00:00Z'), to: Date.parse('2026-01-02T00:00:00Z'), granularity: 'hour' as const }
     await expect(findPortfolioSeries(s.handle.db, { timezone: 'UTC' }, { ...p, maxPoints: 47 })).rejects.toThrow(new TooManyPointsError(2, 24, 47))
     expect((await findPortfolioSeries(s.handle.db, { timezone: 'UTC' }, { ...p, maxPoints: 48 })).series).toHaveLength(2)
+    // The same error, as its own class, from the reader thread the routes use.
+    const fromThread = await s.app.reader.portfolioSeries({ ...p, maxPoints: 47, allowedSlugs: null }).catch((e: unknown) => e)
+    expect(fromThread).toBeInstanceOf(TooManyPointsError)
+    expect(fromThread).toEqual(new TooManyPointsError(2, 24, 47))
+    expect(JSON.parse(await s.app.reader.portfolioSeries({ ...p, maxPoints: 48, allowedSlugs: ['two'] })).series).toHaveLength(1)
   })
 
   it('answers the portfolio series for the initiatives asked for, in that order, and only those a key may read', async () => {

@@ -4,15 +4,15 @@
  * the boundary (400 saying what to fix), then answer with server/outcomes.
  */
 import { Router, type Request } from 'express'
-import type { Db } from '../../db/connection.js'
 import { STAGES, type Stage } from '../../db/queries/initiatives.js'
 import { isMetric, METRICS, parseInstant, SLUG_PATTERN, type Metric } from '../../metrics/kinds.js'
 import { chooseGranularity, type Granularity } from '../../metrics/time-buckets.js'
-import { canUseInitiative, requirePermission } from '../auth/actor.js'
+import { canUseInitiative, requirePermission, type Actor } from '../auth/actor.js'
 import type { Config } from '../config.js'
 import { badRequest, notFound, type ErrorDetail } from '../errors.js'
-import { countPoints, findPortfolioSeries, findSeries, MAX_POINTS, TooManyPointsError } from '../outcomes/series.js'
-import { findSummary, UnknownInitiativesError } from '../outcomes/summary.js'
+import type { OutcomeReader } from '../outcomes/reader.js'
+import { countPoints, MAX_POINTS, TooManyPointsError } from '../outcomes/series.js'
+import { UnknownInitiativesError } from '../outcomes/summary.js'
 
 const DAY = 86_400_000
 const GRANULARITIES: Granularity[] = ['hour', 'day', 'week', 'month']
@@ -96,8 +96,18 @@ function fail(problems: ErrorDetail[]): never {
   throw badRequest(problems.map((p) => p.message).join('; '), problems)
 }
 
-export function outcomesRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
-  const { db, config, clock } = deps
+/** The initiatives an actor may see: a scoped key's list, or null for all. */
+function scopeOf(a: Actor): string[] | null {
+  return a.kind === 'key' && a.initiatives !== null ? [...a.initiatives] : null
+}
+
+/** Sends JSON text computed on the reader thread. */
+function sendJson(res: import('express').Response, text: string): void {
+  res.type('application/json').send(text)
+}
+
+export function outcomesRouter(deps: { reader: OutcomeReader; config: Config; clock: () => number }): Router {
+  const { reader, config, clock } = deps
   const router = Router()
 
   router.get('/initiatives/:slug/series', requirePermission('read'), async (req, res) => {
@@ -124,9 +134,9 @@ export function outcomesRouter(deps: { db: Db; config: Config; clock: () => numb
     const gran = granularity ?? chooseGranularity(from, to)
     const n = countPoints(from, to, gran, config.timezone, MAX_POINTS)
     if (n > MAX_POINTS) fail([{ field: 'granularity', message: `this range has ${Number.isFinite(n) ? n : 'far more than ' + MAX_POINTS} ${gran} buckets; at most ${MAX_POINTS} points are allowed: use a coarser granularity or a shorter range` }])
-    const series = await findSeries(db, config, slug, { metric: metric!, from, to, granularity: gran, stage, split, compare: c === 'previous' })
-    if (!series) throw notFound(`no initiative "${slug}"`)
-    res.json(series)
+    const series = await reader.series(slug, { metric: metric!, from, to, granularity: gran, stage, split, compare: c === 'previous' })
+    if (series === null) throw notFound(`no initiative "${slug}"`)
+    sendJson(res, series)
   })
 
   router.get('/series', requirePermission('read'), async (req, res) => {
@@ -142,7 +152,7 @@ export function outcomesRouter(deps: { db: Db; config: Config; clock: () => numb
     if (n > MAX_POINTS) fail([{ field: 'granularity', message: `this range has ${Number.isFinite(n) ? n : 'far more than ' + MAX_POINTS} ${gran} buckets; at most ${MAX_POINTS} points per initiative are allowed: use a coarser granularity or a shorter range` }])
     const actor = req.actor!
     try {
-      res.json(await findPortfolioSeries(db, config, { metric: metric!, from, to, granularity: gran, stage, initiatives, allowed: (s) => canUseInitiative(actor, s) }))
+      sendJson(res, await reader.portfolioSeries({ metric: metric!, from, to, granularity: gran, stage, initiatives, allowedSlugs: scopeOf(actor) }))
     } catch (e) {
       if (e instanceof UnknownInitiativesError || e instanceof TooManyPointsError) throw badRequest(e.message, [{ field: 'initiatives', message: e.message }])
       throw e
@@ -165,7 +175,7 @@ export function outcomesRouter(deps: { db: Db; config: Config; clock: () => numb
     if (problems.length > 0) fail(problems)
     const actor = req.actor!
     try {
-      res.json(await findSummary(db, config, { from, to, stage, team, initiatives, split, allowed: (s) => canUseInitiative(actor, s), now: clock() }))
+      sendJson(res, await reader.summary({ from, to, stage, team, initiatives, split, allowedSlugs: scopeOf(actor), now: clock() }))
     } catch (e) {
       if (e instanceof UnknownInitiativesError) throw badRequest(e.message, [{ field: 'initiatives', message: e.message }])
       throw e
