@@ -9,6 +9,7 @@ import type { Database } from '../schema.js'
 import { LatencySketch } from '../../metrics/sketch.js'
 import { bucketStart, coverRange, nextBucketStart } from '../../metrics/time-buckets.js'
 import { findRollupChangesSince, readRollupGeneration } from './rollup-changes.js'
+import { findPruneHorizon } from './retention.js'
 import { readRollupMark } from './rollups.js'
 
 /** Sums (and the latency sketch) of the events of one cell. */
@@ -406,12 +407,14 @@ export async function aggregateRanges(tx: Kysely<Database>, q: AggregateQuery): 
   // now), whose raw piece would hold every event of the current hour so far.
   const edgeHours = new Map<number, number>()
   if (rollupsUsed && raw.length > 0 && (!q.grains || q.grains.includes('hour'))) {
+    // Before a prune horizon no raw event is left to tell an empty hour from a pruned one.
+    const pruned = (await findPruneHorizon(tx))?.before ?? Number.NEGATIVE_INFINITY
     const kept: typeof raw = []
     for (const piece of raw) {
       const [a, b, index] = piece
       const hour = bucketStart(a, 'hour', q.timezone)
       const end = nextBucketStart(hour, 'hour', q.timezone)
-      if (b <= end && !edgeHours.has(hour) && !wanted.hour.has(hour) && (await noRolledUpEventIn(tx, [[hour, a], [b, end]], watermark))) edgeHours.set(hour, index)
+      if (b <= end && hour >= pruned && !edgeHours.has(hour) && !wanted.hour.has(hour) && (await noRolledUpEventIn(tx, [[hour, a], [b, end]], watermark))) edgeHours.set(hour, index)
       else kept.push(piece)
     }
     raw = kept

@@ -78,6 +78,17 @@ describe('prune --before', () => {
     }
     const before = []
     for (const q of QUERIES) before.push(await figures(q))
+    // A range that starts inside a pruned local hour (+05:30), just after one event, with the next
+    // event of that hour inside the range: after the prune its sub-hour edge (that next event) is lost,
+    // as the README says, and the hour's rollup must not stand in for it (that would count the event
+    // before the edge instead).
+    const HOUR = 3_600_000
+    const hourOf = (t: number) => Math.floor((t + 5.5 * HOUR) / HOUR) * HOUR - 5.5 * HOUR
+    const k = times.findIndex((t, i) => t >= Date.parse('2026-02-01T00:00:00Z') && hourOf(t) === hourOf(times[i + 1]) && hourOf(t) !== hourOf(t - 37 * 60_000))
+    const edge = `/api/v1/summary?from=${encodeURIComponent(new Date(times[k] + 1).toISOString())}&to=2026-04-01T00:00:00%2B05:30`
+    const edgeCount = async () => ((await figures(edge)) as { initiatives: Array<{ eventCount: number }> }).initiatives[0].eventCount
+    const edgeBefore = await edgeCount()
+    expect(edgeBefore).toBe(times.filter((t) => t > times[k] && t < Date.parse('2026-04-01T00:00:00+05:30')).length)
     const toPrune = times.filter((t) => t < HORIZON).length
 
     // Only whole months.
@@ -102,6 +113,7 @@ describe('prune --before', () => {
     raw.close()
 
     for (let i = 0; i < QUERIES.length; i++) expect(await figures(QUERIES[i]), QUERIES[i]).toEqual(before[i])
+    expect(await edgeCount()).toBe(edgeBefore - 1)
 
     const audit = (await (await s.fetch('/api/v1/audit?entity=event', { token: admin })).json()) as { entries: Array<{ actor: string; action: string; entityId: string; before: { occurredBefore: string; count: number } }> }
     const prunes = audit.entries.filter((e) => e.action === 'prune')
