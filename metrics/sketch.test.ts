@@ -47,6 +47,23 @@ const DISTRIBUTIONS: Array<[string, number[]]> = [
   ['mostly zeros', sample(1_000, 9, (r) => (r() < 0.95 ? 0 : 1 + r()))],
 ]
 
+/** Bytes fromBytes must refuse (each with a RangeError), named for the test titles. */
+function corruptBytes(): Array<[string, Uint8Array]> {
+  const valid = sketchOf([0, 1, 2, 30]).toBytes()
+  return [
+    ['no bytes', new Uint8Array()],
+    ['an unknown version', Uint8Array.from([2, 0])],
+    ['unknown flags', Uint8Array.from([1, 8])],
+    ['truncated data', valid.subarray(0, valid.length - 1)],
+    ['trailing data', Uint8Array.from([...valid, 0])],
+    ['an empty bin', Uint8Array.from([1, 2, ...new Uint8Array(16), 0, 1, 0, 0])],
+    ['a bad min/max', Uint8Array.from([1, 2, ...new Uint8Array(8), 0, 0, 0, 0, 0, 0, 0xf0, 0xbf, 0, 0])],
+    ['a bad count', Uint8Array.from([1, 2, ...new Uint8Array(16), 0, 0])],
+    ['a varint too long', Uint8Array.from([1, 2, ...new Uint8Array(16), ...new Array(9).fill(0x80)])],
+    ['bad custom parameters', Uint8Array.from([1, 1, ...new Uint8Array(16)])],
+  ]
+}
+
 describe('LatencySketch accuracy', () => {
   it.each(DISTRIBUTIONS)('p50 and p90 of %s are within 1 %% of the exact percentiles', (_name, values) => {
     const s = sketchOf(values)
@@ -298,15 +315,7 @@ describe('LatencySketch bytes', () => {
     expect(LatencySketch.fromBytes(padded.subarray(5, 5 + bytes.length)).toBytes()).toEqual(bytes)
   })
 
-  const valid = sketchOf([0, 1, 2, 30]).toBytes()
-  it.each([
-    ['no bytes', new Uint8Array()],
-    ['an unknown version', Uint8Array.from([2, 0])],
-    ['unknown flags', Uint8Array.from([1, 8])],
-    ['truncated data', valid.subarray(0, valid.length - 1)],
-    ['trailing data', Uint8Array.from([...valid, 0])],
-    ['an empty bin', Uint8Array.from([1, 2, ...new Uint8Array(16), 0, 1, 0, 0])],
-  ])('rejects %s', (_name, bytes) => {
+  it.each(corruptBytes())('rejects %s', (_name, bytes) => {
     expect(() => LatencySketch.fromBytes(bytes)).toThrow(RangeError)
   })
 })
@@ -470,18 +479,8 @@ describe('LatencySketch.mergeBytes', () => {
     )
   })
 
-  const valid = sketchOf([0, 1, 2, 30]).toBytes()
   it.each([
-    ['no bytes', new Uint8Array()],
-    ['an unknown version', Uint8Array.from([2, 0])],
-    ['unknown flags', Uint8Array.from([1, 8])],
-    ['truncated data', valid.subarray(0, valid.length - 1)],
-    ['trailing data', Uint8Array.from([...valid, 0])],
-    ['an empty bin', Uint8Array.from([1, 2, ...new Uint8Array(16), 0, 1, 0, 0])],
-    ['a bad min/max', Uint8Array.from([1, 2, ...new Uint8Array(8), 0, 0, 0, 0, 0, 0, 0xf0, 0xbf, 0, 0])],
-    ['a bad count', Uint8Array.from([1, 2, ...new Uint8Array(16), 0, 0])],
-    ['a varint too long', Uint8Array.from([1, 2, ...new Uint8Array(16), ...new Array(9).fill(0x80)])],
-    ['bad custom parameters', Uint8Array.from([1, 1, ...new Uint8Array(16)])],
+    ...corruptBytes(),
     ['another accuracy', new LatencySketch({ relativeAccuracy: 0.01 }).add(1).toBytes()],
   ])('rejects %s with the error fromBytes and merge give, and changes nothing', (_name, bytes) => {
     const s = sketchOf([0.5, 7, 7, 90])

@@ -94,12 +94,10 @@ function fromWire(w: WireError): Error {
   return new Error(w.message)
 }
 
-/** Reads on the calling thread (an in-memory database, or where a thread is not wanted). */
-export class InlineOutcomeReader implements OutcomeReader {
-  constructor(private readonly db: Db, private readonly config: { timezone: string }, private readonly log: (m: string) => void) {}
-  private run<T>(req: ReadRequest): Promise<T> {
-    return runRead(this.db, this.config, req, this.log) as Promise<T>
-  }
+/** The reads, each one request to `run` (on this thread or the reader thread). */
+abstract class Reader implements OutcomeReader {
+  protected abstract run<T>(req: ReadRequest): Promise<T>
+  abstract close(): Promise<void>
   summary(params: Scoped<SummaryParams>) {
     return this.run<string>({ op: 'summary', params })
   }
@@ -115,6 +113,16 @@ export class InlineOutcomeReader implements OutcomeReader {
   cacheStats(clear = false) {
     return this.run<CacheStats>({ op: 'cacheStats', clear })
   }
+}
+
+/** Reads on the calling thread (an in-memory database, or where a thread is not wanted). */
+export class InlineOutcomeReader extends Reader {
+  constructor(private readonly db: Db, private readonly config: { timezone: string }, private readonly log: (m: string) => void) {
+    super()
+  }
+  protected run<T>(req: ReadRequest): Promise<T> {
+    return runRead(this.db, this.config, req, this.log) as Promise<T>
+  }
   async close() {}
 }
 
@@ -124,14 +132,16 @@ interface Pending {
 }
 
 /** Reads on a reader thread with its own connection; a thread that died is replaced on the next read. */
-export class ThreadedOutcomeReader implements OutcomeReader {
+export class ThreadedOutcomeReader extends Reader {
   private worker: Worker | null = null
   private readonly pending = new Map<number, Pending>()
   private readonly inflight = new Set<Promise<unknown>>()
   private nextId = 1
   private closed = false
 
-  constructor(private readonly opts: { file: string; sync: 'full' | 'normal'; timezone: string; log: (m: string) => void }) {}
+  constructor(private readonly opts: { file: string; sync: 'full' | 'normal'; timezone: string; log: (m: string) => void }) {
+    super()
+  }
 
   private start(): Worker {
     const worker = new Worker(new URL('../ingest/worker-boot.mjs', import.meta.url), {
@@ -161,7 +171,7 @@ export class ThreadedOutcomeReader implements OutcomeReader {
     return worker
   }
 
-  private run<T>(req: ReadRequest): Promise<T> {
+  protected run<T>(req: ReadRequest): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the outcome reader is closed'))
     const worker = this.worker ?? this.start()
     const id = this.nextId++
@@ -173,22 +183,6 @@ export class ThreadedOutcomeReader implements OutcomeReader {
     const forget = () => this.inflight.delete(answer)
     answer.then(forget, forget)
     return answer
-  }
-
-  summary(params: Scoped<SummaryParams>) {
-    return this.run<string>({ op: 'summary', params })
-  }
-  series(slug: string, params: SeriesParams) {
-    return this.run<string | null>({ op: 'series', slug, params })
-  }
-  portfolioSeries(params: Scoped<PortfolioSeriesParams>) {
-    return this.run<string>({ op: 'portfolioSeries', params })
-  }
-  warm(now: number) {
-    return this.run<number | null>({ op: 'warm', now })
-  }
-  cacheStats(clear = false) {
-    return this.run<CacheStats>({ op: 'cacheStats', clear })
   }
 
   async close(): Promise<void> {
