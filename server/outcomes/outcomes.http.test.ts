@@ -383,6 +383,17 @@ describe('outcome parameters', () => {
     expect(body.initiatives).toHaveLength(2)
   })
 
+  it('replaces a reader thread that died, and answers the next read as before', async () => {
+    const before = await (await s.fetch('/api/v1/summary?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z', { token: reader })).json()
+    // The thread itself, stopped from outside (as a crash would).
+    const thread = (s.app.reader as unknown as { worker: import('node:worker_threads').Worker | null }).worker
+    expect(thread).not.toBeNull()
+    await thread!.terminate()
+    const after = await (await s.fetch('/api/v1/summary?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z', { token: reader })).json()
+    expect({ ...after, generatedAt: null }).toEqual({ ...before, generatedAt: null })
+    expect((s.app.reader as unknown as { worker: unknown }).worker).not.toBe(thread)
+  })
+
   it('needs a key', async () => {
     expect((await s.fetch('/api/v1/summary')).status).toBe(401)
   })
