@@ -38,11 +38,13 @@ export interface TargetAttainment {
 
 export interface OutcomeFigures {
   timeSavedHours: number
-  timeSavedValue: number
+  /** Null when the initiative has no hourly value (per initiative; the portfolio sums give a number). */
+  timeSavedValue: number | null
   errorRate: number | null
   errors?: number
   total?: number
-  errorsAvoided: number
+  /** Null without a baseline error rate (per initiative; the portfolio sums give a number). */
+  errorsAvoided: number | null
   revenueInfluenced: number
   decisionLatencyP50: number | null
   decisionLatencyP90: number | null
@@ -60,7 +62,7 @@ export interface SummaryInitiative extends OutcomeFigures {
   owner: string | null
   currency: string
   eventCount?: number
-  decisionsAccelerated?: number
+  decisionsAccelerated?: number | null
   paybackMonth: { month: string; projected: boolean; monthsFromStart?: number } | null
   targets?: Partial<Record<'timeSaved' | 'errorRate' | 'revenueInfluenced' | 'decisionLatency', TargetAttainment>>
   previous?: Partial<OutcomeFigures>

@@ -141,7 +141,7 @@ export function sparkMetric(r: SummaryInitiative): 'time_saved' | 'revenue_influ
   const candidates: Array<[number, 'time_saved' | 'revenue_influenced' | 'error_rate']> = [
     [r.timeSavedValue || (r.timeSavedHours > 0 ? 1 : 0), 'time_saved'],
     [r.revenueInfluenced, 'revenue_influenced'],
-    [Math.abs(r.errorsAvoided), 'error_rate'],
+    [Math.abs(r.errorsAvoided ?? 0), 'error_rate'],
   ]
   candidates.sort((a, b) => (b[0] || 0) - (a[0] || 0))
   if ((candidates[0][0] || 0) > 0) return candidates[0][1]

@@ -60,7 +60,7 @@ export interface Series {
   currency: string
   baseline: number | null
   target: { value: number | null; per: 'month' | 'bucket' }
-  stageChanges: Array<{ at: string; from: string | null; to: string }>
+  stageChanges: Array<{ at: string; from: Stage | null; to: Stage }>
   points: SeriesPoint[]
   previous?: SeriesPoint[]
   previousRange?: { from: string; to: string }
@@ -168,7 +168,8 @@ export async function findSeries(db: Db, config: { timezone: string }, slug: str
       currency: i.currency,
       baseline: p.metric === 'error_rate' ? i.baselines.errorRate : p.metric === 'decision_latency' ? i.baselines.decisionLatencySeconds : null,
       target: monthly !== null ? { value: monthly, per: 'month' } : { value: flat, per: 'bucket' },
-      stageChanges: changes.map((c) => ({ at: formatInstant(c.at, zone), from: c.from, to: c.to })),
+      // Stored stages are always one of STAGES (validated on every change).
+      stageChanges: changes.map((c) => ({ at: formatInstant(c.at, zone), from: c.from as Stage | null, to: c.to as Stage })),
       points: pointsOf(r, i, p, framesOf(buckets, zone), prevBuckets.length),
     }
     if (p.compare) {
