@@ -13,7 +13,7 @@ import { createKey } from '../db/queries/keys.js'
 import { rollupPending } from '../server/rollup/rollup-job.js'
 import { tempDir } from '../server/testing/test-server.js'
 import { eventJson, freshDb, rawInsertRate } from './ingest.js'
-import { httpLoad, postLoad, result, startChild, stopChild, type BenchResult, type LoadResult } from './lib.js'
+import { httpLoad, postLoad, result, startOnFreePort, stopChild, type BenchResult, type LoadResult } from './lib.js'
 
 /** Peak and current resident memory of a process, in MB, from /proc (Linux). */
 export function memoryOf(pid: number): { peakMb: number; rssMb: number } | null {
@@ -63,8 +63,7 @@ export async function runMixedLoad(opts: { seconds: number; historyEvents?: numb
     await h.close()
     log(`  ${Math.round(rawInsertsPerS)} rows/s`)
 
-    const port = 32000 + Math.floor(Math.random() * 1000)
-    const server = await startChild('server/main.ts', ['--dev'], { YARDSTICK_DB: dbFile, PORT: String(port), HOST: '127.0.0.1', YARDSTICK_INGEST_RATE: '1000000', YARDSTICK_ROLLUP_CRON: '* * * * *' }, port)
+    const { child: server, port } = await startOnFreePort('server/main.ts', ['--dev'], { YARDSTICK_DB: dbFile, HOST: '127.0.0.1', YARDSTICK_INGEST_RATE: '1000000', YARDSTICK_ROLLUP_CRON: '* * * * *' })
     let peakMb = 0
     const poll = setInterval(() => {
       const m = memoryOf(server.pid!)
@@ -126,8 +125,7 @@ export async function runLoadBench(log: (m: string) => void, opts: { seconds?: n
   if (m.stored !== m.acknowledged) log(`  WARNING: ${m.acknowledged} acknowledged but ${m.stored} stored`)
 
   // Baselines: an Express hello-world server under the same single-request and read load.
-  const helloPort = 33000 + Math.floor(Math.random() * 1000)
-  const hello = await startChild('bench/hello-server.ts', [], { PORT: String(helloPort) }, helloPort)
+  const { child: hello, port: helloPort } = await startOnFreePort('bench/hello-server.ts', [], {})
   let helloPost: LoadResult
   let helloGet: LoadResult
   let helloPeak: number

@@ -43,16 +43,24 @@ export function spawnChild(entry: string, args: string[], env: Record<string, st
   return { process: child, output: () => out, exited }
 }
 
-/** Starts the real server on `port` with YARDSTICK_DB=`dbFile` and waits for GET /healthz. */
-export async function startServer(dbFile: string, port: number, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawnChild('server/main.ts', ['--dev'], { YARDSTICK_DB: dbFile, PORT: String(port), HOST: '127.0.0.1', YARDSTICK_ROLLUP_CRON: '0 0 1 1 *', YARDSTICK_INGEST_RATE: '1000000', ...env })
+/**
+ * Starts the real server with YARDSTICK_DB=`dbFile` on a port the system picks (PORT=0: a port chosen
+ * here at random could be in use, e.g. by a test's outgoing connection), reads the port from its
+ * "serving on" line and waits for GET /healthz.
+ */
+export async function startServer(dbFile: string, env: Record<string, string> = {}): Promise<Child & { port: number }> {
+  const child = spawnChild('server/main.ts', ['--dev'], { YARDSTICK_DB: dbFile, PORT: '0', HOST: '127.0.0.1', YARDSTICK_ROLLUP_CRON: '0 0 1 1 *', YARDSTICK_INGEST_RATE: '1000000', ...env })
   const deadline = Date.now() + 30_000
   while (Date.now() < deadline) {
     if (child.process.exitCode !== null) throw new Error(`the server exited: ${child.output()}`)
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) })).ok) return child
-    } catch {
-      // starting
+    const m = /serving on http:\/\/localhost:(\d+)/.exec(child.output())
+    if (m) {
+      const port = Number(m[1])
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) })).ok) return { ...child, port }
+      } catch {
+        // starting
+      }
     }
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -66,4 +74,3 @@ export async function stopChild(child: Child, signal: NodeJS.Signals = 'SIGTERM'
   await child.exited
 }
 
-export const randomPort = () => 20000 + Math.floor(Math.random() * 20000)

@@ -10,7 +10,7 @@ import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../testing/test-server.js'
-import { randomPort, seedDatabase, startServer, stopChild, type Child } from './child-server.js'
+import { seedDatabase, startServer, stopChild, type Child } from './child-server.js'
 
 const mountDir = tempDir('yardstick-diskfull-')
 
@@ -38,8 +38,10 @@ describe.skipIf(cannotMount !== null)(`disk full on an 8 MB tmpfs${cannotMount ?
   it('answers 503 without acknowledging, loses nothing acknowledged, and recovers when space returns', async () => {
     const dbFile = path.join(mountDir, 'yardstick.db')
     const token = await seedDatabase(dbFile, 'full')
-    const port = randomPort()
-    server = await startServer(dbFile, port)
+    const first = await startServer(dbFile)
+    server = first
+    // The port of the server running now (a restart gets a new one).
+    let port = first.port
     const post = (ids: string[]) =>
       fetch(`http://127.0.0.1:${port}/api/v1/events`, {
         method: 'POST',
@@ -77,7 +79,9 @@ describe.skipIf(cannotMount !== null)(`disk full on an 8 MB tmpfs${cannotMount ?
     // The machine dies while full; space comes back; the server restarts.
     await stopChild(server, 'SIGKILL')
     execFileSync('mount', ['-o', 'remount,size=64m', mountDir], { stdio: 'pipe' })
-    server = await startServer(dbFile, port)
+    const restarted = await startServer(dbFile)
+    server = restarted
+    port = restarted.port
     const after = await post(['after-1', 'after-2'])
     expect(after.status).toBe(202)
     expect(await after.json()).toEqual({ accepted: 2, duplicates: 0 })
