@@ -31,6 +31,8 @@ async function main() {
   await migrateToLatest(handle.db)
   const { app, close, ready, writer, reader } = createApp({ db: handle.db, config })
   await ready()
+  // The reader thread boots (compiles, opens its connection) before the first request.
+  await reader.ready()
   const jobs = startJobs({ db: handle.db, config, log: (m) => console.log(m), writer })
 
   const server: Server = app.listen(config.port, config.host)

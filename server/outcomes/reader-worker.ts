@@ -18,3 +18,4 @@ port.on('message', (msg: { id: number; req: ReadRequest }) => {
     (e: unknown) => port.postMessage({ type: 'reply', id: msg.id, ok: false, error: toWire(e) }),
   )
 })
+port.postMessage({ type: 'ready' })

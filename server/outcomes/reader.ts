@@ -42,6 +42,8 @@ export interface OutcomeReader {
   warm(now: number): Promise<number | null>
   /** The read cache's counters; `clear` empties it first (benchmarks measure cold reads so). */
   cacheStats(clear?: boolean): Promise<CacheStats>
+  /** Resolves once reads can be answered (the thread has booted and opened its connection). */
+  ready(): Promise<void>
   close(): Promise<void>
 }
 
@@ -97,6 +99,7 @@ function fromWire(w: WireError): Error {
 /** The reads, each one request to `run` (on this thread or the reader thread). */
 abstract class Reader implements OutcomeReader {
   protected abstract run<T>(req: ReadRequest): Promise<T>
+  abstract ready(): Promise<void>
   abstract close(): Promise<void>
   summary(params: Scoped<SummaryParams>) {
     return this.run<string>({ op: 'summary', params })
@@ -123,6 +126,7 @@ export class InlineOutcomeReader extends Reader {
   protected run<T>(req: ReadRequest): Promise<T> {
     return runRead(this.db, this.config, req, this.log) as Promise<T>
   }
+  async ready() {}
   async close() {}
 }
 
@@ -136,6 +140,7 @@ export class ThreadedOutcomeReader extends Reader {
   private worker: Worker | null = null
   private readonly pending = new Map<number, Pending>()
   private readonly inflight = new Set<Promise<unknown>>()
+  private booted: Promise<void> = Promise.resolve()
   private nextId = 1
   private closed = false
 
@@ -147,7 +152,14 @@ export class ThreadedOutcomeReader extends Reader {
     const worker = new Worker(new URL('../ingest/worker-boot.mjs', import.meta.url), {
       workerData: { entry: new URL('./reader-worker.ts', import.meta.url).href, file: this.opts.file, sync: this.opts.sync, timezone: this.opts.timezone },
     })
-    worker.on('message', (msg: { type: 'log'; message: string } | { type: 'reply'; id: number; ok: true; value: unknown } | { type: 'reply'; id: number; ok: false; error: WireError }) => {
+    this.booted = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: { type?: string }) => m.type === 'ready' && resolve())
+      worker.once('error', reject)
+      worker.once('exit', (code) => reject(new Error(`the reader thread stopped before it was ready (exit ${code})`)))
+    })
+    this.booted.catch(() => {})
+    worker.on('message', (msg: { type: 'ready' } | { type: 'log'; message: string } | { type: 'reply'; id: number; ok: true; value: unknown } | { type: 'reply'; id: number; ok: false; error: WireError }) => {
+      if (msg.type === 'ready') return
       if (msg.type === 'log') {
         this.opts.log(msg.message)
         return
@@ -183,6 +195,12 @@ export class ThreadedOutcomeReader extends Reader {
     const forget = () => this.inflight.delete(answer)
     answer.then(forget, forget)
     return answer
+  }
+
+  /** Starts the thread if it is not running, and waits until it has opened its connection. */
+  ready(): Promise<void> {
+    if (!this.closed && this.worker === null) this.start()
+    return this.booted
   }
 
   async close(): Promise<void> {
