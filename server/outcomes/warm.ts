@@ -1,12 +1,14 @@
 /**
  * Warms the rollup read cache after the server starts, with what the dashboard asks first: the
  * portfolio summary and the four portfolio series for its default range (the last 30 local days up to
- * the start of tomorrow). That reads every month since the first initiative started (payback) and the
- * last two 30-day periods, so the first executive after a restart gets cached answers too.
+ * the start of tomorrow), and a summary of every whole month since the first initiative started. So
+ * the first executive after a restart gets cached answers, and a range never asked before reads only
+ * its edge days and hours.
  */
 import type { Db } from '../../db/connection.js'
 import { METRICS } from '../../metrics/kinds.js'
-import { chooseGranularity, localDateString, startOfLocalDate } from '../../metrics/time-buckets.js'
+import { listInitiatives } from '../../db/queries/initiatives.js'
+import { bucketStart, chooseGranularity, localDateString, startOfLocalDate } from '../../metrics/time-buckets.js'
 import { findPortfolioSeries } from './series.js'
 import { findSummary } from './summary.js'
 
@@ -27,6 +29,12 @@ export async function warmReadCache(db: Db, config: { timezone: string }, log: (
     const from = startOfLocalDate(shift(-29), zone)
     const to = startOfLocalDate(shift(1), zone)
     await findSummary(db, config, { from, to, now })
+    // Every whole month since the first initiative started, so that any range the dashboard is asked
+    // for later finds its months cached and reads only its edge days and hours.
+    const starts = (await listInitiatives(db)).map((i) => Date.parse(i.startedAt)).filter((t) => Number.isFinite(t))
+    const firstMonth = starts.length > 0 ? bucketStart(Math.min(...starts), 'month', zone) : to
+    const thisMonth = bucketStart(now, 'month', zone)
+    if (firstMonth < thisMonth) await findSummary(db, config, { from: firstMonth, to: thisMonth, now })
     for (const metric of METRICS) {
       await findPortfolioSeries(db, config, { metric, from, to, granularity: chooseGranularity(from, to) })
     }
