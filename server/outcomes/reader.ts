@@ -177,7 +177,7 @@ export class ThreadedOutcomeReader extends Reader {
     }
     worker.on('error', failAll)
     worker.on('exit', (code) => failAll(new Error(`the reader thread stopped (exit ${code}); the next read starts a new one`)))
-    // Reads in flight keep the process alive; an idle reader thread does not.
+    // The thread never keeps the process alive by itself (the HTTP server or the caller does).
     worker.unref()
     this.worker = worker
     return worker
