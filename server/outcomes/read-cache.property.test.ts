@@ -12,13 +12,12 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { migrateToLatest, openDatabase, writeTransaction, type Db } from '../../db/connection.js'
 import { insertEventRows, type EventRow } from '../../db/queries/events.js'
-import { createInitiative } from '../../db/queries/initiatives.js'
 import { aggregateRanges, readSnapshot, RollupReadCache, sumWholeMonths, type AggregateResult } from '../../db/queries/outcomes.js'
 import { LatencySketch } from '../../metrics/sketch.js'
 import { bucketStart, nextBucketStart } from '../../metrics/time-buckets.js'
 import { rebuildRollups, rollupPending } from '../rollup/rollup-job.js'
 import { recomputeBuckets } from '../rollup/refold.js'
-import { tempDir } from '../testing/test-server.js'
+import { createBareInitiatives, tempDir } from '../testing/test-server.js'
 
 const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency']
 const ZONE = 'Europe/London'
@@ -108,11 +107,7 @@ describe('the rollup read cache', () => {
           const reader = openDatabase(file, { sync: 'normal' })
           try {
             await migrateToLatest(writer.db)
-            await writeTransaction(writer.db, async (tx) => {
-              for (const slug of ['a', 'b']) {
-                await createInitiative(tx, { slug, name: slug, description: '', owner: null, team: null, stage: 'pilot', currency: 'USD', hourlyValueMinor: null, upfrontCostMinor: 0, monthlyCostMinor: 0, costPerErrorMinor: null, baselineErrorRate: null, baselineDecisionLatencySeconds: null, targetTimeSavedHoursPerMonth: null, targetErrorRate: null, targetRevenueInfluencedPerMonth: null, targetDecisionLatencySeconds: null, startedAt: 0 }, { actor: 'test', at: 0 })
-              }
-            })
+            await createBareInitiatives(writer.db, ['a', 'b'])
             const points = [...cuts].sort((a, b) => a - b)
             const ranges = points.slice(1).map((p, k): [number, number] => [points[k], p])
             const cache = new RollupReadCache()

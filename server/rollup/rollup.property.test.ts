@@ -9,11 +9,10 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { migrateToLatest, openDatabase, writeTransaction } from '../../db/connection.js'
 import { insertEventRows, type EventRow } from '../../db/queries/events.js'
-import { createInitiative } from '../../db/queries/initiatives.js'
 import { listRollupRows, type RollupRow } from '../../db/queries/rollups.js'
 import { LatencySketch } from '../../metrics/sketch.js'
 import { bucketStart } from '../../metrics/time-buckets.js'
-import { tempDir } from '../testing/test-server.js'
+import { createBareInitiatives, tempDir } from '../testing/test-server.js'
 import { rebuildRollups, rollupPending, RollupError } from './rollup-job.js'
 import { recomputeBuckets } from './refold.js'
 
@@ -87,11 +86,7 @@ describe('rollups equal a direct computation from raw events', () => {
           const handle = openDatabase(path.join(dir, 'db.sqlite'), { sync: 'normal' })
           try {
             await migrateToLatest(handle.db)
-            await writeTransaction(handle.db, async (tx) => {
-              for (const slug of ['a', 'b']) {
-                await createInitiative(tx, { slug, name: slug, description: '', owner: null, team: null, stage: 'pilot', currency: 'USD', hourlyValueMinor: null, upfrontCostMinor: 0, monthlyCostMinor: 0, costPerErrorMinor: null, baselineErrorRate: null, baselineDecisionLatencySeconds: null, targetTimeSavedHoursPerMonth: null, targetErrorRate: null, targetRevenueInfluencedPerMonth: null, targetDecisionLatencySeconds: null, startedAt: 0 }, { actor: 'test', at: 0 })
-              }
-            })
+            await createBareInitiatives(handle.db, ['a', 'b'])
             const rows = events.map(toRow)
             const bounds = [...new Set([0, ...cuts.map((c) => Math.min(c, rows.length)), rows.length])].sort((a, b) => a - b)
             for (let k = 0; k + 1 < bounds.length; k++) {
@@ -123,11 +118,7 @@ describe('rollups equal a direct computation from raw events', () => {
           const handle = openDatabase(path.join(dir, 'db.sqlite'), { sync: 'normal' })
           try {
             await migrateToLatest(handle.db)
-            await writeTransaction(handle.db, async (tx) => {
-              for (const slug of ['a', 'b']) {
-                await createInitiative(tx, { slug, name: slug, description: '', owner: null, team: null, stage: 'pilot', currency: 'USD', hourlyValueMinor: null, upfrontCostMinor: 0, monthlyCostMinor: 0, costPerErrorMinor: null, baselineErrorRate: null, baselineDecisionLatencySeconds: null, targetTimeSavedHoursPerMonth: null, targetErrorRate: null, targetRevenueInfluencedPerMonth: null, targetDecisionLatencySeconds: null, startedAt: 0 }, { actor: 'test', at: 0 })
-              }
-            })
+            await createBareInitiatives(handle.db, ['a', 'b'])
             // Some events rolled up, the rest in the tail when the correction happens.
             const rows = events.map(toRow)
             const cut = Math.min(rolledUp, rows.length)
@@ -159,7 +150,7 @@ describe('rollups equal a direct computation from raw events', () => {
     const handle = openDatabase(path.join(dir, 'db.sqlite'))
     try {
       await migrateToLatest(handle.db)
-      await writeTransaction(handle.db, (tx) => createInitiative(tx, { slug: 'a', name: 'a', description: '', owner: null, team: null, stage: 'pilot', currency: 'USD', hourlyValueMinor: null, upfrontCostMinor: 0, monthlyCostMinor: 0, costPerErrorMinor: null, baselineErrorRate: null, baselineDecisionLatencySeconds: null, targetTimeSavedHoursPerMonth: null, targetErrorRate: null, targetRevenueInfluencedPerMonth: null, targetDecisionLatencySeconds: null, startedAt: 0 }, { actor: 'test', at: 0 }))
+      await createBareInitiatives(handle.db, ['a'])
       const rows = [toRow({ initiative: 1, metric: 'time_saved', stage: 'pilot', at: Date.parse('2026-03-01T20:00:00Z'), quantity: 1000, total: 1, errorsShare: 0 })]
       await writeTransaction(handle.db, (tx) => insertEventRows(tx, rows))
       expect((await rollupPending(handle.db, { timezone: 'UTC' })).eventsFolded).toBe(1)
@@ -182,7 +173,7 @@ describe('rollups equal a direct computation from raw events', () => {
     const b = openDatabase(path.join(dir, 'db.sqlite'))
     try {
       await migrateToLatest(a.db)
-      await writeTransaction(a.db, (tx) => createInitiative(tx, { slug: 'a', name: 'a', description: '', owner: null, team: null, stage: 'pilot', currency: 'USD', hourlyValueMinor: null, upfrontCostMinor: 0, monthlyCostMinor: 0, costPerErrorMinor: null, baselineErrorRate: null, baselineDecisionLatencySeconds: null, targetTimeSavedHoursPerMonth: null, targetErrorRate: null, targetRevenueInfluencedPerMonth: null, targetDecisionLatencySeconds: null, startedAt: 0 }, { actor: 'test', at: 0 }))
+      await createBareInitiatives(a.db, ['a'])
       const rows = Array.from({ length: 300 }, (_, k) => toRow({ initiative: 1, metric: 'decision_latency', stage: 'pilot', at: LO + k * 60_000, quantity: 1000 + k, total: 1, errorsShare: 0 }))
       await writeTransaction(a.db, (tx) => insertEventRows(tx, rows))
       const [ra, rb] = await Promise.all([rollupPending(a.db, { timezone: 'UTC', stepIds: 10, owner: 'A' }), rollupPending(b.db, { timezone: 'UTC', stepIds: 10, owner: 'B' })])

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
-import { migrateToLatest, openDatabase, writeTransaction, type DbHandle } from '../../db/connection.js'
+import { migrateToLatest, openDatabase, writeTransaction, type Db, type DbHandle } from '../../db/connection.js'
 import { createInitiative } from '../../db/queries/initiatives.js'
 import { createKey, type KeyRole } from '../../db/queries/keys.js'
 import { createApp, type App } from '../app.js'
@@ -33,6 +33,19 @@ export interface TestServer {
 
 export function tempDir(prefix = 'yardstick-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+/**
+ * Registers bare initiatives (pilot, USD, no values, baselines, targets or costs, started at 0) with
+ * these slugs, in one transaction: for tests that write events straight into the database.
+ * @example await createBareInitiatives(handle.db, ['a', 'b']) // ids 1 and 2
+ */
+export async function createBareInitiatives(db: Db, slugs: string[]): Promise<void> {
+  await writeTransaction(db, async (tx) => {
+    for (const slug of slugs) {
+      await createInitiative(tx, { slug, name: slug, description: '', owner: null, team: null, stage: 'pilot', currency: 'USD', hourlyValueMinor: null, upfrontCostMinor: 0, monthlyCostMinor: 0, costPerErrorMinor: null, baselineErrorRate: null, baselineDecisionLatencySeconds: null, targetTimeSavedHoursPerMonth: null, targetErrorRate: null, targetRevenueInfluencedPerMonth: null, targetDecisionLatencySeconds: null, startedAt: 0 }, { actor: 'test', at: 0 })
+    }
+  })
 }
 
 /**
