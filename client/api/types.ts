@@ -123,6 +123,8 @@ export interface SeriesPoint {
   total?: number
   p90?: number | null
   mean?: number | null
+  /** The target for this bucket (a monthly target scaled to the bucket by the server). */
+  target?: number | null
 }
 
 /** GET /api/v1/series: one metric's points for several initiatives at once. */

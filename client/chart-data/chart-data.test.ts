@@ -102,11 +102,14 @@ describe('metricChartModel', () => {
   const fromMs = Date.parse('2026-03-01T00:00:00Z')
   const toMs = Date.parse('2026-03-08T00:00:00Z')
   const days = Array.from({ length: 7 }, (_, i) => new Date(fromMs + i * DAY).toISOString())
-  it('scales a monthly time target to each bucket and marks stage changes in range', () => {
-    const s: Series = { metric: 'time_saved', granularity: 'day', points: days.map((d, i) => ({ start: d, value: i, count: i })) }
+  it("draws the server's per-bucket target (a monthly target scaled by the server) and marks stage changes in range", () => {
+    // The server scales a monthly target by the share of the calendar month each bucket covers: a March day is 1/31.
+    const perDay = 304.375 / 31
+    const s: Series = { metric: 'time_saved', granularity: 'day', points: days.map((d, i) => ({ start: d, value: i, count: i, target: perDay })) }
     const m = metricChartModel(s, initiative, { fromMs, toMs, timezone: 'UTC' })
     expect(m.title).toBe('Hours saved per day')
-    expect(m.target?.[0].y).toBeCloseTo(304.375 / (365.25 / 12))
+    expect(m.target?.[0].y).toBeCloseTo(9.818548, 5)
+    expect(m.target?.every((p) => Math.abs(p.y - perDay) < 1e-9)).toBe(true)
     expect(m.baseline).toBeNull()
     expect(m.marks).toEqual([{ x: Date.parse('2026-03-03T00:00:00Z'), label: '→ production, 3 Mar' }])
     expect(m.points[0].y).toBe(0)
