@@ -71,7 +71,7 @@ function convert(routes: ApiRoute[]): { components: Record<string, Json>; inline
     const o = v as Json
     if (typeof o.$ref === 'string' && o.$ref.startsWith(REF + '__inline')) {
       const { $ref, ...rest } = o
-      return { ...(resolve(schemas[$ref.slice(REF.length)]) as Json), ...rest }
+      return { ...embedded(resolve(schemas[$ref.slice(REF.length)]) as Json), ...rest }
     }
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolve(x)]))
   }
