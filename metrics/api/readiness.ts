@@ -37,7 +37,7 @@ export const readinessQuery = z.object({
 })
 
 export const verdict = z.enum(['ready', 'not_yet', 'at_risk']).meta({ id: 'Verdict' })
-const fitLevel = z.number().int().min(1).max(4)
+const fitLevel = z.literal([1, 2, 3, 4])
 
 export const finding = z
   .object({
