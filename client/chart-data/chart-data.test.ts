@@ -11,8 +11,8 @@ import { parseView, viewUrl } from './url-state.js'
 const NOW = Date.parse('2026-05-15T10:30:00Z')
 const DAY = 86_400_000
 
-/** A point with the fields the API always sends; tests give what they are about. */
-const point = (p: Pick<SeriesPoint, 'start' | 'value' | 'count'> & Partial<SeriesPoint>): SeriesPoint => ({ end: p.start, partial: false, target: null, ...p })
+/** A day's point with the fields the API always sends; tests give what they are about. */
+const point = (p: Pick<SeriesPoint, 'start' | 'value' | 'count'> & Partial<SeriesPoint>): SeriesPoint => ({ end: new Date(Date.parse(p.start) + DAY).toISOString(), partial: false, target: null, ...p })
 const series = (s: Pick<Series, 'metric' | 'granularity'> & { points: Array<Parameters<typeof point>[0]>; previous?: Array<Parameters<typeof point>[0]> }): Series => ({
   initiative: 'inv', from: '', to: '', timezone: 'UTC', unit: '', currency: 'USD', baseline: null, target: { value: null, per: 'month' }, stageChanges: [],
   ...s, points: s.points.map(point), previous: s.previous?.map(point),
