@@ -92,6 +92,7 @@ export const API_ROUTES: ApiRoute[] = [
 
   // Operations
   { method: 'get', path: '/api/v1/openapi.json', tag: 'Operations', access: 'public', summary: 'This document (OpenAPI 3.1); rendered for people at /api/docs', responses: { 200: { description: 'the OpenAPI document' } } },
+  { method: 'get', path: '/api/docs', tag: 'Operations', access: 'public', summary: 'This reference, as an HTML page', responses: { 200: { description: 'the reference page (text/html)' } } },
   { method: 'get', path: '/healthz', tag: 'Operations', access: 'public', summary: 'Health: 200 while the database answers', responses: { 200: { description: 'healthy', schema: gov.health }, 503: { description: 'the database does not answer', schema: gov.healthDown } } },
 ]
 
