@@ -24,6 +24,9 @@ import { readinessRouter } from './routes/readiness.js'
 import { authenticateShareToken, embedCors } from './auth/share-token.js'
 import { shareRouter } from './routes/share.js'
 import { demoRouter } from './demo/route.js'
+import { apiDocsRouter } from './routes/api-docs.js'
+import { health, healthDown } from '../metrics/api/schemas.js'
+import { send } from './routes/answer.js'
 
 export interface AppDeps {
   db: Db
@@ -108,11 +111,13 @@ export function createApp(deps: AppDeps): App {
   app.get('/healthz', publicRoute(), async (_req, res) => {
     try {
       await sql`select 1`.execute(db)
-      res.json({ status: 'ok' })
+      send(res, health, { status: 'ok' })
     } catch {
-      res.status(503).json({ status: 'unavailable', error: { code: 'storage_unavailable', message: 'the database does not answer', details: [] } })
+      send(res, healthDown, { status: 'unavailable', error: { code: 'storage_unavailable', message: 'the database does not answer', details: [] } }, 503)
     }
   })
+
+  app.use(apiDocsRouter())
 
   const api = express.Router()
   api.use(authenticateKey(db))

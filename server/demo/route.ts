@@ -9,6 +9,8 @@ import { actorName, requirePermission } from '../auth/actor.js'
 import type { Config } from '../config.js'
 import { unprocessable } from '../errors.js'
 import { loadDemo, MAX_DEMO_DAYS } from './load.js'
+import { demoLoaded } from '../../metrics/api/schemas.js'
+import { send } from '../routes/answer.js'
 
 export function demoRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
   const router = Router()
@@ -25,7 +27,7 @@ export function demoRouter(deps: { db: Db; config: Config; clock: () => number }
     loading = run
     try {
       const result = await run
-      res.status(201).json({ initiatives: result.initiatives, events: result.events, rolledUp: result.rolledUp })
+      send(res, demoLoaded, { initiatives: result.initiatives, events: result.events, rolledUp: result.rolledUp }, 201)
     } finally {
       loading = null
     }

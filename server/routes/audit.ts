@@ -8,6 +8,8 @@ import type { Db } from '../../db/connection.js'
 import { findAudit } from '../../db/queries/audit.js'
 import { requirePermission } from '../auth/actor.js'
 import { badRequest, type ErrorDetail } from '../errors.js'
+import { auditList } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
 const ENTITIES = ['initiative', 'key', 'user', 'subscription', 'event']
 
@@ -34,7 +36,7 @@ export function auditRouter(deps: { db: Db }): Router {
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) details.push({ field: 'limit', message: 'must be a whole number from 1 to 10000' })
     }
     if (details.length > 0) throw badRequest('the audit query is invalid', details)
-    res.json({ entries: await findAudit(deps.db, { from, to, entity, entityId, limit }) })
+    send(res, auditList, { entries: await findAudit(deps.db, { from, to, entity, entityId, limit }) })
   })
   return router
 }

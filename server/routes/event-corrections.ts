@@ -21,6 +21,8 @@ import { actorName, canUseInitiative, requirePermission } from '../auth/actor.js
 import type { Config } from '../config.js'
 import { conflict, forbidden, notFound, unprocessable, type ErrorDetail } from '../errors.js'
 import { recomputeBuckets } from '../rollup/refold.js'
+import { eventDeleted, eventRangeDeleted } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
 const MAX_IDS_IN_AUDIT = 1000
 
@@ -92,7 +94,7 @@ export function eventCorrectionsRouter(deps: { db: Db; config: Config; clock: ()
       })
       return { deleted, ...range }
     })
-    res.json(result)
+    send(res, eventRangeDeleted, result)
   })
 
   router.delete('/:id', requirePermission('events:delete'), async (req, res) => {
@@ -133,7 +135,7 @@ export function eventCorrectionsRouter(deps: { db: Db; config: Config; clock: ()
       })
       return { deleted, ids: [event.id] }
     })
-    res.json(result)
+    send(res, eventDeleted, result)
   })
 
   return router

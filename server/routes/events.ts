@@ -15,6 +15,8 @@ import type { Config } from '../config.js'
 import { badRequest, forbidden, HttpError, unprocessable, type ErrorDetail } from '../errors.js'
 import type { EventSink } from '../ingest/event-writer.js'
 import { rateLimitPerKey } from '../rate-limit.js'
+import { eventsAccepted } from '../../metrics/api/schemas.js'
+import { answerText } from './answer.js'
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']
 
@@ -129,7 +131,7 @@ export function eventsRouter(deps: { db: Db; config: Config; writer: EventSink; 
     const result = await writer.submit(rows, actor.kind === 'key' ? actor.id : null)
     // Written directly: an ETag and freshness check (what res.json adds) mean nothing for a POST.
     res.status(202).setHeader('Content-Type', 'application/json; charset=utf-8')
-    res.end(JSON.stringify(result))
+    res.end(answerText(eventsAccepted, result))
   })
   return router
 }

@@ -8,6 +8,8 @@ import type { Config } from '../config.js'
 import { conflict, notFound, unprocessable } from '../errors.js'
 import { parseCreateInitiative, parsePatchInitiative } from './initiative-input.js'
 import { amendWithFields, gateProductionMove } from '../readiness/gate.js'
+import { initiative, initiativeList } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
 export function initiativesRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
   const { db, config, clock } = deps
@@ -15,7 +17,7 @@ export function initiativesRouter(deps: { db: Db; config: Config; clock: () => n
 
   router.get('/', requirePermission('read'), async (req, res) => {
     const all = await listInitiatives(db)
-    res.json({ initiatives: all.filter((i) => canUseInitiative(req.actor!, i.slug)) })
+    send(res, initiativeList, { initiatives: all.filter((i) => canUseInitiative(req.actor!, i.slug)) })
   })
 
   router.post('/', requirePermission('initiatives:write'), async (req, res) => {
@@ -25,14 +27,14 @@ export function initiativesRouter(deps: { db: Db; config: Config; clock: () => n
       if (await findInitiativeFields(tx, parsed.value.slug)) throw conflict(`an initiative with slug "${parsed.value.slug}" already exists; PATCH /api/v1/initiatives/${parsed.value.slug} changes it`)
       return createInitiative(tx, parsed.value, { actor: actorName(req.actor!), at: clock() })
     })
-    res.status(201).json(created)
+    send(res, initiative, created, 201)
   })
 
   router.get('/:slug', requirePermission('read'), async (req, res) => {
     const slug = String(req.params.slug)
     const found = canUseInitiative(req.actor!, slug) ? await findInitiative(db, slug) : undefined
     if (!found) throw notFound(`no initiative "${slug}"`)
-    res.json(found)
+    send(res, initiative, found)
   })
 
   router.patch('/:slug', requirePermission('initiatives:write'), async (req, res) => {
@@ -59,7 +61,7 @@ export function initiativesRouter(deps: { db: Db; config: Config; clock: () => n
       }
       return updateInitiative(tx, slug, patch, { actor: actorName(req.actor!), at: clock(), reason: stageReason })
     })
-    res.json(updated)
+    send(res, initiative, updated)
   })
 
   return router

@@ -12,13 +12,15 @@ import { createKey, KEY_ROLES, listKeys, revokeKey, type KeyRole } from '../../d
 import { actorName, requirePermission } from '../auth/actor.js'
 import type { Config } from '../config.js'
 import { notFound, unprocessable, type ErrorDetail } from '../errors.js'
+import { keyCreated, keyList, keyRevoked } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
 export function keysRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
   const { db, clock } = deps
   const router = Router()
 
   router.get('/', requirePermission('keys:manage'), async (_req, res) => {
-    res.json({ keys: await listKeys(db) })
+    send(res, keyList, { keys: await listKeys(db) })
   })
 
   router.post('/', requirePermission('keys:manage'), async (req, res) => {
@@ -43,14 +45,14 @@ export function keysRouter(deps: { db: Db; config: Config; clock: () => number }
       return createKey(tx, { name, role, initiatives }, { actor: actorName(req.actor!), at: clock() })
     })
     res.setHeader('Cache-Control', 'no-store')
-    res.status(201).json(result)
+    send(res, keyCreated, result, 201)
   })
 
   router.delete('/:id', requirePermission('keys:manage'), async (req, res) => {
     const id = Number(req.params.id)
     const key = Number.isInteger(id) && id > 0 ? await writeTransaction(db, (tx) => revokeKey(tx, id, { actor: actorName(req.actor!), at: clock() })) : undefined
     if (!key) throw notFound(`no key with id "${String(req.params.id)}" (see GET /api/v1/keys)`)
-    res.json({ key })
+    send(res, keyRevoked, { key })
   })
 
   return router

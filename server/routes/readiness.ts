@@ -21,6 +21,8 @@ import type { Config } from '../config.js'
 import { badRequest, notFound, unprocessable, type ErrorDetail } from '../errors.js'
 import { findReadiness } from '../readiness/facts.js'
 import { isAdmin } from '../readiness/gate.js'
+import { attestationCreated, attestationList, fitResponse, fitSavedResponse, initiativeReadinessResponse, portfolioReadinessResponse } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
 const text = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'must not contain control characters')
 const level = z.number({ error: 'must be a whole number from 1 to 4' }).int('must be a whole number from 1 to 4').min(1, 'must be from 1 to 4').max(4, 'must be from 1 to 4')
@@ -118,18 +120,18 @@ export function readinessRouter(deps: { db: Db; config: Config; clock: () => num
     const all = (await findReadiness(db, { timezone: zone, now }, months)).filter((r) => canUseInitiative(req.actor!, r.slug))
     const counts = { ready: 0, not_yet: 0, at_risk: 0 }
     for (const r of all) counts[r.verdict]++
-    res.json({ asOf: new Date(now).toISOString(), consecutiveMonths: months, counts, initiatives: all })
+    send(res, portfolioReadinessResponse, { asOf: new Date(now).toISOString(), consecutiveMonths: months, counts, initiatives: all })
   })
 
   router.get('/initiatives/:slug/readiness', requirePermission('read'), async (req, res) => {
     const r = await one(req, readMonths(req, config.readinessMonths))
     // What the caller may do here, so the dashboard shows forms only to those who can use them.
-    res.json({ ...r, permissions: { attest: can(req.actor!, 'initiatives:write'), recordFit: can(req.actor!, 'initiatives:write'), override: isAdmin(req.actor!) } })
+    send(res, initiativeReadinessResponse, { ...r, permissions: { attest: can(req.actor!, 'initiatives:write'), recordFit: can(req.actor!, 'initiatives:write'), override: isAdmin(req.actor!) } })
   })
 
   router.get('/initiatives/:slug/fit', requirePermission('read'), async (req, res) => {
     const r = await one(req, config.readinessMonths)
-    res.json({ fit: r.fit, ...FIT_FORM })
+    send(res, fitResponse, { fit: r.fit, ...FIT_FORM })
   })
 
   router.put('/initiatives/:slug/fit', requirePermission('initiatives:write'), async (req, res) => {
@@ -147,7 +149,7 @@ export function readinessRouter(deps: { db: Db; config: Config; clock: () => num
       await recordAudit(tx, { at: now, actor: by, action: 'record_fit', entity: 'initiative', entityId: slug, before: before ? { fit: before } : null, after: { fit } })
     })
     const r = await one(req, config.readinessMonths)
-    res.json({ fit: r.fit, verdict: r.verdict, ...FIT_FORM })
+    send(res, fitSavedResponse, { fit: r.fit, verdict: r.verdict, ...FIT_FORM })
   })
 
   router.get('/initiatives/:slug/attestations', requirePermission('read'), async (req, res) => {
@@ -156,7 +158,7 @@ export function readinessRouter(deps: { db: Db; config: Config; clock: () => num
     const i = await findInitiativeFields(db, slug)
     if (!i) throw notFound(`no initiative "${slug}"`)
     const list = (await findAttestations(db, [i.id])).get(i.id) ?? []
-    res.json({ attestations: list.map((a) => publicAttestation(a, zone)).reverse() })
+    send(res, attestationList, { attestations: list.map((a) => publicAttestation(a, zone)).reverse() })
   })
 
   router.post('/initiatives/:slug/attestations', requirePermission('initiatives:write'), async (req, res) => {
@@ -176,7 +178,7 @@ export function readinessRouter(deps: { db: Db; config: Config; clock: () => num
       return a
     })
     const r = await one(req, config.readinessMonths)
-    res.status(201).json({ attestation: publicAttestation(created, zone), verdict: r.verdict, missing: r.missing })
+    send(res, attestationCreated, { attestation: publicAttestation(created, zone), verdict: r.verdict, missing: r.missing }, 201)
   })
 
   return router

@@ -16,6 +16,8 @@ import { setupTokenMatches, voidSetupToken } from '../auth/setup.js'
 import { FailureWindow } from '../auth/sign-in-limiter.js'
 import type { Config } from '../config.js'
 import { conflict, forbidden, HttpError, unauthorized, unprocessable, type ErrorDetail } from '../errors.js'
+import { sessionUser, setupState } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
 export interface SignInLimits {
   perAccount: FailureWindow
@@ -70,13 +72,13 @@ export function sessionRouter(deps: { db: Db; config: Config; clock: () => numbe
     limits.perIp.forgiveOne(ip)
     if (user.disabled) throw forbidden('this account is disabled; ask an admin to enable it')
     const { expiresAt } = await startSession(deps, req, res, user.id)
-    res.json({ id: user.id, email: user.email, role: user.role, expiresAt: new Date(expiresAt).toISOString() })
+    send(res, sessionUser, { id: user.id, email: user.email, role: user.role, expiresAt: new Date(expiresAt).toISOString() })
   })
 
   router.get('/', requireSignedIn(), (req, res) => {
     noStore(res)
     const a = req.actor as Extract<Actor, { kind: 'user' }>
-    res.json({ id: a.id, email: a.email, role: a.role })
+    send(res, sessionUser, { id: a.id, email: a.email, role: a.role })
   })
 
   router.delete('/', publicRoute(), async (req, res) => {
@@ -94,7 +96,7 @@ export function setupRouter(deps: { db: Db; config: Config; clock: () => number;
 
   router.get('/', publicRoute(), async (_req, res) => {
     noStore(res)
-    res.json({ needed: (await countUsers(db)) === 0 })
+    send(res, setupState, { needed: (await countUsers(db)) === 0 })
   })
 
   router.post('/', publicRoute(), async (req, res) => {
@@ -121,7 +123,7 @@ export function setupRouter(deps: { db: Db; config: Config; clock: () => number;
       throw forbidden('the setup token does not match; use the one printed by the most recent `npm start`')
     }
     const { expiresAt } = await startSession(deps, req, res, user.id)
-    res.status(201).json({ id: user.id, email: user.email, role: user.role, expiresAt: new Date(expiresAt).toISOString() })
+    send(res, sessionUser, { id: user.id, email: user.email, role: user.role, expiresAt: new Date(expiresAt).toISOString() }, 201)
   })
 
   return router

@@ -9,6 +9,8 @@ import { findInitiativeFields } from '../../db/queries/initiatives.js'
 import { canUseInitiative, requirePermission } from '../auth/actor.js'
 import { createShareToken, shareSecret, SHARE_ACTOR_ID } from '../auth/share-token.js'
 import { forbidden, notFound, unprocessable } from '../errors.js'
+import { shareToken } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
 export function shareRouter(deps: { db: Db; clock: () => number }): Router {
   const router = Router()
@@ -26,7 +28,7 @@ export function shareRouter(deps: { db: Db; clock: () => number }): Router {
     const now = deps.clock()
     const exp = Math.floor(now / 1000 + (days as number) * 86_400)
     const token = createShareToken(await shareSecret(deps.db, now), { initiative: slug, exp })
-    res.status(201).json({ token, initiative: slug, expiresAt: new Date(exp * 1000).toISOString() })
+    send(res, shareToken, { token, initiative: slug, expiresAt: new Date(exp * 1000).toISOString() }, 201)
   })
   return router
 }

@@ -15,6 +15,8 @@ import { escapeHtml } from '../email/format.js'
 import { parseSubscription } from '../email/subscription-input.js'
 import { unsubscribeSecret, verifyUnsubscribe } from '../email/tokens.js'
 import { notFound, unprocessable } from '../errors.js'
+import { subscription, subscriptionList } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
 const DELIVERIES_SHOWN = 20
 
@@ -45,20 +47,20 @@ export function subscriptionsRouter(deps: { db: Db; config: Config; clock: () =>
   const known = async () => new Set((await listInitiatives(db)).map((i) => i.slug))
 
   router.get('/', requirePermission('read'), async (_req, res) => {
-    res.json({ subscriptions: await withDeliveries(await listSubscriptions(db)) })
+    send(res, subscriptionList, { subscriptions: await withDeliveries(await listSubscriptions(db)) })
   })
 
   router.post('/', requirePermission('subscriptions:write'), async (req, res) => {
     const parsed = parseSubscription(req.body, { defaultTimezone: config.timezone, knownInitiatives: await known() })
     if (!parsed.ok) throw unprocessable('the subscription is invalid; nothing was stored', parsed.details)
     const created = await writeTransaction(db, (tx) => createSubscription(tx, parsed.value as SubscriptionFields, { actor: actorName(req.actor!), at: clock() }))
-    res.status(201).json((await withDeliveries([created]))[0])
+    send(res, subscription, (await withDeliveries([created]))[0], 201)
   })
 
   router.get('/:id', requirePermission('read'), async (req, res) => {
     const found = await findSubscription(db, parseId(req.params.id))
     if (!found) throw notFound(`no subscription ${req.params.id}`)
-    res.json((await withDeliveries([found]))[0])
+    send(res, subscription, (await withDeliveries([found]))[0])
   })
 
   router.patch('/:id', requirePermission('subscriptions:write'), async (req, res) => {
@@ -67,7 +69,7 @@ export function subscriptionsRouter(deps: { db: Db; config: Config; clock: () =>
     if (!parsed.ok) throw unprocessable('the change is invalid; nothing was changed', parsed.details)
     const updated = await writeTransaction(db, (tx) => updateSubscription(tx, id, parsed.value, { actor: actorName(req.actor!), at: clock() }))
     if (!updated) throw notFound(`no subscription ${id}`)
-    res.json((await withDeliveries([updated]))[0])
+    send(res, subscription, (await withDeliveries([updated]))[0])
   })
 
   router.delete('/:id', requirePermission('subscriptions:write'), async (req, res) => {

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { migrateToLatest, openDatabase, writeTransaction, type Db, type DbHandle } from '../../db/connection.js'
 import { createInitiative } from '../../db/queries/initiatives.js'
 import { createKey, type KeyRole } from '../../db/queries/keys.js'
@@ -14,6 +14,7 @@ import { createApp, type App } from '../app.js'
 import { answerClientErrors } from '../errors.js'
 import { loadConfig, type Config } from '../config.js'
 import { parseCreateInitiative } from '../routes/initiative-input.js'
+import { responseChecker, type ResponseChecker } from './response-check.js'
 
 export interface TestServer {
   url: string
@@ -22,6 +23,11 @@ export interface TestServer {
   config: Config
   app: App
   server: Server
+  /**
+   * Every JSON answer is checked against the OpenAPI document (server/testing/response-check.ts);
+   * close() fails with the mismatches. Send the header `x-skip-response-check: 1` to exempt a request.
+   */
+  responses: ResponseChecker
   /** Creates an initiative through the same validation as the API. */
   initiative(body: Record<string, unknown>): Promise<void>
   /** Creates an API key and returns its token. */
@@ -58,7 +64,8 @@ export async function startTestServer(opts: { env?: Record<string, string>; cloc
   await migrateToLatest(handle.db)
   const app = createApp({ db: handle.db, config, clock: opts.clock, log: () => {}, clientDir: path.join(dir, 'no-client') })
   await app.ready()
-  const server = app.app.listen(0, '127.0.0.1')
+  const responses = responseChecker()
+  const server = createServer(responses.wrap(app.app)).listen(0, '127.0.0.1')
   answerClientErrors(server)
   await new Promise<void>((r) => server.once('listening', () => r()))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -70,6 +77,7 @@ export async function startTestServer(opts: { env?: Record<string, string>; cloc
     config,
     app,
     server,
+    responses,
     async initiative(body) {
       const parsed = parseCreateInitiative(body, config.timezone, clock())
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.details))
@@ -95,6 +103,9 @@ export async function startTestServer(opts: { env?: Record<string, string>; cloc
       await app.close()
       await handle.close()
       fs.rmSync(dir, { recursive: true, force: true })
+      if (responses.violations.length > 0) {
+        throw new Error(`${responses.violations.length} answer(s) do not match the OpenAPI document (metrics/api):\n${[...new Set(responses.violations)].slice(0, 20).join('\n')}`)
+      }
     },
   }
 }
