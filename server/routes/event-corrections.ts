@@ -58,7 +58,7 @@ export function eventCorrectionsRouter(deps: { db: Db; config: Config; clock: ()
   const { db, config, clock } = deps
   const router = Router()
 
-  router.post('/delete', requirePermission('events:delete'), async (req, res) => {
+  router.post('/delete', requirePermission('events:delete', 'filtered'), async (req, res) => {
     const b = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>
     const details: ErrorDetail[] = []
     const slug = typeof b.initiative === 'string' && b.initiative !== '' ? b.initiative : ''
@@ -95,7 +95,7 @@ export function eventCorrectionsRouter(deps: { db: Db; config: Config; clock: ()
     res.json(result)
   })
 
-  router.delete('/:id', requirePermission('events:delete'), async (req, res) => {
+  router.delete('/:id', requirePermission('events:delete', 'filtered'), async (req, res) => {
     const ref = String(req.params.id)
     const b = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>
     const details: ErrorDetail[] = []

@@ -112,7 +112,7 @@ export function readinessRouter(deps: { db: Db; config: Config; clock: () => num
     return r
   }
 
-  router.get('/readiness', requirePermission('read'), async (req, res) => {
+  router.get('/readiness', requirePermission('read', 'filtered'), async (req, res) => {
     const months = readMonths(req, config.readinessMonths)
     const now = clock()
     const all = (await findReadiness(db, { timezone: zone, now }, months)).filter((r) => canUseInitiative(req.actor!, r.slug))
@@ -121,18 +121,18 @@ export function readinessRouter(deps: { db: Db; config: Config; clock: () => num
     res.json({ asOf: new Date(now).toISOString(), consecutiveMonths: months, counts, initiatives: all })
   })
 
-  router.get('/initiatives/:slug/readiness', requirePermission('read'), async (req, res) => {
+  router.get('/initiatives/:slug/readiness', requirePermission('read', 'slug'), async (req, res) => {
     const r = await one(req, readMonths(req, config.readinessMonths))
     // What the caller may do here, so the dashboard shows forms only to those who can use them.
     res.json({ ...r, permissions: { attest: can(req.actor!, 'initiatives:write'), recordFit: can(req.actor!, 'initiatives:write'), override: isAdmin(req.actor!) } })
   })
 
-  router.get('/initiatives/:slug/fit', requirePermission('read'), async (req, res) => {
+  router.get('/initiatives/:slug/fit', requirePermission('read', 'slug'), async (req, res) => {
     const r = await one(req, config.readinessMonths)
     res.json({ fit: r.fit, ...FIT_FORM })
   })
 
-  router.put('/initiatives/:slug/fit', requirePermission('initiatives:write'), async (req, res) => {
+  router.put('/initiatives/:slug/fit', requirePermission('initiatives:write', 'slug'), async (req, res) => {
     const slug = String(req.params.slug)
     if (!SLUG_PATTERN.test(slug) || !canUseInitiative(req.actor!, slug)) throw notFound(`no initiative "${slug.slice(0, 64)}"`)
     const parsed = fitSchema.safeParse(req.body)
@@ -150,7 +150,7 @@ export function readinessRouter(deps: { db: Db; config: Config; clock: () => num
     res.json({ fit: r.fit, verdict: r.verdict, ...FIT_FORM })
   })
 
-  router.get('/initiatives/:slug/attestations', requirePermission('read'), async (req, res) => {
+  router.get('/initiatives/:slug/attestations', requirePermission('read', 'slug'), async (req, res) => {
     const slug = String(req.params.slug)
     if (!SLUG_PATTERN.test(slug) || !canUseInitiative(req.actor!, slug)) throw notFound(`no initiative "${slug.slice(0, 64)}"`)
     const i = await findInitiativeFields(db, slug)
@@ -159,7 +159,7 @@ export function readinessRouter(deps: { db: Db; config: Config; clock: () => num
     res.json({ attestations: list.map((a) => publicAttestation(a, zone)).reverse() })
   })
 
-  router.post('/initiatives/:slug/attestations', requirePermission('initiatives:write'), async (req, res) => {
+  router.post('/initiatives/:slug/attestations', requirePermission('initiatives:write', 'slug'), async (req, res) => {
     const slug = String(req.params.slug)
     if (!SLUG_PATTERN.test(slug) || !canUseInitiative(req.actor!, slug)) throw notFound(`no initiative "${slug.slice(0, 64)}"`)
     const parsed = attestSchema.safeParse(req.body)

@@ -8,15 +8,20 @@ import { writeTransaction } from '../../db/connection.js'
 import { listInitiatives } from '../../db/queries/initiatives.js'
 import { findRecentDeliveries } from '../../db/queries/outbox.js'
 import { createSubscription, deleteSubscription, findSubscription, listSubscriptions, removeRecipient, updateSubscription, type Subscription, type SubscriptionFields } from '../../db/queries/subscriptions.js'
-import { actorName, publicRoute, requirePermission } from '../auth/actor.js'
+import { actorName, canUseInitiative, coversInitiatives, publicRoute, requirePermission, type Actor } from '../auth/actor.js'
 import type { Config } from '../config.js'
 import { lastCompletedPeriod } from '../email/schedule.js'
 import { escapeHtml } from '../email/format.js'
 import { parseSubscription } from '../email/subscription-input.js'
 import { unsubscribeSecret, verifyUnsubscribe } from '../email/tokens.js'
-import { notFound, unprocessable } from '../errors.js'
+import { forbidden, notFound, unprocessable } from '../errors.js'
 
 const DELIVERIES_SHOWN = 20
+
+function refuseOutOfScope(actor: Actor, initiatives: readonly string[]): void {
+  if (coversInitiatives(actor, initiatives)) return
+  throw forbidden(initiatives.length === 0 ? 'this API key is scoped to some initiatives; a subscription without initiatives covers every one: list initiatives inside the key\'s scope' : `this API key may not reach ${initiatives.filter((s) => !canUseInitiative(actor, s)).join(', ')}`)
+}
 
 function parseId(raw: unknown): number {
   const id = Number(raw)
@@ -44,35 +49,48 @@ export function subscriptionsRouter(deps: { db: Db; config: Config; clock: () =>
   }
   const known = async () => new Set((await listInitiatives(db)).map((i) => i.slug))
 
-  router.get('/', requirePermission('read'), async (_req, res) => {
-    res.json({ subscriptions: await withDeliveries(await listSubscriptions(db)) })
+  // Scope: a subscription reaches its initiatives (none listed: every one); a scoped caller sees and
+  // changes only those wholly inside its scope, and others do not exist for it (404).
+  router.get('/', requirePermission('read', 'filtered'), async (req, res) => {
+    const visible = (await listSubscriptions(db)).filter((s) => coversInitiatives(req.actor!, s.initiatives))
+    res.json({ subscriptions: await withDeliveries(visible) })
   })
 
-  router.post('/', requirePermission('subscriptions:write'), async (req, res) => {
+  router.post('/', requirePermission('subscriptions:write', 'filtered'), async (req, res) => {
     const parsed = parseSubscription(req.body, { defaultTimezone: config.timezone, knownInitiatives: await known() })
     if (!parsed.ok) throw unprocessable('the subscription is invalid; nothing was stored', parsed.details)
+    refuseOutOfScope(req.actor!, parsed.value.initiatives ?? [])
     const created = await writeTransaction(db, (tx) => createSubscription(tx, parsed.value as SubscriptionFields, { actor: actorName(req.actor!), at: clock() }))
     res.status(201).json((await withDeliveries([created]))[0])
   })
 
-  router.get('/:id', requirePermission('read'), async (req, res) => {
+  router.get('/:id', requirePermission('read', 'filtered'), async (req, res) => {
     const found = await findSubscription(db, parseId(req.params.id))
-    if (!found) throw notFound(`no subscription ${req.params.id}`)
+    if (!found || !coversInitiatives(req.actor!, found.initiatives)) throw notFound(`no subscription ${req.params.id}`)
     res.json((await withDeliveries([found]))[0])
   })
 
-  router.patch('/:id', requirePermission('subscriptions:write'), async (req, res) => {
+  router.patch('/:id', requirePermission('subscriptions:write', 'filtered'), async (req, res) => {
     const id = parseId(req.params.id)
     const parsed = parseSubscription(req.body, { partial: true, defaultTimezone: config.timezone, knownInitiatives: await known() })
     if (!parsed.ok) throw unprocessable('the change is invalid; nothing was changed', parsed.details)
-    const updated = await writeTransaction(db, (tx) => updateSubscription(tx, id, parsed.value, { actor: actorName(req.actor!), at: clock() }))
+    if (parsed.value.initiatives !== undefined) refuseOutOfScope(req.actor!, parsed.value.initiatives)
+    const updated = await writeTransaction(db, async (tx) => {
+      const current = await findSubscription(tx, id)
+      if (!current || !coversInitiatives(req.actor!, current.initiatives)) return undefined
+      return updateSubscription(tx, id, parsed.value, { actor: actorName(req.actor!), at: clock() })
+    })
     if (!updated) throw notFound(`no subscription ${id}`)
     res.json((await withDeliveries([updated]))[0])
   })
 
-  router.delete('/:id', requirePermission('subscriptions:write'), async (req, res) => {
+  router.delete('/:id', requirePermission('subscriptions:write', 'filtered'), async (req, res) => {
     const id = parseId(req.params.id)
-    const gone = await writeTransaction(db, (tx) => deleteSubscription(tx, id, { actor: actorName(req.actor!), at: clock() }))
+    const gone = await writeTransaction(db, async (tx) => {
+      const current = await findSubscription(tx, id)
+      if (!current || !coversInitiatives(req.actor!, current.initiatives)) return false
+      return deleteSubscription(tx, id, { actor: actorName(req.actor!), at: clock() })
+    })
     if (!gone) throw notFound(`no subscription ${id}`)
     res.status(204).end()
   })
