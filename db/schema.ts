@@ -247,6 +247,14 @@ export interface ShareTokensTable {
   revoked_by: string | null
 }
 
+/** Events the rollup could not fold (sums would overflow), skipped and reported. */
+export interface RollupSkippedEventsTable {
+  event_id: number
+  initiative_id: number
+  reason: string
+  at: number
+}
+
 export interface Database {
   initiatives: InitiativesTable
   stage_changes: StageChangesTable
@@ -265,4 +273,5 @@ export interface Database {
   use_case_fit: UseCaseFitTable
   attestations: AttestationsTable
   share_tokens: ShareTokensTable
+  rollup_skipped_events: RollupSkippedEventsTable
 }
