@@ -247,6 +247,13 @@ export interface ShareTokensTable {
   revoked_by: string | null
 }
 
+/** Failed sign-ins per account, per address and per (account, address), in fixed windows. */
+export interface SignInThrottleTable {
+  key: string
+  failures: number
+  window_start: number
+}
+
 /** Events the rollup could not fold (sums would overflow), skipped and reported. */
 export interface RollupSkippedEventsTable {
   event_id: number
@@ -273,5 +280,6 @@ export interface Database {
   use_case_fit: UseCaseFitTable
   attestations: AttestationsTable
   share_tokens: ShareTokensTable
+  sign_in_throttle: SignInThrottleTable
   rollup_skipped_events: RollupSkippedEventsTable
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { FailureWindow } from './sign-in-limiter.js'
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './password.js'
 
 const cheap = { N: 1024, r: 8, p: 1 }
@@ -46,34 +45,5 @@ describe('password hashing', () => {
     ['long enough pw', null],
   ])('password %j: %s', (pw, problem) => {
     expect(passwordProblem(pw)).toBe(problem)
-  })
-})
-
-describe('FailureWindow', () => {
-  it('allows `limit` failures in the window, then says how long to wait', () => {
-    let now = 1_000_000
-    const w = new FailureWindow(3, 60_000, () => now)
-    for (let i = 0; i < 3; i++) {
-      expect(w.retryAfterSeconds('a')).toBe(0)
-      w.fail('a')
-      now += 10_000
-    }
-    // Failures at 0 s, 10 s, 20 s; now 30 s: the first leaves the window at 60 s, 30 s from now.
-    expect(w.retryAfterSeconds('a')).toBe(30)
-    expect(w.retryAfterSeconds('b')).toBe(0)
-    now += 30_000
-    expect(w.retryAfterSeconds('a')).toBe(0)
-  })
-
-  it('forgives the last failure and clears a key', () => {
-    const w = new FailureWindow(2, 60_000, () => 5)
-    w.fail('a')
-    w.fail('a')
-    expect(w.retryAfterSeconds('a')).toBe(60)
-    w.forgiveOne('a')
-    expect(w.retryAfterSeconds('a')).toBe(0)
-    w.fail('a')
-    w.clear('a')
-    expect(w.retryAfterSeconds('a')).toBe(0)
   })
 })
