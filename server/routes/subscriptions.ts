@@ -103,30 +103,43 @@ function page(title: string, body: string): string {
 }
 
 /**
- * GET /unsubscribe?token=… (the link in every digest) and POST /unsubscribe?token=… (RFC 8058 one-click
- * from mail clients): removes that recipient from that subscription, audited, and answers a plain page.
+ * The unsubscribe link of every digest, as RFC 8058 asks: GET /unsubscribe?token=… (the link, also
+ * fetched by mail link scanners) changes nothing and shows a confirmation page with one button; HEAD
+ * likewise; POST /unsubscribe?token=… (that button, or a mail client's one-click
+ * `List-Unsubscribe=One-Click`) removes that recipient from that subscription, audited, and answers a
+ * plain page.
  */
 export function unsubscribeRouter(deps: { db: Db; clock: () => number }): Router {
   const { db, clock } = deps
   const router = Router()
-  const handle = async (token: unknown): Promise<{ status: number; html: string }> => {
-    const secret = await unsubscribeSecret(db)
-    const who = typeof token === 'string' ? verifyUnsubscribe(secret, token) : null
-    if (!who) return { status: 400, html: page('This unsubscribe link is not valid', '<p>The link may have been cut short by your mail program. Open it again from the email, or ask the person who set up the summary to remove you.</p>') }
-    const result = await writeTransaction(db, (tx) => removeRecipient(tx, who.subscriptionId, who.recipient, clock()))
-    if (!result) return { status: 200, html: page('You are unsubscribed', `<p>${escapeHtml(who.recipient)} receives no more emails from this summary (it no longer exists).</p>`) }
-    return {
-      status: 200,
-      html: page('You are unsubscribed', `<p>${escapeHtml(who.recipient)} will receive no more emails from the summary “${escapeHtml(result.subscription.name)}”.</p>${result.removed ? '' : '<p>(The address had already been removed.)</p>'}`),
-    }
-  }
+  const invalid = { status: 400, html: page('This unsubscribe link is not valid', '<p>The link may have been cut short by your mail program. Open it again from the email, or ask the person who set up the summary to remove you.</p>') }
+  const who = async (token: unknown) => (typeof token === 'string' ? verifyUnsubscribe(await unsubscribeSecret(db), token) : null)
   router.get('/unsubscribe', publicRoute(), async (req, res) => {
-    const r = await handle(req.query.token)
-    res.status(r.status).type('html').send(r.html)
+    const w = await who(req.query.token)
+    res.setHeader('Cache-Control', 'no-store')
+    if (!w) {
+      res.status(invalid.status).type('html').send(invalid.html)
+      return
+    }
+    const sub = await findSubscription(db, w.subscriptionId)
+    const what = sub ? `the summary “${escapeHtml(sub.name)}”` : 'this summary'
+    const action = `/unsubscribe?token=${encodeURIComponent(String(req.query.token))}`
+    res
+      .status(200)
+      .type('html')
+      .send(page('Unsubscribe from this summary?', `<p>${escapeHtml(w.recipient)} will receive no more emails from ${what}.</p><form method="post" action="${escapeHtml(action)}"><button type="submit" style="font:inherit;padding:8px 16px;border-radius:6px;border:1px solid #1f2328;background:#1f2328;color:#fff;cursor:pointer">Unsubscribe</button></form>`))
   })
   router.post('/unsubscribe', publicRoute(), express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
-    const r = await handle(req.query.token)
-    res.status(r.status).type('html').send(r.html)
+    const w = await who(req.query.token)
+    if (!w) {
+      res.status(invalid.status).type('html').send(invalid.html)
+      return
+    }
+    const result = await writeTransaction(db, (tx) => removeRecipient(tx, w.subscriptionId, w.recipient, clock()))
+    const html = !result
+      ? page('You are unsubscribed', `<p>${escapeHtml(w.recipient)} receives no more emails from this summary (it no longer exists).</p>`)
+      : page('You are unsubscribed', `<p>${escapeHtml(w.recipient)} will receive no more emails from the summary “${escapeHtml(result.subscription.name)}”.</p>${result.removed ? '' : '<p>(The address had already been removed.)</p>'}`)
+    res.status(200).type('html').send(html)
   })
   return router
 }
