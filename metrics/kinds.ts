@@ -108,7 +108,19 @@ export function parseInstant(text: string, field = 'occurredAt'): number | strin
     offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om)
   }
   const millis = frac === undefined ? 0 : Math.floor(Number(frac.padEnd(3, '0').slice(0, 3)))
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000
+  return utcMillis(year, month, day, hour, minute, second, millis) - offsetMinutes * 60_000
+}
+
+/**
+ * Epoch milliseconds of a UTC calendar instant, any year 0000–9999 taken as written (Date.UTC would
+ * read years 0–99 as 1900–1999).
+ * @example utcMillis(50, 1, 1, 0, 0, 0, 0) // -60589296000000 (the year 50, not 1950)
+ */
+export function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number): number {
+  const d = new Date(0)
+  d.setUTCFullYear(year, month - 1, day)
+  d.setUTCHours(hour, minute, second, millis)
+  return d.getTime()
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
@@ -167,7 +179,7 @@ export function parseEvent(raw: unknown, nowMs: number): { ok: true; event: Pars
     const t = parseInstant(raw.occurredAt)
     if (typeof t === 'string') bad('occurredAt', t)
     else if (t > nowMs + MAX_FUTURE_MS) bad('occurredAt', 'occurredAt is more than 5 minutes in the future; check the sending clock and the timezone offset')
-    else if (t < 0) bad('occurredAt', 'occurredAt must be after 1970-01-01T00:00:00Z')
+    else if (t < 0) bad('occurredAt', `occurredAt must be in 1970 or later (got the year ${raw.occurredAt.slice(0, 4)}); check the date`)
     else occurredAt = t
   }
 
