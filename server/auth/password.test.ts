@@ -43,6 +43,15 @@ describe('password hashing', () => {
     [42, 'must be a string'],
     ['x'.repeat(1025), 'must be at most 1024 characters long'],
     ['long enough pw', null],
+    // Common passwords (the examples), any case; length in code points, not UTF-16 units.
+    ['password12', 'is one of the most commonly used passwords, which attackers try first; choose another'],
+    ['1234567890', 'is one of the most commonly used passwords, which attackers try first; choose another'],
+    ['Password12', 'is one of the most commonly used passwords, which attackers try first; choose another'],
+    ['qwertyuiop', 'is one of the most commonly used passwords, which attackers try first; choose another'],
+    ['\u{1F600}'.repeat(5), 'must be at least 10 characters long'],
+    ['\u{1F600}'.repeat(10), null],
+    ['e\u0301'.repeat(5), 'must be at least 10 characters long'],
+    ['lone \uD800 surrogate', 'must be valid Unicode text (it contains a lone surrogate)'],
   ])('password %j: %s', (pw, problem) => {
     expect(passwordProblem(pw)).toBe(problem)
   })
