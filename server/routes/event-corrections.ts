@@ -11,6 +11,7 @@
  * before the prune horizon cannot be corrected (409): their raw events are gone.
  */
 import { Router } from 'express'
+import { textProblem } from '../../metrics/text.js'
 import { writeTransaction, type Db, type Tx } from '../../db/connection.js'
 import { recordAudit } from '../../db/queries/audit.js'
 import { deleteEventsByIds, deleteEventsInRange, findEventById, findEventsByClientId, findEventSpan, type EventRef } from '../../db/queries/event-deletions.js'
@@ -41,11 +42,12 @@ function reasonOf(v: unknown, required: boolean, details: ErrorDetail[]): string
     if (required) details.push({ field: 'reason', message: 'is required: say why these events are deleted (kept in the audit log)' })
     return null
   }
-  if (typeof v !== 'string' || v.length > 1000) {
-    details.push({ field: 'reason', message: 'must be text of at most 1000 characters' })
+  const problem = typeof v === 'string' ? textProblem(v, { max: 1000, multiline: true }) : 'must be text of at most 1000 characters'
+  if (problem) {
+    details.push({ field: 'reason', message: problem })
     return null
   }
-  return v.trim()
+  return (v as string).trim()
 }
 
 function instantOf(v: unknown, field: string, details: ErrorDetail[]): number {

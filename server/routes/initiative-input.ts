@@ -2,6 +2,7 @@
  * Validation of initiative bodies (API and CLI share it), with messages that say what to fix.
  */
 import { z } from 'zod'
+import { textProblem, type TextRule } from '../../metrics/text.js'
 import { STAGES, type InitiativeFields } from '../../db/queries/initiatives.js'
 import { isCurrencyCode, toMinorUnits } from '../../metrics/currency.js'
 import { parseInstant, SLUG_PATTERN } from '../../metrics/kinds.js'
@@ -11,11 +12,17 @@ import type { ErrorDetail } from '../errors.js'
 const money = z.number({ error: 'must be a number' }).finite().min(0, 'must be ≥ 0').max(1e12, 'is implausibly large')
 const rate = z.number({ error: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1 (a rate, e.g. 0.05 for 5%)')
 const seconds = z.number({ error: 'must be a number' }).finite().min(0, 'must be ≥ 0')
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters')
+/** A string under the one text rule of metrics/text.ts. */
+const ruled = (schema: z.ZodString, rule: TextRule) =>
+  schema.superRefine((s, ctx) => {
+    const problem = textProblem(s, rule)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
+const text = (max: number) => ruled(z.string().trim().min(1, 'must not be empty'), { max })
 
 const base = {
   name: text(200),
-  description: z.string().max(5000, 'must be at most 5000 characters'),
+  description: ruled(z.string(), { max: 5000, multiline: true }),
   owner: z.union([z.email('must be an email address, e.g. ana@example.com'), z.null()]),
   team: z.union([text(100), z.null()]),
   stage: z.enum(STAGES, { error: `must be one of ${STAGES.join(', ')}` }),
@@ -60,7 +67,7 @@ const patchSchema = z.strictObject({
   name: base.name.optional(),
   ...optionalFields,
   /** Why the stage changes; kept in the stage history. */
-  reason: z.string().max(1000).optional(),
+  reason: ruled(z.string(), { max: 1000, multiline: true }).optional(),
 })
 
 export type CreateInput = z.infer<typeof createSchema>

@@ -7,6 +7,7 @@
  *   DELETE /api/v1/keys/:id → {key}: revoked at once
  */
 import { Router } from 'express'
+import { textProblem } from '../../metrics/text.js'
 import { writeTransaction, type Db } from '../../db/connection.js'
 import { findInitiativeFields } from '../../db/queries/initiatives.js'
 import { createKey, KEY_ROLES, listKeys, revokeKey, type KeyRole } from '../../db/queries/keys.js'
@@ -26,7 +27,11 @@ export function keysRouter(deps: { db: Db; config: Config; clock: () => number }
     const b = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>
     const details: ErrorDetail[] = []
     const name = typeof b.name === 'string' ? b.name.trim() : ''
-    if (name === '' || name.length > 200 || /[\r\n]/.test(name)) details.push({ field: 'name', message: 'is required: one line of at most 200 characters' })
+    if (name === '') details.push({ field: 'name', message: 'is required: one line of at most 200 characters' })
+    else {
+      const problem = textProblem(name, { max: 200 })
+      if (problem) details.push({ field: 'name', message: problem })
+    }
     const role = (b.role ?? 'ingest') as KeyRole
     if (!KEY_ROLES.includes(role)) details.push({ field: 'role', message: `must be one of ${KEY_ROLES.join(', ')}` })
     let initiatives: string[] | null = null

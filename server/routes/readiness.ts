@@ -8,6 +8,7 @@
  */
 import { Router, type Request } from 'express'
 import { z } from 'zod'
+import { textProblem, type TextRule } from '../../metrics/text.js'
 import type { Db } from '../../db/connection.js'
 import { writeTransaction } from '../../db/connection.js'
 import { recordAudit } from '../../db/queries/audit.js'
@@ -22,7 +23,13 @@ import { badRequest, notFound, unprocessable, type ErrorDetail } from '../errors
 import { findReadiness } from '../readiness/facts.js'
 import { isAdmin } from '../readiness/gate.js'
 
-const text = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'must not contain control characters')
+/** A string under the one text rule of metrics/text.ts. */
+const ruled = (schema: z.ZodString, rule: TextRule) =>
+  schema.superRefine((s, ctx) => {
+    const problem = textProblem(s, rule)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
+const text = (max: number, multiline = false) => ruled(z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty'), { max, multiline })
 const level = z.number({ error: 'must be a whole number from 1 to 4' }).int('must be a whole number from 1 to 4').min(1, 'must be from 1 to 4').max(4, 'must be from 1 to 4')
 
 const fitSchema = z.strictObject({
@@ -30,12 +37,12 @@ const fitSchema = z.strictObject({
   repetitiveness: level,
   clarity: level,
   engagement: level,
-  note: z.string().max(2000, 'must be at most 2000 characters').optional(),
+  note: ruled(z.string(), { max: 2000, multiline: true }).optional(),
 })
 
 const attestSchema = z.strictObject({
   item: z.enum(ATTESTABLE_ITEMS, { error: `must be one of ${ATTESTABLE_ITEMS.join(', ')} (owner and baselines are fields of the initiative: set them with PATCH)` }),
-  note: text(2000),
+  note: text(2000, true),
   date: z.string().max(40).optional(),
   reviewer: text(200).optional(),
 })
