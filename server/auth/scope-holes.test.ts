@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTransaction } from '../../db/connection.js'
 import { findAudit } from '../../db/queries/audit.js'
 import { createSubscription } from '../../db/queries/subscriptions.js'
+import { runCli, type CliContext } from '../cli.js'
 import { startTestServer, type TestServer } from '../testing/test-server.js'
 import { makeUser, sessionCookie } from './test-helpers.js'
 
@@ -81,6 +82,16 @@ describe('a scoped admin key is not scoped (finding 2)', () => {
     expect(res.status).toBe(422)
     const body = (await res.json()) as { error: { details: Array<{ field: string; message: string }> } }
     expect(body.error.details.some((d) => d.field === 'initiatives' && /admin key cannot be scoped/.test(d.message))).toBe(true)
+  })
+
+  it('`keys create --role admin --initiatives alpha` is refused with the reason, and creates nothing', async () => {
+    const err: string[] = []
+    const ctx: CliContext = { config: s.config, out: () => {}, err: (l) => err.push(l), open: async () => s.handle, readStdin: async () => '' }
+    const before = (await (await s.fetch('/api/v1/keys', { token: await s.key('admin') })).json()) as { keys: unknown[] }
+    expect(await runCli(['keys', 'create', '--name', 'alpha admin', '--role', 'admin', '--initiatives', 'alpha'], ctx)).toBe(1)
+    expect(err.join('\n')).toMatch(/admin key cannot be scoped/)
+    const after = (await (await s.fetch('/api/v1/keys', { token: await s.key('admin') })).json()) as { keys: unknown[] }
+    expect(after.keys.length).toBe(before.keys.length + 1)
   })
 
   it('an admin key scoped to alpha (made by an earlier version) reaches nothing outside alpha', async () => {
