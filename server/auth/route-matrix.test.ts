@@ -50,6 +50,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/v1/events/delete': { need: 'events:delete', reach: 'body' },
   'DELETE /api/v1/events/:id': { need: 'events:delete', reach: 'body', missing: true },
   'GET /api/v1/initiatives/:slug/series': { need: 'read', reach: 'target', embed: true },
+  'GET /api/v1/initiatives/:slug/payback': { need: 'read', reach: 'target', embed: true },
   'GET /api/v1/series': { need: 'read', reach: 'body', embed: true },
   'GET /api/v1/summary': { need: 'read', reach: 'body', embed: true },
   'GET /api/v1/readiness': { need: 'read', reach: 'body' },
