@@ -228,6 +228,40 @@ export interface AttestationsTable {
   recorded_at: number
 }
 
+/** Share tokens for embeds: each one a record, ending when revoked, expired, or its minter loses the right. */
+export interface ShareTokensTable {
+  id: Generated<number>
+  /** SHA-256 of the whole token, hex. The token itself is never stored. */
+  token_hash: string
+  /** The token's visible start, for recognising it in lists. */
+  prefix: string
+  initiative_id: number
+  /** 'user' | 'key'. */
+  minted_by_kind: string
+  minted_by_id: number
+  /** The minter's email or key name, as the audit log names it. */
+  minted_by: string
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
+  revoked_by: string | null
+}
+
+/** Failed sign-ins per account, per address and per (account, address), in fixed windows. */
+export interface SignInThrottleTable {
+  key: string
+  failures: number
+  window_start: number
+}
+
+/** Events the rollup could not fold (sums would overflow), skipped and reported. */
+export interface RollupSkippedEventsTable {
+  event_id: number
+  initiative_id: number
+  reason: string
+  at: number
+}
+
 export interface Database {
   initiatives: InitiativesTable
   stage_changes: StageChangesTable
@@ -245,4 +279,7 @@ export interface Database {
   settings: SettingsTable
   use_case_fit: UseCaseFitTable
   attestations: AttestationsTable
+  share_tokens: ShareTokensTable
+  sign_in_throttle: SignInThrottleTable
+  rollup_skipped_events: RollupSkippedEventsTable
 }

@@ -1,6 +1,6 @@
 import type { Tx } from '../connection.js'
 
-export type AuditEntity = 'initiative' | 'key' | 'user' | 'subscription' | 'event'
+export type AuditEntity = 'initiative' | 'key' | 'user' | 'subscription' | 'event' | 'share_token'
 
 export interface AuditInput {
   at: number

@@ -150,7 +150,25 @@ export const subscriptionPatchBody = subscriptionBody.partial().meta({ id: 'Subs
 export const shareTokenBody = z
   .object({ initiative: slug, expiresInDays: z.number().min(1).max(365).optional().meta({ description: 'default 30' }) })
   .meta({ id: 'ShareTokenCreate' })
-export const shareToken = z.object({ token: z.string(), initiative: slug, expiresAt: instant }).meta({ id: 'ShareToken' })
+/** A stored share token (the token itself appears only in the answer to POST). */
+export const shareTokenRecord = z
+  .object({
+    id: z.number().int(),
+    prefix: z.string().meta({ description: "the token's first 15 characters (ys_share_ + 6), to recognise it" }),
+    initiative: slug,
+    createdBy: z.string().meta({ description: "the minter's email or key name" }),
+    createdByKind: z.enum(['user', 'key']),
+    createdAt: instant,
+    expiresAt: instant,
+    revokedAt: instant.nullable(),
+    revokedBy: z.string().nullable(),
+    status: z.enum(['active', 'expired', 'revoked']).meta({ description: 'as stored; a token whose minter lost the right also answers 401 when used' }),
+  })
+  .meta({ id: 'ShareTokenRecord' })
+export const shareToken = shareTokenRecord.extend({ token: z.string().meta({ description: 'shown once; send it as X-Yardstick-Share' }) }).meta({ id: 'ShareToken' })
+export const shareTokenList = z.object({ shareTokens: z.array(shareTokenRecord) }).meta({ id: 'ShareTokenList' })
+export const shareTokenRevoked = z.object({ shareToken: shareTokenRecord }).meta({ id: 'ShareTokenRevoked' })
+export const shareTokenListQuery = z.object({ initiative: slug.optional() })
 
 export const demoBody = z.object({ days: z.number().int().min(1).optional().meta({ description: 'days of events, default 365' }) }).meta({ id: 'DemoLoad' })
 export const demoLoaded = z.object({ initiatives: z.array(z.string()), events: z.number().int(), rolledUp: z.boolean() }).meta({ id: 'DemoLoaded' })
@@ -169,5 +187,6 @@ export type Delivery = z.infer<typeof delivery>
 export type Subscription = z.infer<typeof subscription>
 export type SubscriptionInput = z.input<typeof subscriptionBody>
 export type ShareToken = z.infer<typeof shareToken>
+export type ShareTokenRecord = z.infer<typeof shareTokenRecord>
 
 export const eventDeleteQuery = z.object({ initiative: slug.optional().meta({ description: "look the id up in this initiative's events only" }) })

@@ -5,16 +5,23 @@
 import { z } from 'zod'
 import { isCurrencyCode } from '../currency.js'
 import { SLUG_PATTERN } from '../kinds.js'
+import { textProblem, type TextRule } from '../text.js'
 import { instant, stage } from './common.js'
 
 const money = z.number({ error: 'must be a number' }).finite().min(0, 'must be ≥ 0').max(1e12, 'is implausibly large')
 const rate = z.number({ error: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1 (a rate, e.g. 0.05 for 5%)')
 const seconds = z.number({ error: 'must be a number' }).finite().min(0, 'must be ≥ 0')
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters')
+/** A string under the one text rule of metrics/text.ts. */
+const ruled = (schema: z.ZodString, rule: TextRule) =>
+  schema.superRefine((s, ctx) => {
+    const problem = textProblem(s, rule)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
+const text = (max: number) => ruled(z.string().trim().min(1, 'must not be empty'), { max })
 
 const base = {
   name: text(200),
-  description: z.string().max(5000, 'must be at most 5000 characters'),
+  description: ruled(z.string(), { max: 5000, multiline: true }),
   owner: z.union([z.email('must be an email address, e.g. ana@example.com'), z.null()]),
   team: z.union([text(100), z.null()]),
   stage,
@@ -63,7 +70,7 @@ export const initiativePatchFields = z.strictObject({
   name: base.name.optional(),
   ...optionalFields,
   /** Why the stage changes; kept in the stage history. */
-  reason: z.string().max(1000).optional(),
+  reason: ruled(z.string(), { max: 1000, multiline: true }).optional(),
 })
 
 /** PATCH /api/v1/initiatives/:slug as documented: the fields, plus an admin's gate override. */

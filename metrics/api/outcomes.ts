@@ -121,7 +121,7 @@ export const summaryResponse = z
     to: instant,
     timezone: z.string(),
     generatedAt: instant,
-    freshness: z.object({ rolledUpTo: z.number().int(), rolledUpAt: instant.nullable(), tailEvents: z.number().int() }),
+    freshness: z.object({ rolledUpTo: z.number().int().optional(), rolledUpAt: instant.nullable(), tailEvents: z.number().int().optional() }).meta({ description: 'when the rollups last ran; rolledUpTo and tailEvents (counts across every initiative) only for unscoped callers' }),
     previous: z.object({ from: instant, to: instant }),
     initiatives: z.array(summaryInitiative),
     notInRange: z.array(z.object({ slug: z.string(), name: z.string(), reason: z.enum(['not_started', 'retired']) })),

@@ -88,7 +88,9 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'delete', path: '/api/v1/subscriptions/{id}', tag: 'Email', access: 'subscriptions:write', summary: 'Delete a subscription (audited)', responses: { 204: { description: 'deleted' } } },
 
   // Embedding
-  { method: 'post', path: '/api/v1/share-tokens', tag: 'Embedding', access: 'read', summary: 'A signed, expiring token that lets an embedded chart read one initiative', body: gov.shareTokenBody, responses: { 201: { description: 'created', schema: gov.shareToken } } },
+  { method: 'post', path: '/api/v1/share-tokens', tag: 'Embedding', access: 'share:manage', summary: 'A signed, expiring token that lets an embedded chart read one initiative; the token is in this answer only (audited)', body: gov.shareTokenBody, responses: { 201: { description: 'created', schema: gov.shareToken } } },
+  { method: 'get', path: '/api/v1/share-tokens', tag: 'Embedding', access: 'share:manage', summary: 'Share tokens, newest first, revoked and expired ones included (never the tokens)', query: gov.shareTokenListQuery, responses: { 200: { description: 'the share tokens', schema: gov.shareTokenList } } },
+  { method: 'delete', path: '/api/v1/share-tokens/{id}', tag: 'Embedding', access: 'share:manage', summary: 'Revoke a share token at once (audited)', responses: { 200: { description: 'revoked', schema: gov.shareTokenRevoked } } },
 
   // Operations
   { method: 'get', path: '/api/v1/openapi.json', tag: 'Operations', access: 'public', summary: 'This document (OpenAPI 3.1); rendered for people at /api/docs', responses: { 200: { description: 'the OpenAPI document' } } },

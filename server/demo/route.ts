@@ -15,7 +15,7 @@ import { send } from '../routes/answer.js'
 export function demoRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
   const router = Router()
   let loading: Promise<unknown> | null = null
-  router.post('/', requirePermission('users:manage'), async (req, res) => {
+  router.post('/', requirePermission('users:manage', 'unscoped'), async (req, res) => {
     const body = (req.body ?? {}) as { days?: unknown }
     const days = body.days === undefined ? 365 : body.days
     if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_DEMO_DAYS) {

@@ -73,7 +73,7 @@ export function eventsRouter(deps: { db: Db; config: Config; writer: EventSink; 
   const json = express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] })
   const ndjson = express.text({ limit: config.maxBodyBytes, type: NDJSON_TYPES })
 
-  router.post('/', requirePermission('events:write'), rateLimitPerKey(config.ingestRatePerKey), json, ndjson, async (req, res) => {
+  router.post('/', requirePermission('events:write', 'filtered'), rateLimitPerKey(config.ingestRatePerKey), json, ndjson, async (req, res) => {
     const actor = req.actor!
     const raws = readEventBatch(req, config.maxEventsPerRequest)
     const now = clock()

@@ -15,12 +15,12 @@ export function initiativesRouter(deps: { db: Db; config: Config; clock: () => n
   const { db, config, clock } = deps
   const router = Router()
 
-  router.get('/', requirePermission('read'), async (req, res) => {
+  router.get('/', requirePermission('read', 'filtered'), async (req, res) => {
     const all = await listInitiatives(db)
     send(res, initiativeList, { initiatives: all.filter((i) => canUseInitiative(req.actor!, i.slug)) })
   })
 
-  router.post('/', requirePermission('initiatives:write'), async (req, res) => {
+  router.post('/', requirePermission('initiatives:write', 'unscoped'), async (req, res) => {
     const parsed = parseCreateInitiative(req.body, config.timezone, clock())
     if (!parsed.ok) throw unprocessable('the initiative is invalid; nothing was stored', parsed.details)
     const created = await writeTransaction(db, async (tx) => {
@@ -30,14 +30,14 @@ export function initiativesRouter(deps: { db: Db; config: Config; clock: () => n
     send(res, initiative, created, 201)
   })
 
-  router.get('/:slug', requirePermission('read'), async (req, res) => {
+  router.get('/:slug', requirePermission('read', 'slug'), async (req, res) => {
     const slug = String(req.params.slug)
     const found = canUseInitiative(req.actor!, slug) ? await findInitiative(db, slug) : undefined
     if (!found) throw notFound(`no initiative "${slug}"`)
     send(res, initiative, found)
   })
 
-  router.patch('/:slug', requirePermission('initiatives:write'), async (req, res) => {
+  router.patch('/:slug', requirePermission('initiatives:write', 'slug'), async (req, res) => {
     const slug = String(req.params.slug)
     const updated = await writeTransaction(db, async (tx) => {
       const current = await findInitiativeFields(tx, slug)

@@ -31,11 +31,11 @@ export function usersRouter(deps: { db: Db; config: Config; clock: () => number 
   const { db, clock } = deps
   const router = Router()
 
-  router.get('/', requirePermission('users:manage'), async (_req, res) => {
+  router.get('/', requirePermission('users:manage', 'unscoped'), async (_req, res) => {
     send(res, userList, { users: await listUsers(db) })
   })
 
-  router.post('/', requirePermission('users:manage'), async (req, res) => {
+  router.post('/', requirePermission('users:manage', 'unscoped'), async (req, res) => {
     const b = objectBody(req.body)
     const details: ErrorDetail[] = []
     const email = typeof b.email === 'string' ? normalizeEmail(b.email) : ''
@@ -54,7 +54,7 @@ export function usersRouter(deps: { db: Db; config: Config; clock: () => number 
     send(res, userSchema, user, 201)
   })
 
-  router.patch('/:id', requirePermission('users:manage'), async (req, res) => {
+  router.patch('/:id', requirePermission('users:manage', 'unscoped'), async (req, res) => {
     const id = Number(req.params.id)
     if (!Number.isInteger(id) || id < 1) throw notFound(`no user "${String(req.params.id)}"; ids are whole numbers (see GET /api/v1/users)`)
     const b = objectBody(req.body)
