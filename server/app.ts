@@ -24,6 +24,7 @@ import { readinessRouter } from './routes/readiness.js'
 import { authenticateShareToken, embedCors } from './auth/share-token.js'
 import { shareRouter } from './routes/share.js'
 import { demoRouter } from './demo/route.js'
+import { otlpRouter } from './otlp/receiver.js'
 
 export interface AppDeps {
   db: Db
@@ -113,6 +114,8 @@ export function createApp(deps: AppDeps): App {
       res.status(503).json({ status: 'unavailable', error: { code: 'storage_unavailable', message: 'the database does not answer', details: [] } })
     }
   })
+
+  app.use(otlpRouter({ db, config, writer, clock }))
 
   const api = express.Router()
   api.use(authenticateKey(db))
