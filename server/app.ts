@@ -25,6 +25,7 @@ import { authenticateShareToken, embedCors } from './auth/share-token.js'
 import { shareRouter } from './routes/share.js'
 import { demoRouter } from './demo/route.js'
 import { otlpRouter } from './otlp/receiver.js'
+import { importsRouter } from './import/route.js'
 
 export interface AppDeps {
   db: Db
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps): App {
   api.use(authenticateSession({ db, config, clock }))
   api.use(requireSameOrigin(config))
   api.use('/events', eventsRouter({ db, config, writer, clock }))
+  api.use('/imports', importsRouter({ db, writer, clock, log }))
   api.use(express.json({ limit: '1mb' }))
   api.use(governanceRouter({ db, config, clock }))
   api.use(outcomesRouter({ reader, config, clock }))

@@ -18,6 +18,8 @@ export interface ImportView {
   status: 'running' | 'done' | 'failed'
   bytesTotal: number
   bytesRead: number
+  /** 0…1: checking every row is the first half, storing the second (a dry run or a file with bad rows ends after checking). */
+  progress: number
   rowsRead: number
   accepted: number
   duplicates: number
@@ -36,6 +38,7 @@ function toView(r: Selectable<ImportsTable>): ImportView {
     status: r.status as ImportView['status'],
     bytesTotal: Number(r.bytes_total),
     bytesRead: Number(r.bytes_read),
+    progress: r.status !== 'running' ? 1 : Number(r.bytes_total) > 0 ? Math.min(1, Number(r.bytes_read) / Number(r.bytes_total)) : 0,
     rowsRead: Number(r.rows_read),
     accepted: Number(r.accepted),
     duplicates: Number(r.duplicates),
