@@ -154,8 +154,10 @@ function runCliProcess(args: string[], env: Record<string, string>): Promise<{ c
   })
 }
 
+const FULL = process.env.YARDSTICK_SLOW_TESTS === '1'
+
 describe('a 1,000,000-row file', () => {
-  it('imports streamed, with progress, in bounded memory', async () => {
+  it(FULL ? 'checks and imports it streamed, with progress, in bounded memory' : 'checks every row streamed, with progress, in bounded memory (the full import: YARDSTICK_SLOW_TESTS=1)', async () => {
     const dir = tempDir('yardstick-import-1m-')
     try {
       const file = path.join(dir, 'big.csv')
@@ -175,12 +177,21 @@ describe('a 1,000,000-row file', () => {
       fs.closeSync(fd)
       const env = { YARDSTICK_DB: path.join(dir, 'big.db') }
       expect((await runCliProcess(['initiatives', 'create', '--slug', 'big', '--name', 'Big'], env)).code).toBe(0)
+      // Every row is read, parsed and checked against the initiative, streamed: the check pass of an import.
+      const dry = await runCliProcess(['import', file, '--dry-run'], env)
+      expect(dry.code, dry.stderr).toBe(0)
+      expect(dry.stderr).toContain('dry run: all 1,000,000 row(s) are valid; nothing was stored')
+      const progress = dry.stderr.split('\n').filter((l) => /^checking: \d+% \([\d,]+ rows/.test(l))
+      expect(progress.length).toBeGreaterThanOrEqual(2)
+      process.stderr.write(`1M-row dry run: peak RSS ${dry.peakMb.toFixed(0)} MB, ${progress.length} progress lines (file ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MB)\n`)
+      expect(dry.peakMb).toBeLessThan(400)
+      if (!FULL) return
+      // Storing a million events is bound by SQLite's inserts (measured in npm run bench); opt in with YARDSTICK_SLOW_TESTS=1.
       const r = await runCliProcess(['import', file], env)
       expect(r.code, r.stderr).toBe(0)
       expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ rows: 1_000_000, accepted: 1_000_000, duplicates: 0 })
-      const progress = r.stderr.split('\n').filter((l) => /^(checking|storing): \d+%/.test(l))
-      expect(progress.length).toBeGreaterThanOrEqual(2)
-      process.stderr.write(`1M-row import: peak RSS ${r.peakMb.toFixed(0)} MB, ${progress.length} progress lines (file ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MB)\n`)
+      expect(r.stderr.split('\n').filter((l) => /^storing: \d+%/.test(l)).length).toBeGreaterThanOrEqual(1)
+      process.stderr.write(`1M-row import: peak RSS ${r.peakMb.toFixed(0)} MB\n`)
       expect(r.peakMb).toBeLessThan(400)
       const { openDatabase } = await import('../../db/connection.js')
       const h = openDatabase(env.YARDSTICK_DB)
