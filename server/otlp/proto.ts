@@ -64,3 +64,12 @@ export function encodeStatus(code: number, message: string): Uint8Array {
   const t = types().status
   return t.encode(t.create({ code, message })).finish()
 }
+
+/**
+ * Encodes an Export…ServiceRequest given in OTLP/JSON's shape (for benchmarks and tools that send OTLP).
+ * @example encodeRequest('logs', { resourceLogs: [...] })
+ */
+export function encodeRequest(signal: Signal, request: Record<string, unknown>): Uint8Array {
+  const t = signal === 'metrics' ? types().metricsRequest : types().logsRequest
+  return t.encode(t.fromObject(request)).finish()
+}
