@@ -21,7 +21,7 @@ let readKey: string
 
 beforeAll(async () => {
   s = await startTestServer()
-  for (const slug of ['cum-proto', 'delta-json', 'hist-cum', 'hist-delta', 'logs-proto', 'logs-json', 'retry', 'scoped']) {
+  for (const slug of ['cum-proto', 'delta-json', 'hist-cum', 'hist-delta', 'logs-proto', 'logs-json', 'retry', 'scoped', 'env-configured']) {
     await s.initiative({ slug, name: slug, currency: 'USD' })
   }
   ingest = await s.key('ingest')
@@ -151,6 +151,21 @@ describe('OTLP metrics from the OpenTelemetry SDK', () => {
     expect(connections).toBeGreaterThanOrEqual(2) // the retry came on a new connection
     const rows = (await storedEvents('retry')).filter((r) => r.metric === 'time_saved')
     expect(rows.map((r) => r.quantity)).toEqual([2 * 3_600_000])
+  })
+
+  it('works configured by the environment variables the README shows (endpoint, headers with %20)', async () => {
+    const saved = { ...process.env }
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = s.url
+    process.env.OTEL_EXPORTER_OTLP_HEADERS = `Authorization=Bearer%20${ingest}`
+    try {
+      const { meter, provider, flush } = meters(new ProtoMetricExporter({ temporalityPreference: AggregationTemporalityPreference.DELTA }), 'env-configured')
+      meter.createCounter('yardstick.time_saved', { unit: 'min' }).add(12)
+      await flush()
+      await provider.shutdown()
+    } finally {
+      process.env = saved
+    }
+    expect((await storedEvents('env-configured')).map((r) => r.quantity)).toEqual([12 * 60_000])
   })
 
   it('takes the initiative from a key scoped to one when the resource names none', async () => {
