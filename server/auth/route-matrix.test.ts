@@ -120,6 +120,11 @@ const NOT_AUDITED: Record<string, string> = {
   'DELETE /api/v1/session': 'signing out changes no entity',
   'POST /api/v1/setup': 'audited as a user creation; covered in session.test.ts on an empty database',
   'POST /api/v1/events': 'ingestion: the events are the data, each stored with its key',
+  'POST /v1/metrics': 'OTLP ingestion, as POST /api/v1/events',
+  'POST /api/v1/otlp/v1/metrics': 'OTLP ingestion, as POST /api/v1/events',
+  'POST /v1/logs': 'OTLP ingestion, as POST /api/v1/events',
+  'POST /api/v1/otlp/v1/logs': 'OTLP ingestion, as POST /api/v1/events',
+  'POST /api/v1/imports': 'CSV import: the body is a CSV file, not JSON; its audit entry (entity event, action import) is checked in server/import/import.test.ts',
   'POST /api/v1/share-tokens': 'mints a signed, expiring read-only token; nothing is stored or changed',
   'POST /api/v1/demo': 'loads demo initiatives, each audited as a creation by db/queries/demo.ts; not run here (it loads a year of events)',
 }

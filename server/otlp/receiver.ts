@@ -5,10 +5,11 @@
  * google.rpc.Status in the request's encoding, with Retry-After on 429/503 (the only retryable ones).
  * docs/OPENTELEMETRY.md is the user's description of the mapping.
  */
-import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express'
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express'
 import type { Db } from '../../db/connection.js'
 import { canUseInitiative, requirePermission, type Actor } from '../auth/actor.js'
 import { authenticateKey } from '../auth/authenticate.js'
+import { authenticateSession, requireSameOrigin } from '../auth/governance.js'
 import type { Config } from '../config.js'
 import { badRequest, forbidden, HttpError, toHttpError } from '../errors.js'
 import type { EventSink } from '../ingest/event-writer.js'
@@ -108,14 +109,15 @@ export function otlpRouter(deps: { db: Db; config: Config; writer: EventSink; cl
   const router = Router()
   const preparer = new EventPreparer(db)
   const body = express.raw({ type: () => true, limit: config.maxBodyBytes, inflate: true })
-  const auth = authenticateKey(db)
+  // The same authentication as the API (a signed-in admin may send too; a viewer gets 403, not 401).
+  const auth = [authenticateKey(db), authenticateSession({ db, config, clock }), requireSameOrigin(config)]
   const contentType = function requireOtlpContentType(req: Request, _res: Response, next: (err?: unknown) => void) {
     if (encodingOf(req) === null) return next(new HttpError(415, 'unsupported_media_type', `Content-Type must be application/x-protobuf or application/json, got "${req.headers['content-type'] ?? ''}"`))
     next()
   }
-  const guards = [auth, requirePermission('events:write'), rateLimitPerKey(config.ingestRatePerKey), contentType, body] as const
+  const guards = [...auth, requirePermission('events:write'), rateLimitPerKey(config.ingestRatePerKey), contentType, body] as const
 
-  router.post([...OTLP_PATHS.metrics], ...guards, async (req, res) => {
+  const metrics: RequestHandler = async (req, res) => {
     const actor = req.actor!
     const encoding = encodingOf(req)!
     const request = readRequest('metrics', req, encoding)
@@ -128,9 +130,9 @@ export function otlpRouter(deps: { db: Db; config: Config; writer: EventSink; cl
       await storeMetricPoints(db, preparer, ctx, points, clock(), actor.kind === 'key' ? actor.id : null, rejected)
     }
     answer(res, 'metrics', encoding, rejected)
-  })
+  }
 
-  router.post([...OTLP_PATHS.logs], ...guards, async (req, res) => {
+  const logs: RequestHandler = async (req, res) => {
     const actor = req.actor!
     const encoding = encodingOf(req)!
     const request = readRequest('logs', req, encoding)
@@ -150,11 +152,10 @@ export function otlpRouter(deps: { db: Db; config: Config; writer: EventSink; cl
       if (rows.length > 0) await writer.submit(rows, keyId)
     }
     answer(res, 'logs', encoding, rejected)
-  })
+  }
 
-  router.use(OTLP_PATHS.metrics[0], otlpErrors)
-  router.use(OTLP_PATHS.logs[0], otlpErrors)
-  router.use(OTLP_PATHS.metrics[1], otlpErrors)
-  router.use(OTLP_PATHS.logs[1], otlpErrors)
+  for (const p of OTLP_PATHS.metrics) router.post(p, ...guards, metrics)
+  for (const p of OTLP_PATHS.logs) router.post(p, ...guards, logs)
+  for (const p of [...OTLP_PATHS.metrics, ...OTLP_PATHS.logs]) router.use(p, otlpErrors)
   return router
 }
