@@ -297,6 +297,12 @@ export async function storeMetricPoints(db: Db, preparer: EventPreparer, ctx: In
         const current = new Map<string, SeriesState | null>()
         const rows: EventRow[] = []
         for (const p of sorted) {
+          const target = ctx.targets.get(p.initiative)
+          if (!target) {
+            // Checked before the increase: a point that adds nothing still needs its initiative for the series state.
+            local.add(1, `initiative "${p.initiative}" is not registered; register it first (npm run cli -- initiatives create --slug ${p.initiative} --name "...")`)
+            continue
+          }
           let increase: number | Record<string, number>
           let next: SeriesState | null = null
           if (p.cumulative) {
@@ -329,7 +335,7 @@ export async function storeMetricPoints(db: Db, preparer: EventPreparer, ctx: In
           }
           for (const r of pointRows) rows.push(r)
           if (next) {
-            next.initiativeId = ctx.targets.get(p.initiative)!.id
+            next.initiativeId = target.id
             current.set(p.seriesKey, next)
           }
         }

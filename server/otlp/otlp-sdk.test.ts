@@ -255,6 +255,13 @@ describe('OTLP error answers', () => {
     const answer = (await res.json()) as { partialSuccess: { rejectedDataPoints: number | string; errorMessage: string } }
     expect(Number(answer.partialSuccess.rejectedDataPoints)).toBe(1)
     expect(answer.partialSuccess.errorMessage).toMatch(/no-such-initiative.*not registered/)
+    // A cumulative point that adds nothing still names its initiative.
+    const zero = metricsBody('no-such-initiative')
+    Object.assign(zero.resourceMetrics[0].scopeMetrics[0].metrics[0].sum, { aggregationTemporality: 2 })
+    zero.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0].asInt = '0'
+    const res0 = await s.fetch('/v1/metrics', { method: 'POST', token: ingest, json: zero })
+    expect(res0.status).toBe(200)
+    expect(((await res0.json()) as { partialSuccess: { errorMessage: string } }).partialSuccess.errorMessage).toMatch(/not registered/)
   })
 
   it('answers a malformed body with 400 (protobuf and JSON, gzip too) and a key for another initiative with 403', async () => {
