@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every figure beside a raw baseline measured in the same run; writes
- * bench/results.json and prints a table. `npm run bench -- ingest` runs one part (ingest, rollup,
+ * bench/results.json and prints a table. `npm run bench -- ingest` runs one part (ingest, otlp, rollup,
  * rollup-fold, rollup-query, faults, load).
  */
 import fs from 'node:fs'
@@ -9,6 +9,7 @@ import { machine, root, type BenchResult } from './lib.js'
 import { runFaultBench } from './faults.js'
 import { runIngestBench } from './ingest.js'
 import { runLoadBench } from './load.js'
+import { runOtlpBench } from './otlp.js'
 import { runRollupBench } from './rollup.js'
 
 type Part = { name: string; run: (log: (m: string) => void) => Promise<BenchResult[]> }
@@ -16,6 +17,7 @@ type Part = { name: string; run: (log: (m: string) => void) => Promise<BenchResu
 /** In the order they run; `rollup-fold` and `rollup-query` are the two halves of `rollup`. */
 const parts: Part[] = [
   { name: 'ingest', run: (log) => runIngestBench(log) },
+  { name: 'otlp', run: (log) => runOtlpBench(log) },
   { name: 'rollup', run: (log) => runRollupBench(log) },
   { name: 'rollup-fold', run: (log) => runRollupBench(log, 'fold') },
   { name: 'rollup-query', run: (log) => runRollupBench(log, 'query') },

@@ -262,6 +262,38 @@ export interface RollupSkippedEventsTable {
   at: number
 }
 
+/** The last point of each cumulative OTLP series (server/otlp). */
+export interface OtlpSeriesTable {
+  series_key: string
+  initiative_id: number
+  metric: string
+  /** Nanoseconds since the epoch, as decimal text (beyond 2^53). */
+  start_ns: string
+  time_ns: string
+  /** The last cumulative value (Sums) or JSON of cumulative bucket counts (Histograms). */
+  state: string
+  updated_at: number
+}
+
+/** CSV imports started from the dashboard, with their progress (server/import). */
+export interface ImportsTable {
+  id: Generated<number>
+  file_name: string
+  actor: string
+  dry_run: number
+  status: string
+  bytes_total: number
+  bytes_read: number
+  rows_read: number
+  accepted: number
+  duplicates: number
+  bad_rows: number
+  problems: string
+  message: string | null
+  started_at: number
+  finished_at: number | null
+}
+
 export interface Database {
   initiatives: InitiativesTable
   stage_changes: StageChangesTable
@@ -282,4 +314,6 @@ export interface Database {
   share_tokens: ShareTokensTable
   sign_in_throttle: SignInThrottleTable
   rollup_skipped_events: RollupSkippedEventsTable
+  otlp_series: OtlpSeriesTable
+  imports: ImportsTable
 }

@@ -27,6 +27,8 @@ import { demoRouter } from './demo/route.js'
 import { apiDocsRouter } from './routes/api-docs.js'
 import { health, healthDown } from '../metrics/api/schemas.js'
 import { send } from './routes/answer.js'
+import { otlpRouter } from './otlp/receiver.js'
+import { importsRouter } from './import/route.js'
 
 export interface AppDeps {
   db: Db
@@ -118,6 +120,7 @@ export function createApp(deps: AppDeps): App {
   })
 
   app.use(apiDocsRouter())
+  app.use(otlpRouter({ db, config, writer, clock }))
 
   const api = express.Router()
   api.use(authenticateKey(db))
@@ -125,6 +128,7 @@ export function createApp(deps: AppDeps): App {
   api.use(authenticateSession({ db, config, clock }))
   api.use(requireSameOrigin(config))
   api.use('/events', eventsRouter({ db, config, writer, clock }))
+  api.use('/imports', importsRouter({ db, writer, clock, log }))
   api.use(express.json({ limit: '1mb' }))
   api.use(governanceRouter({ db, config, clock }))
   api.use(outcomesRouter({ reader, config, clock }))

@@ -10,6 +10,8 @@ import * as rollupChanges from './2026_11_25_1900_rollup_changes.js'
 import * as shareTokens from './2026_12_06_1000_share_tokens.js'
 import * as signInThrottle from './2026_12_06_1001_sign_in_throttle.js'
 import * as rollupSkippedEvents from './2026_12_06_1002_rollup_skipped_events.js'
+import * as otlpSeries from './2026_12_06_1200_otlp_series.js'
+import * as imports from './2026_12_06_1201_imports.js'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that migrations run the same under
@@ -27,6 +29,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_1000_share_tokens': shareTokens,
   '2026_12_06_1001_sign_in_throttle': signInThrottle,
   '2026_12_06_1002_rollup_skipped_events': rollupSkippedEvents,
+  '2026_12_06_1200_otlp_series': otlpSeries,
+  '2026_12_06_1201_imports': imports,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -145,6 +145,40 @@ export const subscriptionBody = z
   .meta({ id: 'SubscriptionInput' })
 export const subscriptionPatchBody = subscriptionBody.partial().meta({ id: 'SubscriptionPatch' })
 
+/** An OTLP receiver's error: a google.rpc.Status in OTLP/JSON, with the usual error object beside it. */
+export const otlpError = errorBody
+  .extend({ code: z.number().int().meta({ description: 'gRPC status code' }), message: z.string(), details: z.array(z.unknown()) })
+  .meta({ id: 'OtlpError', description: 'google.rpc.Status (protobuf when the request was protobuf), plus `error` as everywhere else' })
+
+// ---- CSV imports (server/import)
+
+const importProblem = z.object({ line: z.number().int(), column: z.string().nullable(), message: z.string() })
+const importFields = {
+  id: z.number().int(),
+  fileName: z.string(),
+  actor: z.string().meta({ description: 'who started it (email or key name)' }),
+  dryRun: z.boolean(),
+  status: z.enum(['running', 'done', 'failed']),
+  bytesTotal: z.number().int(),
+  bytesRead: z.number().int(),
+  progress: z.number().min(0).max(1).meta({ description: '0…1: checking every row is the first half, storing the second' }),
+  rowsRead: z.number().int(),
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  badRows: z.number().int(),
+  message: z.string().nullable(),
+  startedAt: instant,
+  finishedAt: instant.nullable(),
+}
+export const importRecord = z.object({ ...importFields, problems: z.array(importProblem).meta({ description: 'the first problems found, by line and column' }) }).meta({ id: 'Import' })
+export const importList = z.object({ imports: z.array(z.object(importFields)) }).meta({ id: 'ImportList' })
+export const importQuery = z.object({
+  dryRun: z.enum(['true', 'false', '1', '0']).optional().meta({ description: 'check every row, store nothing' }),
+  name: z.string().max(200).optional().meta({ description: "the file's name, for the list" }),
+})
+/** The CSV file itself (text/csv); its columns are docs/API.md's "CSV import". */
+export const importBody = z.string().meta({ id: 'CsvFile', description: 'a CSV file: header line initiative,metric,value,unit,occurredAt[,id,…]' })
+
 // ---- share tokens, demo, health
 
 export const shareTokenBody = z

@@ -122,7 +122,9 @@ export function openApiDocument(routes: ApiRoute[] = API_ROUTES, info: { version
     for (const [status, a] of Object.entries(r.responses)) {
       responses[status] = a.schema ? { description: a.description, content: { 'application/json': { schema: schemaRef(a.schema, inline) } } } : { description: a.description }
     }
-    responses.default = { description: 'an error: `{"error": {"code", "message", "details"}}` with a message that says what to fix', content: { 'application/json': { schema: { $ref: REF + 'Error' } } } }
+    responses.default = r.errors
+      ? { description: 'an error in the protocol\'s shape, with `error` as everywhere else', content: { 'application/json': { schema: schemaRef(r.errors, inline) } } }
+      : { description: 'an error: `{"error": {"code", "message", "details"}}` with a message that says what to fix', content: { 'application/json': { schema: { $ref: REF + 'Error' } } } }
     const parameters = [...pathParameters(r, inline), ...queryParameters(r, inline)]
     const op: Json = {
       operationId: `${r.method}${r.path.replace(/^\/api\/v1/, '').replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,

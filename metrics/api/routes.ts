@@ -3,7 +3,7 @@
  * document (metrics/api/openapi.ts), the reference page and the tests' response validation read.
  * Adding a route = one entry here (its schemas beside the others in metrics/api/); see docs/API.md.
  */
-import type { z } from 'zod'
+import { z } from 'zod'
 import { errorBody, slug } from './common.js'
 import * as gov from './governance.js'
 import * as ini from './initiatives.js'
@@ -35,6 +35,8 @@ export interface ApiRoute {
   bodyTypes?: string[]
   /** Answers by status; any other 4xx/5xx is the one error shape (`Error`). */
   responses: Record<number, ApiAnswer>
+  /** The error shape when it is not `Error` (the OTLP receiver answers as the protocol says). */
+  errors?: z.ZodType
 }
 
 export const API_ROUTES: ApiRoute[] = [
@@ -42,6 +44,12 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: '/api/v1/events', tag: 'Ingest', access: 'events:write', summary: 'Send events (one, a batch, or NDJSON); acknowledged only once durably committed', body: gov.eventsBody, bodyTypes: ['application/x-ndjson'], responses: { 202: { description: 'every event committed (duplicates counted once)', schema: gov.eventsAccepted } } },
   { method: 'post', path: '/api/v1/events/delete', tag: 'Ingest', access: 'events:delete', summary: "Delete an initiative's events in [from, to) (audited; rollups recomputed)", body: gov.eventRangeDeleteBody, responses: { 200: { description: 'deleted', schema: gov.eventRangeDeleted } } },
   { method: 'delete', path: '/api/v1/events/{id}', tag: 'Ingest', access: 'events:delete', summary: 'Delete one event by the id it was sent with (or its stored id)', query: gov.eventDeleteQuery, body: gov.eventDeleteBody, responses: { 200: { description: 'deleted', schema: gov.eventDeleted } } },
+
+  { method: 'post', path: '/api/v1/otlp/v1/metrics', tag: 'Ingest', access: 'events:write', summary: 'OpenTelemetry metrics (OTLP/HTTP, protobuf or JSON, gzip allowed); also at /v1/metrics. Names and attributes: docs/OPENTELEMETRY.md', body: z.unknown().meta({ description: 'ExportMetricsServiceRequest' }), bodyTypes: ['application/x-protobuf'], responses: { 200: { description: 'ExportMetricsServiceResponse, in the request\'s encoding (partialSuccess counts rejected points)' } }, errors: gov.otlpError },
+  { method: 'post', path: '/api/v1/otlp/v1/logs', tag: 'Ingest', access: 'events:write', summary: 'OpenTelemetry log records as outcome events (OTLP/HTTP, protobuf or JSON, gzip allowed); also at /v1/logs', body: z.unknown().meta({ description: 'ExportLogsServiceRequest' }), bodyTypes: ['application/x-protobuf'], responses: { 200: { description: 'ExportLogsServiceResponse, in the request\'s encoding (partialSuccess counts rejected records)' } }, errors: gov.otlpError },
+  { method: 'post', path: '/api/v1/imports', tag: 'Ingest', access: 'initiatives:write', summary: 'Import events from a CSV file (the body, text/csv); answers at once and runs on: follow Location. Every row is checked before any is stored', query: gov.importQuery, body: gov.importBody, bodyTypes: ['text/csv'], responses: { 202: { description: 'started', schema: gov.importRecord } } },
+  { method: 'get', path: '/api/v1/imports', tag: 'Ingest', access: 'initiatives:write', summary: 'CSV imports, newest first (a scoped caller: the ones it started)', responses: { 200: { description: 'the imports', schema: gov.importList } } },
+  { method: 'get', path: '/api/v1/imports/{id}', tag: 'Ingest', access: 'initiatives:write', summary: "One import's progress and the problems found", responses: { 200: { description: 'the import', schema: gov.importRecord } } },
 
   // Outcomes
   { method: 'get', path: '/api/v1/summary', tag: 'Outcomes', access: 'read', summary: 'Per initiative and for the portfolio: outcomes, value, cost, returns and payback of a period', query: out.summaryQuery, responses: { 200: { description: 'the summary', schema: out.summaryResponse } } },
@@ -102,5 +110,5 @@ export const API_ROUTES: ApiRoute[] = [
 export function answerSchema(route: ApiRoute, status: number): z.ZodType | undefined {
   const own = route.responses[status]
   if (own) return own.schema
-  return status >= 400 ? errorBody : undefined
+  return status >= 400 ? (route.errors ?? errorBody) : undefined
 }

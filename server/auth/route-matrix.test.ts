@@ -76,6 +76,13 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /unsubscribe': { need: 'public', reach: 'none' },
   'GET /healthz': { need: 'public', reach: 'none' },
   'GET /api/v1/openapi.json': { need: 'public', reach: 'none' },
+  'POST /v1/metrics': { need: 'events:write', reach: 'body' },
+  'POST /v1/logs': { need: 'events:write', reach: 'body' },
+  'POST /api/v1/otlp/v1/metrics': { need: 'events:write', reach: 'body' },
+  'POST /api/v1/otlp/v1/logs': { need: 'events:write', reach: 'body' },
+  'POST /api/v1/imports': { need: 'initiatives:write', reach: 'body' },
+  'GET /api/v1/imports': { need: 'initiatives:write', reach: 'body' },
+  'GET /api/v1/imports/:id': { need: 'initiatives:write', reach: 'body', missing: true },
   'GET /api/docs': { need: 'public', reach: 'none' },
 }
 /** The guard tag each reach must carry in the router. */
@@ -110,7 +117,8 @@ type Want = 401 | 403 | 404 | 'allowed'
 function expected(name: string, r: RouteSpec, c: Caller, target: 'alpha' | 'beta' | null): Want {
   // The API's own description is public to anyone, whatever they send (docs/API.md).
   if (name === 'GET /api/v1/openapi.json') return 'allowed'
-  if (c.auth === 'share' && name.includes(' /api/v1/') && !(name.startsWith('GET ') && r.embed)) return 403
+  // A share token only reads embed data; anything else of the API (and the OTLP receiver's /v1/…) is 403.
+  if (c.auth === 'share' && (name.includes(' /api/v1/') || name.includes(' /v1/')) && !(name.startsWith('GET ') && r.embed)) return 403
   if (r.need === 'public') return 'allowed'
   if (c.auth === 'none') return 401
   if (r.need === 'signed-in') return c.auth === 'user' ? 'allowed' : 403
@@ -247,6 +255,11 @@ const NOT_AUDITED: Record<string, string> = {
   'DELETE /api/v1/session': 'signing out changes no entity',
   'POST /api/v1/setup': 'audited as a user creation; covered in session.test.ts on an empty database',
   'POST /api/v1/events': 'ingestion: the events are the data, each stored with its key',
+  'POST /v1/metrics': 'OTLP ingestion, as POST /api/v1/events',
+  'POST /api/v1/otlp/v1/metrics': 'OTLP ingestion, as POST /api/v1/events',
+  'POST /v1/logs': 'OTLP ingestion, as POST /api/v1/events',
+  'POST /api/v1/otlp/v1/logs': 'OTLP ingestion, as POST /api/v1/events',
+  'POST /api/v1/imports': 'CSV import: the body is a CSV file, not JSON; its audit entry (entity event, action import) is checked in server/import/import.test.ts',
   'POST /api/v1/demo': 'loads demo initiatives, each audited as a creation by db/queries/demo.ts; not run here (it loads a year of events)',
 }
 let auditKeyId = 0
