@@ -24,6 +24,7 @@ import { readinessRouter } from './routes/readiness.js'
 import { authenticateShareToken, embedCors } from './auth/share-token.js'
 import { shareRouter } from './routes/share.js'
 import { demoRouter } from './demo/route.js'
+import { alertRulesRouter, webhooksRouter } from './routes/alerts.js'
 
 export interface AppDeps {
   db: Db
@@ -128,6 +129,8 @@ export function createApp(deps: AppDeps): App {
   api.use('/demo', demoRouter({ db, config, clock }))
   api.use('/initiatives', initiativesRouter({ db, config, clock }))
   api.use('/subscriptions', subscriptionsRouter({ db, config, clock }))
+  api.use('/webhooks', webhooksRouter({ db, clock }))
+  api.use('/alert-rules', alertRulesRouter({ db, clock }))
   api.use(notFoundHandler)
   app.use('/api/v1', api)
   app.use(unsubscribeRouter({ db, clock }))

@@ -7,5 +7,6 @@ import './demo/cli.js'
 import './auth/cli.js'
 import './email/cli.js'
 import './ops/cli.js'
+import './alerts/cli.js'
 
 export {}

@@ -35,8 +35,10 @@ export type Permission =
   | 'users:manage'
   | 'audit:read'
   | 'events:delete'
+  | 'alerts:write'
+  | 'webhooks:manage'
 
-const ALL: Permission[] = ['events:write', 'read', 'initiatives:write', 'subscriptions:write', 'keys:manage', 'users:manage', 'audit:read', 'events:delete']
+const ALL: Permission[] = ['events:write', 'read', 'initiatives:write', 'subscriptions:write', 'keys:manage', 'users:manage', 'audit:read', 'events:delete', 'alerts:write', 'webhooks:manage']
 
 /** The permissions of each role. Keys: ingest writes events, read reads, admin does everything. */
 export const ROLE_PERMISSIONS: Record<`key:${KeyRole}` | `user:${UserRole}`, ReadonlySet<Permission>> = {
@@ -44,7 +46,7 @@ export const ROLE_PERMISSIONS: Record<`key:${KeyRole}` | `user:${UserRole}`, Rea
   'key:read': new Set(['read']),
   'key:admin': new Set(ALL),
   'user:viewer': new Set(['read']),
-  'user:editor': new Set(['read', 'initiatives:write', 'subscriptions:write']),
+  'user:editor': new Set(['read', 'initiatives:write', 'subscriptions:write', 'alerts:write']),
   'user:admin': new Set(ALL),
 }
 
