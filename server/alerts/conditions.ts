@@ -149,22 +149,23 @@ async function trajectory(ctx: EvaluationContext, rule: AlertRule, list: Initiat
     return {
       initiative: i,
       condition: true,
-      message: `${i.name} is heading for ${fmt(now.projected)} ${what} in ${month}, ${fmt(outlook.shortfall)}${share} short of its ${targetText} target: ${fmt(now.monthToDate)} so far, and ${basis}. Projected to miss since ${dayLabel(Date.parse(`${since}T12:00:00Z`), 'UTC')}.`,
+      message: `${i.name} is heading for ${fmt(now.projected)} ${metric === 'time_saved' ? 'saved' : 'of revenue influenced'} in ${month}, ${fmt(outlook.shortfall)}${share} short of its ${targetText} target: ${fmt(now.monthToDate)} so far, and ${basis}. Projected to miss since ${dayLabel(Date.parse(`${since}T12:00:00Z`), 'UTC')}.`,
     }
   })
 }
 
-function readinessMessage(i: Initiative, r: Readiness, firing: boolean): string {
+function readinessMessage(i: Initiative, r: Readiness, firing: boolean, before: string | undefined): string {
+  const was = before && before !== r.verdict ? ` (was ${VERDICT_WORDS[before as Readiness['verdict']]?.word ?? before}${before === 'not_yet' ? ' ready' : ''})` : ''
   if (r.verdict === 'at_risk') {
     const why = (r.risks.length ? r.risks : r.missing).slice(0, 2).map((f) => f.message).join('; ')
-    return `${i.name} has fallen to at risk: ${why}.`
+    return `${i.name} ${was ? 'has fallen to' : 'is'} at risk${was}: ${why}.`
   }
-  if (r.verdict === 'ready') return `${i.name} is ready to scale: every item of the pilot-to-production gate is met (${r.met.length} checks).`
+  if (r.verdict === 'ready') return `${i.name} ${was ? 'has become' : 'is'} ready to scale${was}: every item of the pilot-to-production gate is met (${r.met.length} checks).`
   const next = r.missing.slice(0, 2).map((f) => f.message).join('; ')
   return firing ? `${i.name} is now ${VERDICT_WORDS[r.verdict].word} ready${next ? `: ${next}` : ''}.` : `${i.name} is ${VERDICT_WORDS[r.verdict].word} ready${next ? `: ${next}` : ''}.`
 }
 
-async function readiness(ctx: EvaluationContext, rule: AlertRule, list: Initiative[]): Promise<Finding[]> {
+async function readiness(ctx: EvaluationContext, rule: AlertRule, list: Initiative[], previous: Map<number, string | null>): Promise<Finding[]> {
   const all = await once(ctx, 'readiness', () => findReadiness(ctx.db, { timezone: ctx.timezone, now: ctx.now }, ctx.readinessMonths))
   const bySlug = new Map(all.map((r) => [r.slug, r]))
   const watch = rule.params.on as WatchedVerdict[]
@@ -172,7 +173,7 @@ async function readiness(ctx: EvaluationContext, rule: AlertRule, list: Initiati
     const r = bySlug.get(i.slug)
     if (!r) return []
     const condition = readinessCondition(r.verdict, watch)
-    return [{ initiative: i, condition, key: r.verdict, message: readinessMessage(i, r, condition) }]
+    return [{ initiative: i, condition, key: r.verdict, info: { verdict: r.verdict }, message: readinessMessage(i, r, condition, previous.get(i.id) ?? undefined) }]
   })
 }
 
@@ -214,18 +215,20 @@ async function silent(ctx: EvaluationContext, rule: AlertRule, list: Initiative[
 /**
  * The findings of one rule for every initiative in its scope that has started and is not retired
  * (a pair whose initiative was retired is resolved by the caller).
+ * `memory`: each pair's stored info (the payback reference month, the last readiness verdict).
  * @example const findings = await findingsFor(ctx, rule, new Map())
  */
-export async function findingsFor(ctx: EvaluationContext, rule: AlertRule, references: Map<number, string | null>): Promise<Finding[]> {
+export async function findingsFor(ctx: EvaluationContext, rule: AlertRule, memory: Map<number, Record<string, unknown>>): Promise<Finding[]> {
+  const recall = (key: string) => new Map([...memory].map(([id, info]) => [id, (info[key] as string | null | undefined) ?? null]))
   const list = ctx.initiatives.filter((i) => (rule.initiativeId === null || i.id === rule.initiativeId) && i.stage !== 'retired' && Date.parse(i.startedAt) <= ctx.now)
   if (list.length === 0) return []
   switch (rule.kind) {
     case 'trajectory':
       return trajectory(ctx, rule, list)
     case 'readiness':
-      return readiness(ctx, rule, list)
+      return readiness(ctx, rule, list, recall('verdict'))
     case 'payback':
-      return payback(ctx, rule, list, references)
+      return payback(ctx, rule, list, recall('reference'))
     case 'silence':
       return silent(ctx, rule, list)
   }

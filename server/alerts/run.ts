@@ -174,8 +174,7 @@ export async function evaluateAlerts(deps: AlertDeps): Promise<AlertRunResult['e
     for (const rule of rules) {
       try {
         const mine = new Map(states.filter((s) => s.ruleId === rule.id).map((s) => [s.initiativeId, s]))
-        const references = new Map([...mine].map(([id, s]) => [id, (s.info.reference as string | null | undefined) ?? null]))
-        const findings = await findingsFor(ctx, rule, references)
+        const findings = await findingsFor(ctx, rule, new Map([...mine].map(([id, s]) => [id, s.info])))
         const seen = new Set(findings.map((f) => f.initiative.id))
         // A firing pair whose initiative left the rule's scope (retired, or the rule narrowed) resolves.
         for (const [id, s] of mine) {
@@ -313,16 +312,16 @@ export async function deliverAlerts(deps: AlertDeps, opts: AlertRunOptions = {})
       return { ...base, status: row.uncertain ? 'uncertain' : 'sent' }
     }
     const outcome = failure.retry ? await temporary(row, base, failure.error, MAX_WEBHOOK_ATTEMPTS) : (await finish(row, { status: 'failed', at, error: failure.error }), { ...base, status: 'failed' as const, error: failure.error })
-    await maybeDisable(wh.id, failure.error)
-    return outcome
+    const disabled = await maybeDisable(wh.id, failure.error)
+    return disabled ? { ...base, status: 'failed', error: `the webhook was disabled: ${disabled}` } : outcome
   }
 
   /** Disables a webhook failing for the configured days, fails its waiting deliveries and tells the rules' owners. */
-  const maybeDisable = async (webhookId: number, lastError: string) => {
+  const maybeDisable = async (webhookId: number, lastError: string): Promise<string | null> => {
     const wh = await findWebhookRow(db, webhookId)
-    if (!wh || wh.disabled_at !== null || wh.failing_since === null) return
+    if (!wh || wh.disabled_at !== null || wh.failing_since === null) return null
     const now = clock()
-    if (now - wh.failing_since < config.webhookDisableDays * DAY) return
+    if (now - wh.failing_since < config.webhookDisableDays * DAY) return null
     const host = (() => {
       try {
         return new URL(wh.url).host
@@ -331,8 +330,8 @@ export async function deliverAlerts(deps: AlertDeps, opts: AlertRunOptions = {})
       }
     })()
     const reason = `every attempt failed for ${config.webhookDisableDays} days (last: ${lastError})`
-    await writeTransaction(db, async (tx) => {
-      if (!(await disableWebhook(tx, webhookId, reason, now))) return
+    const mine = await writeTransaction(db, async (tx) => {
+      if (!(await disableWebhook(tx, webhookId, reason, now))) return false
       await tx.updateTable('alert_deliveries').set({ status: 'failed', last_error: `the webhook was disabled: ${reason}`, updated_at: now }).where('webhook_id', '=', webhookId).where('status', 'in', ['pending', 'retrying']).execute()
       const ruleIds = (await tx.selectFrom('alert_rule_webhooks').select('rule_id').where('webhook_id', '=', webhookId).execute()).map((r) => r.rule_id)
       for (const ruleId of ruleIds) {
@@ -343,8 +342,11 @@ export async function deliverAlerts(deps: AlertDeps, opts: AlertRunOptions = {})
         const id = await insertNotification(tx, { eventId, ruleId, initiativeId: null, type: 'webhook.disabled', message, at: now })
         if (id !== undefined) await enqueueAlertDeliveries(tx, [{ sendKey: `email:${rule.owner.toLowerCase()}:${eventId}`, ruleId, channel: 'email', target: rule.owner, webhookId: null, eventId, notificationIds: [id] }], now)
       }
+      return true
     })
+    if (!mine) return null
     log(`alerts: webhook ${webhookId} (${host}) disabled: ${reason}`)
+    return reason
   }
 
   const sendEmail = async (row: AlertDeliveryRow, rule: AlertRule, base: Omit<AlertDeliveryOutcome, 'status'>): Promise<AlertDeliveryOutcome> => {

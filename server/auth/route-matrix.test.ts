@@ -113,6 +113,11 @@ const AUDIT_CASES: Record<string, { entity: string; body?: () => unknown; path?:
     path: async () => `/unsubscribe?token=${encodeURIComponent(signUnsubscribe(await unsubscribeSecret(s.handle.db), Number(subscriptionId), 'a@example.com'))}`,
   },
   'DELETE /api/v1/subscriptions/:id': { entity: 'subscription', path: () => `/api/v1/subscriptions/${subscriptionId}` },
+  'POST /api/v1/webhooks': { entity: 'webhook', body: () => ({ url: 'https://hooks.example.com/yardstick', format: 'json' }) },
+  'POST /api/v1/alert-rules': { entity: 'alert_rule', body: () => ({ name: 'Silent', initiative: 'matrix', kind: 'silence', params: { hours: 6 }, emails: ['ops@example.com'], webhooks: [Number(webhookId)] }) },
+  'PATCH /api/v1/alert-rules/:id': { entity: 'alert_rule', body: () => ({ params: { hours: 12 } }), path: () => `/api/v1/alert-rules/${alertRuleId}` },
+  'DELETE /api/v1/alert-rules/:id': { entity: 'alert_rule', path: () => `/api/v1/alert-rules/${alertRuleId}` },
+  'DELETE /api/v1/webhooks/:id': { entity: 'webhook', path: () => `/api/v1/webhooks/${webhookId}` },
 }
 /** Changes that are not changes to audited things, and why. */
 const NOT_AUDITED: Record<string, string> = {
@@ -125,6 +130,8 @@ const NOT_AUDITED: Record<string, string> = {
 }
 let auditKeyId = 0
 let subscriptionId = ''
+let webhookId = ''
+let alertRuleId = ''
 
 describe('audit entry for every mutating route', () => {
   it('records who, what, before and after for each change', async () => {
@@ -148,6 +155,8 @@ describe('audit entry for every mutating route', () => {
       const res = await fetch(s.url + ((await c.path?.()) ?? path.replace(':slug', 'matrix')), { method, headers: { cookie: admin, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined })
       expect(res.status, `${name}: ${await res.clone().text()}`).toBeLessThan(300)
       if (name === 'POST /api/v1/subscriptions') subscriptionId = String(((await res.json()) as { id: string | number }).id)
+      if (name === 'POST /api/v1/webhooks') webhookId = String(((await res.json()) as { id: string | number }).id)
+      if (name === 'POST /api/v1/alert-rules') alertRuleId = String(((await res.json()) as { id: string | number }).id)
       const entries = await findAudit(s.handle.db, { entity: c.entity })
       expect(entries.length, `${name} must add one audit entry`).toBe(before + 1)
       expect(entries[0].actor).toBe(c.actor ?? 'admin@example.com')
