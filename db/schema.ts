@@ -294,6 +294,121 @@ export interface ImportsTable {
   finished_at: number | null
 }
 
+/** A webhook endpoint alerts are posted to (admins). The secret signs each body; shown once. */
+export interface WebhooksTable {
+  id: Generated<number>
+  url: string
+  /** 'json' | 'slack'. */
+  format: string
+  secret: string
+  created_by: string
+  created_at: number
+  /** The first failed attempt since the last success (null while healthy). */
+  failing_since: number | null
+  last_success_at: number | null
+  disabled_at: number | null
+  disabled_reason: string | null
+}
+
+export interface AlertRulesTable {
+  id: Generated<number>
+  name: string
+  /** null: every initiative. */
+  initiative_id: number | null
+  /** 'trajectory' | 'readiness' | 'payback' | 'silence'. */
+  kind: string
+  /** JSON object, per kind (server/alerts/rule-input.ts). */
+  params: string
+  /** JSON array of email addresses. */
+  emails: string
+  /** The creator's email when a dashboard user created it (told when a webhook is disabled). */
+  owner: string | null
+  created_by: string
+  created_at: number
+  updated_at: number
+}
+
+export interface AlertRuleWebhooksTable {
+  rule_id: number
+  webhook_id: number
+}
+
+/** The state of one (rule, initiative) pair (metrics/alert-state.ts). */
+export interface AlertStatesTable {
+  rule_id: number
+  initiative_id: number
+  /** 'ok' | 'firing' | 'resolved'. */
+  state: string
+  since: number | null
+  episode: number
+  /** Compare-and-set counter: a change applies only to the version it was computed from. */
+  version: number
+  /** The latest evaluation's message. */
+  message: string | null
+  /** JSON: per-kind memory (the payback reference month). */
+  info: string | null
+  evaluated_at: number
+}
+
+/** One message announcing one state change, under its stable event id. */
+export interface AlertNotificationsTable {
+  id: Generated<number>
+  event_id: string
+  rule_id: number
+  initiative_id: number | null
+  /** 'alert.firing' | 'alert.resolved' | 'webhook.disabled'. */
+  type: string
+  message: string
+  at: number
+}
+
+/** One message to one destination (an email address or a webhook), under a unique send key. */
+export interface AlertDeliveriesTable {
+  id: Generated<number>
+  send_key: string
+  rule_id: number
+  /** 'email' | 'webhook'. */
+  channel: string
+  /** The email address, or the webhook's id. */
+  target: string
+  webhook_id: number | null
+  /** Yardstick-Event-Id: the notification's event id, or a digest's own id. */
+  event_id: string
+  /** JSON array of alert_notifications ids (more than one: a digest). */
+  notification_ids: string
+  /** 'pending' | 'sending' | 'sent' | 'retrying' | 'failed' | 'cancelled'. */
+  status: string
+  uncertain: number
+  attempts: number
+  handoffs: number
+  lease_owner: string | null
+  lease_until: number
+  next_attempt_at: number
+  last_error: string | null
+  sent_at: number | null
+  created_at: number
+  updated_at: number
+}
+
+/** Every attempt at a delivery, shown on the rule's page. */
+export interface AlertAttemptsTable {
+  id: Generated<number>
+  delivery_id: number
+  at: number
+  duration_ms: number
+  /** 'delivered' | 'retry' | 'failed'. */
+  outcome: string
+  status_code: number | null
+  error: string | null
+}
+
+/** The last event received per initiative, kept up to date above job_state 'alert-events'. */
+export interface AlertLastEventsTable {
+  initiative_id: number
+  last_event_id: number
+  last_received_at: number
+}
+
 export interface Database {
   initiatives: InitiativesTable
   stage_changes: StageChangesTable
@@ -316,4 +431,12 @@ export interface Database {
   rollup_skipped_events: RollupSkippedEventsTable
   otlp_series: OtlpSeriesTable
   imports: ImportsTable
+  webhooks: WebhooksTable
+  alert_rules: AlertRulesTable
+  alert_rule_webhooks: AlertRuleWebhooksTable
+  alert_states: AlertStatesTable
+  alert_notifications: AlertNotificationsTable
+  alert_deliveries: AlertDeliveriesTable
+  alert_attempts: AlertAttemptsTable
+  alert_last_events: AlertLastEventsTable
 }

@@ -29,6 +29,7 @@ import { health, healthDown } from '../metrics/api/schemas.js'
 import { send } from './routes/answer.js'
 import { otlpRouter } from './otlp/receiver.js'
 import { importsRouter } from './import/route.js'
+import { alertRulesRouter, webhooksRouter } from './routes/alerts.js'
 
 export interface AppDeps {
   db: Db
@@ -137,6 +138,8 @@ export function createApp(deps: AppDeps): App {
   api.use('/demo', demoRouter({ db, config, clock }))
   api.use('/initiatives', initiativesRouter({ db, config, clock }))
   api.use('/subscriptions', subscriptionsRouter({ db, config, clock }))
+  api.use('/webhooks', webhooksRouter({ db, clock }))
+  api.use('/alert-rules', alertRulesRouter({ db, clock }))
   api.use(notFoundHandler)
   app.use('/api/v1', api)
   app.use(unsubscribeRouter({ db, clock }))

@@ -8,5 +8,6 @@ import './auth/cli.js'
 import './email/cli.js'
 import './ops/cli.js'
 import './import/cli.js'
+import './alerts/cli.js'
 
 export {}

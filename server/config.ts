@@ -38,6 +38,12 @@ export interface Config {
   signInWindowMs: number
   /** Scale readiness: consecutive full months a targeted metric must be on target (default 3). */
   readinessMonths: number
+  /** How long an alert sender holds a claimed delivery, and the evaluator its lease (ms). */
+  alertLeaseMs: number
+  /** A webhook attempt with no answer within this long counts as a timeout, retried (ms). */
+  webhookTimeoutMs: number
+  /** A webhook failing for this many days in a row is disabled, and the rules' owners are emailed. */
+  webhookDisableDays: number
 }
 
 export class ConfigError extends Error {}
@@ -93,5 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInFailuresPerIp: int(env, 'YARDSTICK_SIGNIN_FAILURES_PER_IP', 20, 1, 100_000),
     signInWindowMs: int(env, 'YARDSTICK_SIGNIN_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
     readinessMonths: int(env, 'YARDSTICK_READINESS_MONTHS', 3, 1, 24),
+    alertLeaseMs: int(env, 'YARDSTICK_ALERT_LEASE_SECONDS', 120, 1, 86_400) * 1000,
+    webhookTimeoutMs: int(env, 'YARDSTICK_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
+    webhookDisableDays: int(env, 'YARDSTICK_WEBHOOK_DISABLE_DAYS', 3, 1, 90),
   }
 }

@@ -15,6 +15,7 @@ import './ys-sign-in.js'
 import './ys-setup.js'
 import './ys-audit.js'
 import './ys-subscriptions.js'
+import './ys-alerts.js'
 import './ys-admin.js'
 import './ys-initiative-edit.js'
 
@@ -24,7 +25,7 @@ const SIGNED_IN_KEY = 'yardstick.signedIn'
 
 /** The pages outside the portfolio/initiative views. */
 export interface AdminPage {
-  page: 'setup' | 'audit' | 'subscriptions' | 'admin' | 'edit'
+  page: 'setup' | 'audit' | 'subscriptions' | 'alerts' | 'admin' | 'edit'
   slug?: string
 }
 
@@ -32,7 +33,7 @@ export interface AdminPage {
  * @example adminRoute('/initiatives/invoices/edit') // { page: 'edit', slug: 'invoices' }
  */
 export function adminRoute(pathname: string): AdminPage | null {
-  const simple = /^\/(setup|audit|subscriptions|admin)\/?$/.exec(pathname)
+  const simple = /^\/(setup|audit|subscriptions|alerts|admin)\/?$/.exec(pathname)
   if (simple) return { page: simple[1] as AdminPage['page'] }
   const edit = /^\/initiatives\/([^/]+)\/edit\/?$/.exec(pathname)
   if (edit) {
@@ -167,6 +168,7 @@ export class YsApp extends LitElement {
     return html`<nav aria-label="Main">
       ${this.navLink('/', 'Portfolio', page === 'portfolio')}
       ${this.navLink('/subscriptions', 'Email summaries', page === 'subscriptions')}
+      ${this.navLink('/alerts', 'Alerts', page === 'alerts')}
       ${me.role === 'admin' ? html`${this.navLink('/audit', 'Audit log', page === 'audit')}${this.navLink('/admin', 'Users & keys', page === 'admin')}` : null}
       <span class="who">${me.email} (${me.role})</span>
       <button type="button" @click=${() => this.signOut()}>Sign out</button>
@@ -182,6 +184,8 @@ export class YsApp extends LitElement {
         return html`<ys-audit .search=${location.search} .tz=${this.tz}></ys-audit>`
       case 'subscriptions':
         return html`<ys-subscriptions .userRole=${role} .tz=${this.tz}></ys-subscriptions>`
+      case 'alerts':
+        return html`<ys-alerts .userRole=${role} .tz=${this.tz}></ys-alerts>`
       case 'admin':
         return html`<ys-admin .me=${this.me ?? null} .tz=${this.tz}></ys-admin>`
       case 'edit':
@@ -198,7 +202,7 @@ export class YsApp extends LitElement {
   }
 
   override render() {
-    const titles = { setup: 'First run', audit: 'Audit log', subscriptions: 'Email summaries', admin: 'Users & keys', edit: `Edit ${this.extra?.slug}` }
+    const titles = { setup: 'First run', audit: 'Audit log', subscriptions: 'Email summaries', alerts: 'Alerts', admin: 'Users & keys', edit: `Edit ${this.extra?.slug}` }
     document.title = this.extra ? `${titles[this.extra.page]} · Yardstick` : this.view.page === 'initiative' ? `${this.view.slug} · Yardstick` : 'AI outcomes · Yardstick'
     const canEdit = this.me?.role === 'editor' || this.me?.role === 'admin'
     return html`<a class="skip" href="#main">Skip to content</a>

@@ -12,6 +12,7 @@ import * as signInThrottle from './2026_12_06_1001_sign_in_throttle.js'
 import * as rollupSkippedEvents from './2026_12_06_1002_rollup_skipped_events.js'
 import * as otlpSeries from './2026_12_06_1200_otlp_series.js'
 import * as imports from './2026_12_06_1201_imports.js'
+import * as alerts from './2026_12_06_1300_alerts.js'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that migrations run the same under
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_1002_rollup_skipped_events': rollupSkippedEvents,
   '2026_12_06_1200_otlp_series': otlpSeries,
   '2026_12_06_1201_imports': imports,
+  '2026_12_06_1300_alerts': alerts,
 }
 
 export const migrationProvider: MigrationProvider = {

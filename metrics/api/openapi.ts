@@ -4,6 +4,7 @@
  * rendered at /api/docs, and used by the HTTP tests to validate every answer.
  */
 import { z } from 'zod'
+import * as alerts from './alerts.js'
 import * as common from './common.js'
 import * as governance from './governance.js'
 import * as initiatives from './initiatives.js'
@@ -12,7 +13,7 @@ import * as readiness from './readiness.js'
 import { API_ROUTES, type ApiRoute } from './routes.js'
 
 /** Every named schema of metrics/api (exported with `.meta({ id })`): one component each. */
-const NAMED: z.ZodType[] = [common, governance, initiatives, outcomes, readiness].flatMap((m) => Object.values(m).filter((v): v is z.ZodType => v instanceof z.ZodType && idOf(v) !== undefined))
+const NAMED: z.ZodType[] = [common, alerts, governance, initiatives, outcomes, readiness].flatMap((m) => Object.values(m).filter((v): v is z.ZodType => v instanceof z.ZodType && idOf(v) !== undefined))
 
 type Json = Record<string, unknown>
 
@@ -53,6 +54,7 @@ function convert(routes: ApiRoute[]): { components: Record<string, Json>; inline
     add(r.query)
     for (const p of Object.values(r.params ?? {})) add(p)
     for (const a of Object.values(r.responses)) add(a.schema)
+    add(r.errors)
   }
   const { schemas } = z.toJSONSchema(registry, { target: 'draft-2020-12', io: 'output', uri: (id) => REF + id, unrepresentable: 'any' }) as unknown as { schemas: Record<string, Json> }
   const components: Record<string, Json> = {}

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { errorBody, slug } from './common.js'
+import * as al from './alerts.js'
 import * as gov from './governance.js'
 import * as ini from './initiatives.js'
 import * as out from './outcomes.js'
@@ -24,7 +25,7 @@ export interface ApiRoute {
   path: string
   summary: string
   /** Area, for grouping in the reference (OpenAPI tag). */
-  tag: 'Ingest' | 'Outcomes' | 'Initiatives' | 'Readiness' | 'Session' | 'Administration' | 'Email' | 'Embedding' | 'Operations'
+  tag: 'Ingest' | 'Alerts' | 'Outcomes' | 'Initiatives' | 'Readiness' | 'Session' | 'Administration' | 'Email' | 'Embedding' | 'Operations'
   /** The guard's permission (server/auth/actor.ts): `public`, `signed-in`, `read`, `initiatives:write`, …; the route-matrix test holds routes to it. */
   access: string
   /** Path parameters, by name (default: a plain string). */
@@ -56,6 +57,16 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'get', path: '/api/v1/initiatives/{slug}/series', tag: 'Outcomes', access: 'read', summary: "One metric of one initiative, bucket by bucket", params: { slug }, query: out.seriesQuery, responses: { 200: { description: 'the series', schema: out.seriesResponse } } },
   { method: 'get', path: '/api/v1/series', tag: 'Outcomes', access: 'read', summary: 'One metric of several initiatives at once', query: out.portfolioSeriesQuery, responses: { 200: { description: 'the series', schema: out.portfolioSeriesResponse } } },
   { method: 'get', path: '/api/v1/initiatives/{slug}/payback', tag: 'Outcomes', access: 'read', summary: 'The payback curve: monthly and cumulative value and cost, actual then projected', params: { slug }, query: out.paybackQuery, responses: { 200: { description: 'the curve', schema: out.paybackResponse } } },
+
+  // Alerts (docs/ALERTS.md)
+  { method: 'get', path: '/api/v1/alert-rules', tag: 'Alerts', access: 'read', summary: 'Alert rules with their state per initiative and latest deliveries', responses: { 200: { description: 'the rules', schema: al.alertRuleList } } },
+  { method: 'post', path: '/api/v1/alert-rules', tag: 'Alerts', access: 'alerts:write', summary: 'Create an alert rule (audited)', body: al.alertRuleBody, responses: { 201: { description: 'created', schema: al.alertRule } } },
+  { method: 'get', path: '/api/v1/alert-rules/{id}', tag: 'Alerts', access: 'read', summary: 'One alert rule', responses: { 200: { description: 'the rule', schema: al.alertRule } } },
+  { method: 'patch', path: '/api/v1/alert-rules/{id}', tag: 'Alerts', access: 'alerts:write', summary: 'Change an alert rule (audited)', body: al.alertRulePatchBody, responses: { 200: { description: 'changed', schema: al.alertRule } } },
+  { method: 'delete', path: '/api/v1/alert-rules/{id}', tag: 'Alerts', access: 'alerts:write', summary: 'Delete an alert rule (audited)', responses: { 204: { description: 'deleted' } } },
+  { method: 'get', path: '/api/v1/webhooks', tag: 'Alerts', access: 'webhooks:manage', summary: 'Webhooks alerts are posted to (never their secrets)', responses: { 200: { description: 'the webhooks', schema: al.webhookList } } },
+  { method: 'post', path: '/api/v1/webhooks', tag: 'Alerts', access: 'webhooks:manage', summary: 'Add a webhook; its signing secret is in this answer only (audited)', body: al.webhookBody, responses: { 201: { description: 'created', schema: al.webhookCreated } } },
+  { method: 'delete', path: '/api/v1/webhooks/{id}', tag: 'Alerts', access: 'webhooks:manage', summary: 'Remove a webhook (audited)', responses: { 204: { description: 'removed' } } },
 
   // Readiness
   { method: 'get', path: '/api/v1/readiness', tag: 'Readiness', access: 'read', summary: "Every initiative's pilot-to-production verdict", query: rd.readinessQuery, responses: { 200: { description: 'the verdicts', schema: rd.portfolioReadinessResponse } } },

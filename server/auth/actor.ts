@@ -36,8 +36,10 @@ export type Permission =
   | 'audit:read'
   | 'events:delete'
   | 'share:manage'
+  | 'alerts:write'
+  | 'webhooks:manage'
 
-const ALL: Permission[] = ['events:write', 'read', 'initiatives:write', 'subscriptions:write', 'keys:manage', 'users:manage', 'audit:read', 'events:delete', 'share:manage']
+const ALL: Permission[] = ['events:write', 'read', 'initiatives:write', 'subscriptions:write', 'keys:manage', 'users:manage', 'audit:read', 'events:delete', 'share:manage', 'alerts:write', 'webhooks:manage']
 
 /**
  * The permissions of each role. Keys: ingest writes events, read reads, admin does everything.
@@ -49,7 +51,7 @@ export const ROLE_PERMISSIONS: Record<`key:${KeyRole}` | `user:${UserRole}`, Rea
   'key:read': new Set(['read']),
   'key:admin': new Set(ALL),
   'user:viewer': new Set(['read']),
-  'user:editor': new Set(['read', 'initiatives:write', 'subscriptions:write', 'share:manage']),
+  'user:editor': new Set(['read', 'initiatives:write', 'subscriptions:write', 'share:manage', 'alerts:write']),
   'user:admin': new Set(ALL),
 }
 
@@ -57,7 +59,7 @@ export const ROLE_PERMISSIONS: Record<`key:${KeyRole}` | `user:${UserRole}`, Rea
  * Permissions over things that belong to no initiative (keys, users, the audit log): only a caller
  * that sees every initiative may hold them, whatever its role says.
  */
-export const UNSCOPED_ONLY: ReadonlySet<Permission> = new Set(['keys:manage', 'users:manage', 'audit:read'])
+export const UNSCOPED_ONLY: ReadonlySet<Permission> = new Set(['keys:manage', 'users:manage', 'audit:read', 'webhooks:manage'])
 
 /** The name the audit log records for an actor: the user's email, the key's name, or `cli`. */
 export function actorName(a: Actor): string {

@@ -21,7 +21,7 @@ import { listRoutes, makeUser, sessionCookie } from './test-helpers.js'
  * - A share token reads only the embed data of its initiative (GET summary, series, the initiative):
  *   everything else under /api/v1 answers 403.
  */
-type Need = 'public' | 'signed-in' | 'read' | 'events:write' | 'initiatives:write' | 'subscriptions:write' | 'share:manage' | 'keys:manage' | 'users:manage' | 'audit:read' | 'events:delete'
+type Need = 'public' | 'signed-in' | 'read' | 'events:write' | 'initiatives:write' | 'subscriptions:write' | 'share:manage' | 'keys:manage' | 'users:manage' | 'audit:read' | 'events:delete' | 'alerts:write' | 'webhooks:manage'
 /** What a route reaches: one initiative's thing named in the path, every initiative, or what the body or query names. */
 type Reach = 'target' | 'every' | 'body' | 'none'
 interface RouteSpec {
@@ -76,6 +76,14 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /unsubscribe': { need: 'public', reach: 'none' },
   'GET /healthz': { need: 'public', reach: 'none' },
   'GET /api/v1/openapi.json': { need: 'public', reach: 'none' },
+  'GET /api/v1/alert-rules': { need: 'read', reach: 'body' },
+  'POST /api/v1/alert-rules': { need: 'alerts:write', reach: 'body', body: { name: 'm', initiative: 'alpha', kind: 'silence', params: { hours: 6 } } },
+  'GET /api/v1/alert-rules/:id': { need: 'read', reach: 'body', missing: true },
+  'PATCH /api/v1/alert-rules/:id': { need: 'alerts:write', reach: 'body', missing: true },
+  'DELETE /api/v1/alert-rules/:id': { need: 'alerts:write', reach: 'body', missing: true },
+  'GET /api/v1/webhooks': { need: 'webhooks:manage', reach: 'every' },
+  'POST /api/v1/webhooks': { need: 'webhooks:manage', reach: 'every', body: { url: 'https://hooks.example.com/m', format: 'json' } },
+  'DELETE /api/v1/webhooks/:id': { need: 'webhooks:manage', reach: 'every', missing: true },
   'POST /v1/metrics': { need: 'events:write', reach: 'body' },
   'POST /v1/logs': { need: 'events:write', reach: 'body' },
   'POST /api/v1/otlp/v1/metrics': { need: 'events:write', reach: 'body' },
@@ -88,7 +96,7 @@ const ROUTES: Record<string, RouteSpec> = {
 /** The guard tag each reach must carry in the router. */
 const SCOPE_TAG: Record<Reach, string | undefined> = { target: undefined, every: 'unscoped', body: 'filtered', none: undefined }
 
-const EVERYTHING: Need[] = ['read', 'events:write', 'initiatives:write', 'subscriptions:write', 'share:manage', 'keys:manage', 'users:manage', 'audit:read', 'events:delete']
+const EVERYTHING: Need[] = ['read', 'events:write', 'initiatives:write', 'subscriptions:write', 'share:manage', 'keys:manage', 'users:manage', 'audit:read', 'events:delete', 'alerts:write', 'webhooks:manage']
 type Auth = 'none' | 'user' | 'key' | 'share'
 interface Caller {
   auth: Auth
@@ -99,7 +107,7 @@ interface Caller {
 const CALLERS: Record<string, Caller> = {
   anonymous: { auth: 'none', may: [], scoped: false },
   viewer: { auth: 'user', may: ['read'], scoped: false },
-  editor: { auth: 'user', may: ['read', 'initiatives:write', 'subscriptions:write', 'share:manage'], scoped: false },
+  editor: { auth: 'user', may: ['read', 'initiatives:write', 'subscriptions:write', 'share:manage', 'alerts:write'], scoped: false },
   admin: { auth: 'user', may: EVERYTHING, scoped: false },
   'ingest key': { auth: 'key', may: ['events:write'], scoped: false },
   'read key': { auth: 'key', may: ['read'], scoped: false },
@@ -110,7 +118,8 @@ const CALLERS: Record<string, Caller> = {
   'old scoped admin key (alpha)': { auth: 'key', may: EVERYTHING, scoped: true },
   'share token (alpha)': { auth: 'share', may: ['read'], scoped: true },
 }
-const UNSCOPED_ONLY: Need[] = ['keys:manage', 'users:manage', 'audit:read']
+// Webhooks are the organisation's, not an initiative's (docs/SECURITY.md).
+const UNSCOPED_ONLY: Need[] = ['keys:manage', 'users:manage', 'audit:read', 'webhooks:manage']
 
 type Want = 401 | 403 | 404 | 'allowed'
 /** What the rules above say a caller gets on a route whose path names `target`'s thing. */
@@ -248,6 +257,11 @@ const AUDIT_CASES: Record<string, { entity: string; body?: () => unknown; path?:
   'DELETE /api/v1/subscriptions/:id': { entity: 'subscription', path: () => `/api/v1/subscriptions/${subscriptionId}` },
   'POST /api/v1/share-tokens': { entity: 'share_token', body: () => ({ initiative: 'matrix', expiresInDays: 7 }) },
   'DELETE /api/v1/share-tokens/:id': { entity: 'share_token', path: () => `/api/v1/share-tokens/${shareTokenId}` },
+  'POST /api/v1/webhooks': { entity: 'webhook', body: () => ({ url: 'https://hooks.example.com/yardstick', format: 'json' }) },
+  'POST /api/v1/alert-rules': { entity: 'alert_rule', body: () => ({ name: 'Silent', initiative: 'matrix', kind: 'silence', params: { hours: 6 }, emails: ['ops@example.com'], webhooks: [Number(webhookId)] }) },
+  'PATCH /api/v1/alert-rules/:id': { entity: 'alert_rule', body: () => ({ params: { hours: 12 } }), path: () => `/api/v1/alert-rules/${alertRuleId}` },
+  'DELETE /api/v1/alert-rules/:id': { entity: 'alert_rule', path: () => `/api/v1/alert-rules/${alertRuleId}` },
+  'DELETE /api/v1/webhooks/:id': { entity: 'webhook', path: () => `/api/v1/webhooks/${webhookId}` },
 }
 /** Changes that are not changes to audited things, and why. */
 const NOT_AUDITED: Record<string, string> = {
@@ -265,6 +279,8 @@ const NOT_AUDITED: Record<string, string> = {
 let auditKeyId = 0
 let subscriptionId = ''
 let shareTokenId = ''
+let webhookId = ''
+let alertRuleId = ''
 
 describe('audit entry for every mutating route', () => {
   it('records who, what, before and after for each change', async () => {
@@ -289,6 +305,8 @@ describe('audit entry for every mutating route', () => {
       expect(res.status, `${name}: ${await res.clone().text()}`).toBeLessThan(300)
       if (name === 'POST /api/v1/subscriptions') subscriptionId = String(((await res.json()) as { id: string | number }).id)
       if (name === 'POST /api/v1/share-tokens') shareTokenId = String(((await res.json()) as { id: number }).id)
+      if (name === 'POST /api/v1/webhooks') webhookId = String(((await res.json()) as { id: string | number }).id)
+      if (name === 'POST /api/v1/alert-rules') alertRuleId = String(((await res.json()) as { id: string | number }).id)
       const entries = await findAudit(s.handle.db, { entity: c.entity })
       expect(entries.length, `${name} must add one audit entry`).toBe(before + 1)
       expect(entries[0].actor).toBe(c.actor ?? 'admin@example.com')

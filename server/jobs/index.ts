@@ -6,6 +6,7 @@ import type { Config } from '../config.js'
 import type { EventSink } from '../ingest/event-writer.js'
 import { scheduleRollup } from '../rollup/schedule.js'
 import { scheduleDigests } from '../email/schedule-job.js'
+import { scheduleAlerts } from '../alerts/schedule.js'
 
 export interface Jobs {
   stop(): Promise<void>
@@ -37,11 +38,14 @@ export function startJobs(deps: { db: Db; config: Config; log: (m: string) => vo
   backlog.unref()
   // digest: every minute, sends the email summaries that are due and retries whose backoff has passed.
   const digest = scheduleDigests({ db: deps.db, config: deps.config, log: deps.log })
+  // alerts: every minute, sends alert deliveries that are due; every 5 minutes evaluates the rules first.
+  const alerts = scheduleAlerts({ db: deps.db, config: deps.config, log: deps.log })
   return {
     async stop() {
       clearInterval(backlog)
       await rollup.stop()
       await digest.stop()
+      await alerts.stop()
     },
   }
 }
