@@ -228,6 +228,27 @@ export interface AttestationsTable {
   recorded_at: number
 }
 
+/** One taking of the organisation's AI-readiness assessment (metrics/assessment.ts). */
+export interface AssessmentsTable {
+  id: Generated<number>
+  taken_at: number
+  taken_by: string
+  note: string
+  /** Scores 1–4 × 10 as computed when taken; null where not computed. */
+  overall_tenths: number | null
+  use_case_tenths: number | null
+  integration_tenths: number | null
+  governance_tenths: number | null
+  measurement_tenths: number | null
+}
+
+/** One answer (1–4) of an assessment. */
+export interface AssessmentAnswersTable {
+  assessment_id: number
+  question: string
+  level: number
+}
+
 export interface Database {
   initiatives: InitiativesTable
   stage_changes: StageChangesTable
@@ -245,4 +266,6 @@ export interface Database {
   settings: SettingsTable
   use_case_fit: UseCaseFitTable
   attestations: AttestationsTable
+  assessments: AssessmentsTable
+  assessment_answers: AssessmentAnswersTable
 }

@@ -24,6 +24,7 @@ import { readinessRouter } from './routes/readiness.js'
 import { authenticateShareToken, embedCors } from './auth/share-token.js'
 import { shareRouter } from './routes/share.js'
 import { demoRouter } from './demo/route.js'
+import { assessmentRouter } from './routes/assessment.js'
 
 export interface AppDeps {
   db: Db
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps): App {
   api.use(governanceRouter({ db, config, clock }))
   api.use(outcomesRouter({ reader, config, clock }))
   api.use(readinessRouter({ db, config, clock }))
+  api.use('/assessment', assessmentRouter({ db, config, clock }))
   api.use('/share-tokens', shareRouter({ db, clock }))
   api.use('/demo', demoRouter({ db, config, clock }))
   api.use('/initiatives', initiativesRouter({ db, config, clock }))

@@ -7,6 +7,7 @@ import * as readiness from './2026_11_25_1600_readiness.js'
 import * as rollupsCovering from './2026_11_25_1712_rollups_covering.js'
 import * as outboxHandoffs from './2026_11_25_1800_outbox_handoffs.js'
 import * as rollupChanges from './2026_11_25_1900_rollup_changes.js'
+import * as assessments from './2026_12_06_1400_assessments.js'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that migrations run the same under
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_1712_rollups_covering': rollupsCovering,
   '2026_11_25_1800_outbox_handoffs': outboxHandoffs,
   '2026_11_25_1900_rollup_changes': rollupChanges,
+  '2026_12_06_1400_assessments': assessments,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,6 @@
 import type { Tx } from '../connection.js'
 
-export type AuditEntity = 'initiative' | 'key' | 'user' | 'subscription' | 'event'
+export type AuditEntity = 'initiative' | 'key' | 'user' | 'subscription' | 'event' | 'assessment'
 
 export interface AuditInput {
   at: number

@@ -113,6 +113,7 @@ const AUDIT_CASES: Record<string, { entity: string; body?: () => unknown; path?:
     path: async () => `/unsubscribe?token=${encodeURIComponent(signUnsubscribe(await unsubscribeSecret(s.handle.db), Number(subscriptionId), 'a@example.com'))}`,
   },
   'DELETE /api/v1/subscriptions/:id': { entity: 'subscription', path: () => `/api/v1/subscriptions/${subscriptionId}` },
+  'POST /api/v1/assessment': { entity: 'assessment', body: () => ({ answers: { uc_selection: 3, uc_volume: 3, uc_engagement: 3, int_reporting: 3, int_workflow: 3, int_silence: 3, gov_checklist: 3, gov_bias: 3, gov_accuracy: 3, meas_targets: 3, meas_results: 3, meas_scaling: 3 } }) },
 }
 /** Changes that are not changes to audited things, and why. */
 const NOT_AUDITED: Record<string, string> = {

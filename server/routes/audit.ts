@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/audit?from=ISO&to=ISO&entity=initiative|key|user|subscription|event&entityId=X&limit=N
+ * GET /api/v1/audit?from=ISO&to=ISO&entity=initiative|key|user|subscription|event|assessment&entityId=X&limit=N
  * (permission `audit:read`: admins and admin keys) → {entries: [{at, actor, action, entity, entityId,
  * before, after}]}, newest first; `from` inclusive, `to` exclusive; limit 1–10000, default 1000.
  */
@@ -9,7 +9,7 @@ import { findAudit } from '../../db/queries/audit.js'
 import { requirePermission } from '../auth/actor.js'
 import { badRequest, type ErrorDetail } from '../errors.js'
 
-const ENTITIES = ['initiative', 'key', 'user', 'subscription', 'event']
+const ENTITIES = ['initiative', 'key', 'user', 'subscription', 'event', 'assessment']
 
 export function auditRouter(deps: { db: Db }): Router {
   const router = Router()
