@@ -25,6 +25,7 @@ import { authenticateShareToken, embedCors } from './auth/share-token.js'
 import { shareRouter } from './routes/share.js'
 import { demoRouter } from './demo/route.js'
 import { assessmentRouter } from './routes/assessment.js'
+import { demoReadOnly, demoVisitor } from './demo/read-only.js'
 
 export interface AppDeps {
   db: Db
@@ -105,6 +106,8 @@ export function createApp(deps: AppDeps): App {
   )
 
   app.use(embedCors())
+  // The live demo refuses every change, on every route, before anything else runs.
+  if (config.demo) app.use(demoReadOnly())
 
   app.get('/healthz', publicRoute(), async (_req, res) => {
     try {
@@ -120,6 +123,7 @@ export function createApp(deps: AppDeps): App {
   api.use(authenticateShareToken(db, clock))
   api.use(authenticateSession({ db, config, clock }))
   api.use(requireSameOrigin(config))
+  if (config.demo) api.use(demoVisitor())
   api.use('/events', eventsRouter({ db, config, writer, clock }))
   api.use(express.json({ limit: '1mb' }))
   api.use(governanceRouter({ db, config, clock }))

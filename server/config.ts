@@ -38,6 +38,8 @@ export interface Config {
   signInWindowMs: number
   /** Scale readiness: consecutive full months a targeted metric must be on target (default 3). */
   readinessMonths: number
+  /** YARDSTICK_DEMO=1: the live demo (demo data, read-only, open to anyone; server/demo/live.ts). */
+  demo: boolean
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`PUBLIC_URL must be an absolute URL such as https://yardstick.example.com, got "${env.PUBLIC_URL}"`)
   }
   const dbFile = env.YARDSTICK_DB || 'data/yardstick.db'
+  const demoRaw = (env.YARDSTICK_DEMO ?? '').trim().toLowerCase()
+  if (!['', '0', 'false', '1', 'true'].includes(demoRaw)) throw new ConfigError(`YARDSTICK_DEMO must be 1 (serve the read-only live demo) or 0, got "${env.YARDSTICK_DEMO}"`)
   return {
     port,
     host,
@@ -93,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInFailuresPerIp: int(env, 'YARDSTICK_SIGNIN_FAILURES_PER_IP', 20, 1, 100_000),
     signInWindowMs: int(env, 'YARDSTICK_SIGNIN_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
     readinessMonths: int(env, 'YARDSTICK_READINESS_MONTHS', 3, 1, 24),
+    demo: demoRaw === '1' || demoRaw === 'true',
   }
 }
