@@ -31,11 +31,11 @@ export const PHASES = ['use_case', 'integration', 'governance', 'measurement'] a
 export type Phase = (typeof PHASES)[number]
 export type Level = 1 | 2 | 3 | 4
 
-export const PHASE_LABELS: Record<Phase, { title: string; summary: string }> = {
-  use_case: { title: 'Start with the right use case', summary: 'high-volume, repetitive work with clear inputs and engaged people' },
-  integration: { title: 'Build for integration', summary: 'outcomes reported automatically from the systems where the work happens' },
-  governance: { title: 'Govern before you scale', summary: 'an owner, baselines, accuracy monitoring, a bias review and an audit trail' },
-  measurement: { title: 'Measure what matters', summary: 'targets in business terms, met, and pilots decided on that evidence' },
+export const PHASE_LABELS: Record<Phase, { title: string; short: string; summary: string }> = {
+  use_case: { title: 'Start with the right use case', short: 'Use case', summary: 'high-volume, repetitive work with clear inputs and engaged people' },
+  integration: { title: 'Build for integration', short: 'Integration', summary: 'outcomes reported automatically from the systems where the work happens' },
+  governance: { title: 'Govern before you scale', short: 'Governance', summary: 'an owner, baselines, accuracy monitoring, a bias review and an audit trail' },
+  measurement: { title: 'Measure what matters', short: 'Measurement', summary: 'targets in business terms, met, and pilots decided on that evidence' },
 }
 
 /** The data-backed figures, one per data-backed question. */
@@ -585,3 +585,28 @@ export function scoreChange(current: number | null, previous: number | null): nu
   if (current === null || previous === null) return null
   return round(current - previous, 1)
 }
+
+/** GET /api/v1/assessment's answer (server/assessment/facts.ts builds it; the dashboard reads it). */
+export interface AssessmentView {
+  asOf: string
+  window: { from: string; to: string }
+  /** The latest taking of the questionnaire, or null before the first. */
+  taken: { id: number; takenAt: string; takenBy: string; note: string } | null
+  overall: {
+    score: number | null
+    word: ScoreWord | null
+    /** The score now minus the score recorded with the previous taking (null without one). */
+    change: { delta: number; previous: number; since: string } | null
+  }
+  phases: ScoredPhase[]
+  /** Every answer the data contradicts, in questionnaire order. */
+  disagreements: Array<{ phase: Phase; question: string; kind: 'overstated' | 'understated'; message: string }>
+  figures: Figure[]
+  framework: Comparison[]
+  nextSteps: NextStep[]
+  history: Array<{ id: number; takenAt: string; takenBy: string; overall: number | null; phases: Record<Phase, number | null> }>
+  initiatives: Array<{ slug: string; name: string; stage: string }>
+  /** Whether the caller may record answers (added by the route). */
+  permissions?: { answer: boolean }
+}
+

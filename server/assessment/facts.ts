@@ -20,7 +20,7 @@ import {
   type NextStep,
   type Phase,
   type ScoredPhase,
-  type ScoreWord,
+  type AssessmentView,
 } from '../../metrics/assessment.js'
 import { CHECKLIST_ITEMS, type ChecklistItem, type FitLevel, type TargetKey } from '../../metrics/readiness.js'
 import type { TargetStatus } from '../../metrics/outcomes.js'
@@ -32,26 +32,6 @@ const DAY = 86_400_000
 /** The window of the integration and target figures. */
 export const ASSESSMENT_WINDOW_DAYS = 30
 
-export interface AssessmentView {
-  asOf: string
-  window: { from: string; to: string }
-  /** The latest taking of the questionnaire, or null before the first. */
-  taken: { id: number; takenAt: string; takenBy: string; note: string } | null
-  overall: {
-    score: number | null
-    word: ScoreWord | null
-    /** The score now minus the score recorded with the previous taking (null without one). */
-    change: { delta: number; previous: number; since: string } | null
-  }
-  phases: ScoredPhase[]
-  /** Every answer the data contradicts, in questionnaire order. */
-  disagreements: Array<{ phase: Phase; question: string; kind: 'overstated' | 'understated'; message: string }>
-  figures: Figure[]
-  framework: Comparison[]
-  nextSteps: NextStep[]
-  history: Array<{ id: number; takenAt: string; takenBy: string; overall: number | null; phases: Record<Phase, number | null> }>
-  initiatives: Array<{ slug: string; name: string; stage: string }>
-}
 
 /** What the summary carries that the assessment reads (the portfolio's money fields may be absent in older builds). */
 type PortfolioMoney = { returnToDate?: number | null; paybackMonth?: { month: string; projected: boolean } | null; currency?: string | null }

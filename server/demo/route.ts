@@ -16,7 +16,7 @@ export function demoRouter(deps: { db: Db; config: Config; clock: () => number }
   let loading: Promise<unknown> | null = null
   // Whether this server is the read-only live demo (YARDSTICK_DEMO=1), for the dashboard's banner.
   router.get('/', publicRoute(), (_req, res) => {
-    res.json({ demo: deps.config.demo, readOnly: deps.config.demo, message: deps.config.demo ? 'Live demo: sample data for a fictional company, read-only. Nothing you do here is saved.' : null })
+    res.json({ demo: deps.config.demo, readOnly: deps.config.demo, message: deps.config.demo ? 'Sample data for a fictional company, read-only: nothing you do here is saved. Its events keep arriving, so the figures are always current.' : null })
   })
   router.post('/', requirePermission('users:manage'), async (req, res) => {
     const body = (req.body ?? {}) as { days?: unknown }
