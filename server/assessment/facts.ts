@@ -33,8 +33,6 @@ const DAY = 86_400_000
 export const ASSESSMENT_WINDOW_DAYS = 30
 
 
-/** What the summary carries that the assessment reads (the portfolio's money fields may be absent in older builds). */
-type PortfolioMoney = { returnToDate?: number | null; paybackMonth?: { month: string; projected: boolean } | null; currency?: string | null }
 
 const TARGET_KEYS: TargetKey[] = ['timeSaved', 'errorRate', 'revenueInfluenced', 'decisionLatency']
 
@@ -86,13 +84,13 @@ export async function findAssessment(db: Db, config: { timezone: string; readine
   const previous = stored[1]
   const delta = scoreChange(scored.overall, previous?.overall ?? null)
   const names = new Map(inScope.map((i) => [i.slug, i.name]))
-  const portfolio = (summary?.portfolio ?? {}) as PortfolioMoney
-  const currency = portfolio.currency ?? 'USD'
+  const portfolio = summary?.portfolio
+  const currency = portfolio?.currency ?? 'USD'
   const starts = inScope.map((i) => Date.parse(i.startedAt))
   const framework = compareWithFramework({
-    returnToDate: portfolio.returnToDate ?? null,
+    returnToDate: portfolio?.returnToDate ?? null,
     pilots: figures.find((f) => f.id === 'pilots_scaled'),
-    payback: portfolio.paybackMonth ?? null,
+    payback: portfolio?.paybackMonth ?? null,
     firstStartMonth: starts.length === 0 ? null : localMonthString(Math.min(...starts), zone),
     money: (x) => new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x),
   })
