@@ -2,6 +2,7 @@
  * Storage of the organisation's AI-readiness assessment (each taking with its answers and the scores as
  * computed then), and the one event query its integration figure needs.
  */
+import { sql } from 'kysely'
 import type { Tx } from '../connection.js'
 import type { Answers, Level, Phase } from '../../metrics/assessment.js'
 
@@ -82,8 +83,10 @@ export async function findAssessments(tx: Tx, q: { limit?: number; before?: numb
 /**
  * The initiatives (of those asked) with at least one event that occurred and was received since `since`
  * through an API key: the events API or OpenTelemetry (both record the key; events loaded by the CLI or
- * imported have none). One indexed probe per initiative (events by occurred_at), stopping at the first
- * match, so an initiative that reports costs one index step.
+ * imported have none). One probe per initiative through the events-by-time index, stopping at the first
+ * match, so an initiative that reports costs one index step and one that does not costs a walk over the
+ * window. The initiative column is written `+initiative_id` so that no planner walks the initiative's
+ * whole history through the idempotency index instead (it did: 60–90 ms on the 306k-event demo).
  * @example const integrated = await initiativesReportingThroughKeys(db, { initiativeIds: [1, 2], since: now - 30 * 86_400_000 })
  */
 export async function initiativesReportingThroughKeys(tx: Tx, q: { initiativeIds: number[]; since: number }): Promise<Set<number>> {
@@ -92,8 +95,8 @@ export async function initiativesReportingThroughKeys(tx: Tx, q: { initiativeIds
     const hit = await tx
       .selectFrom('events')
       .select('id')
-      .where('initiative_id', '=', id)
       .where('occurred_at', '>=', q.since)
+      .where(sql<number>`+${sql.ref('initiative_id')}`, '=', id)
       .where('received_at', '>=', q.since)
       .where('key_id', 'is not', null)
       .limit(1)
