@@ -460,7 +460,7 @@ function actionFor(fig: Figure, n: number): string {
     case 'meeting_targets':
       return `Bring ${them} back on target, or revisit their targets`
     case 'pilots_scaled':
-      return `Decide on ${them} in pilot for more than six months: scale or stop`
+      return `Decide pilots within six months: ${n} did not scale in time (scale or stop those still in pilot)`
   }
 }
 
