@@ -62,6 +62,15 @@ export class YsAssessment extends LitElement {
       th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--_border); }
       td.num, th.num { text-align: right; }
       .table-wrap { overflow-x: auto; }
+      @media (max-width: 600px) {
+        /* On a phone each taking is a small block of label: value lines, nothing off screen. */
+        table, tbody, tr, td { display: block; }
+        thead { display: none; }
+        tr { border-bottom: 1px solid var(--_border); padding: 6px 0; }
+        td { border: 0; padding: 1px 0; display: flex; justify-content: space-between; gap: 8px; text-align: right; }
+        td::before { content: attr(data-label); color: var(--_muted); text-align: left; }
+        td.num { text-align: right; }
+      }
       form fieldset { border: 1px solid var(--_border); border-radius: 6px; margin: 8px 0; padding: 6px 10px; }
       form legend { font-weight: 600; padding: 0 4px; }
       form label { display: grid; grid-template-columns: auto 1fr; gap: 6px; padding: 2px 0; font-size: 0.92em; }
@@ -184,10 +193,10 @@ export class YsAssessment extends LitElement {
 
   private renderHistory(v: AssessmentView) {
     if (v.history.length === 0) return nothing
-    const cell = (x: number | null) => html`<td class="num">${x === null ? '—' : x.toFixed(1)}</td>`
+    const cell = (label: string, x: number | null) => html`<td class="num" data-label=${label}>${x === null ? '—' : x.toFixed(1)}</td>`
     return html`<section class="card" aria-labelledby="hist-h"><h2 id="hist-h">History</h2><div class="table-wrap"><table>
       <thead><tr><th>Taken</th><th>By</th><th class="num">Overall</th>${v.phases.map((p) => html`<th class="num">${PHASE_LABELS[p.phase].short}</th>`)}</tr></thead>
-      <tbody>${v.history.map((h) => html`<tr><td>${this.date(h.takenAt)}</td><td>${h.takenBy}</td>${cell(h.overall)}${v.phases.map((p) => cell(h.phases[p.phase]))}</tr>`)}</tbody>
+      <tbody>${v.history.map((h) => html`<tr><td data-label="Taken"><strong>${this.date(h.takenAt)}</strong></td><td data-label="By">${h.takenBy}</td>${cell('Overall', h.overall)}${v.phases.map((p) => cell(PHASE_LABELS[p.phase].short, h.phases[p.phase]))}</tr>`)}</tbody>
     </table></div><p class="source">Scores as computed from the answers and the data on the day each was taken.</p></section>`
   }
 

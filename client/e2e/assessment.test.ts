@@ -130,7 +130,13 @@ describe.skipIf(!HAS_CHROMIUM)('assessment page and live demo, headless Chromium
     await page.locator('ys-assessment .score').waitFor({ timeout: 30_000 })
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     expect(overflow).toBeLessThanOrEqual(0)
+    // Nor inside a section: the history table becomes blocks on a phone.
+    const inner = await page.locator('ys-assessment .table-wrap').evaluate((el) => el.scrollWidth - el.clientWidth)
+    expect(inner).toBeLessThanOrEqual(0)
     await page.screenshot({ path: path.join(ARTIFACTS, 'assessment-390.png'), fullPage: true })
+    await page.screenshot({ path: path.join(ARTIFACTS, 'assessment-390-first-screen.png') })
+    await page.locator('ys-assessment section[aria-labelledby="steps-h"]').screenshot({ path: path.join(ARTIFACTS, 'assessment-390-steps.png') })
+    await page.locator('ys-assessment section[aria-labelledby="hist-h"]').screenshot({ path: path.join(ARTIFACTS, 'assessment-390-history.png') })
     await page.context().close()
   }, 60_000)
 
