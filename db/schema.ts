@@ -409,6 +409,27 @@ export interface AlertLastEventsTable {
   last_received_at: number
 }
 
+/** One taking of the organisation's AI-readiness assessment (metrics/assessment.ts). */
+export interface AssessmentsTable {
+  id: Generated<number>
+  taken_at: number
+  taken_by: string
+  note: string
+  /** Scores 1–4 × 10 as computed when taken; null where not computed. */
+  overall_tenths: number | null
+  use_case_tenths: number | null
+  integration_tenths: number | null
+  governance_tenths: number | null
+  measurement_tenths: number | null
+}
+
+/** One answer (1–4) of an assessment. */
+export interface AssessmentAnswersTable {
+  assessment_id: number
+  question: string
+  level: number
+}
+
 export interface Database {
   initiatives: InitiativesTable
   stage_changes: StageChangesTable
@@ -439,4 +460,6 @@ export interface Database {
   alert_deliveries: AlertDeliveriesTable
   alert_attempts: AlertAttemptsTable
   alert_last_events: AlertLastEventsTable
+  assessments: AssessmentsTable
+  assessment_answers: AssessmentAnswersTable
 }

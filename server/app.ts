@@ -30,6 +30,8 @@ import { send } from './routes/answer.js'
 import { otlpRouter } from './otlp/receiver.js'
 import { importsRouter } from './import/route.js'
 import { alertRulesRouter, webhooksRouter } from './routes/alerts.js'
+import { assessmentRouter } from './routes/assessment.js'
+import { demoReadOnly, demoVisitor } from './demo/read-only.js'
 
 export interface AppDeps {
   db: Db
@@ -110,6 +112,8 @@ export function createApp(deps: AppDeps): App {
   )
 
   app.use(embedCors())
+  // The live demo refuses every change, on every route, before anything else runs.
+  if (config.demo) app.use(demoReadOnly())
 
   app.get('/healthz', publicRoute(), async (_req, res) => {
     try {
@@ -128,12 +132,14 @@ export function createApp(deps: AppDeps): App {
   api.use(authenticateShareToken(db, clock))
   api.use(authenticateSession({ db, config, clock }))
   api.use(requireSameOrigin(config))
+  if (config.demo) api.use(demoVisitor())
   api.use('/events', eventsRouter({ db, config, writer, clock }))
   api.use('/imports', importsRouter({ db, writer, clock, log }))
   api.use(express.json({ limit: '1mb' }))
   api.use(governanceRouter({ db, config, clock }))
   api.use(outcomesRouter({ reader, config, clock }))
   api.use(readinessRouter({ db, config, clock }))
+  api.use('/assessment', assessmentRouter({ db, config, clock }))
   api.use('/share-tokens', shareRouter({ db, clock }))
   api.use('/demo', demoRouter({ db, config, clock }))
   api.use('/initiatives', initiativesRouter({ db, config, clock }))

@@ -44,6 +44,8 @@ export interface Config {
   webhookTimeoutMs: number
   /** A webhook failing for this many days in a row is disabled, and the rules' owners are emailed. */
   webhookDisableDays: number
+  /** YARDSTICK_DEMO=1: the live demo (demo data, read-only, open to anyone; server/demo/live.ts). */
+  demo: boolean
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`PUBLIC_URL must be an absolute URL such as https://yardstick.example.com, got "${env.PUBLIC_URL}"`)
   }
   const dbFile = env.YARDSTICK_DB || 'data/yardstick.db'
+  const demoRaw = (env.YARDSTICK_DEMO ?? '').trim().toLowerCase()
+  if (!['', '0', 'false', '1', 'true'].includes(demoRaw)) throw new ConfigError(`YARDSTICK_DEMO must be 1 (serve the read-only live demo) or 0, got "${env.YARDSTICK_DEMO}"`)
   return {
     port,
     host,
@@ -102,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertLeaseMs: int(env, 'YARDSTICK_ALERT_LEASE_SECONDS', 120, 1, 86_400) * 1000,
     webhookTimeoutMs: int(env, 'YARDSTICK_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
     webhookDisableDays: int(env, 'YARDSTICK_WEBHOOK_DISABLE_DAYS', 3, 1, 90),
+    demo: demoRaw === '1' || demoRaw === 'true',
   }
 }

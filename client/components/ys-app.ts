@@ -5,7 +5,7 @@
  */
 import { LitElement, html, css } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
-import { ApiError, fetchSession, fetchSetupNeeded, signOut } from '../api/client.js'
+import { api, ApiError, fetchSession, fetchSetupNeeded, signOut } from '../api/client.js'
 import type { SessionUser } from '../api/types.js'
 import { parseView, viewUrl, type ViewState } from '../chart-data/url-state.js'
 import { base } from './styles.js'
@@ -18,6 +18,7 @@ import './ys-subscriptions.js'
 import './ys-alerts.js'
 import './ys-admin.js'
 import './ys-initiative-edit.js'
+import './ys-assessment.js'
 
 const TZ_KEY = 'yardstick.timezone'
 /** Set while this browser holds a dashboard session it signed in with (API keys and share links have none). */
@@ -25,7 +26,7 @@ const SIGNED_IN_KEY = 'yardstick.signedIn'
 
 /** The pages outside the portfolio/initiative views. */
 export interface AdminPage {
-  page: 'setup' | 'audit' | 'subscriptions' | 'alerts' | 'admin' | 'edit'
+  page: 'setup' | 'audit' | 'subscriptions' | 'alerts' | 'admin' | 'edit' | 'assessment'
   slug?: string
 }
 
@@ -33,7 +34,7 @@ export interface AdminPage {
  * @example adminRoute('/initiatives/invoices/edit') // { page: 'edit', slug: 'invoices' }
  */
 export function adminRoute(pathname: string): AdminPage | null {
-  const simple = /^\/(setup|audit|subscriptions|alerts|admin)\/?$/.exec(pathname)
+  const simple = /^\/(setup|audit|subscriptions|alerts|admin|assessment)\/?$/.exec(pathname)
   if (simple) return { page: simple[1] as AdminPage['page'] }
   const edit = /^\/initiatives\/([^/]+)\/edit\/?$/.exec(pathname)
   if (edit) {
@@ -63,6 +64,7 @@ export class YsApp extends LitElement {
       @media (max-width: 600px) { header .tagline { display: none; } header nav { margin-left: 0; } }
       .page-actions { margin: 0 0 8px; }
       .page-actions a { color: var(--_accent); }
+      .demo-banner { background: #fff4d6; border: 1px solid #e6c06b; border-radius: 6px; padding: 6px 12px; margin-bottom: 10px; font-size: 0.92rem; }
       .skip { position: absolute; left: -999px; }
       .skip:focus { left: 8px; top: 8px; background: #fff; padding: 4px 8px; }
     `,
@@ -76,6 +78,16 @@ export class YsApp extends LitElement {
   @state() private me: SessionUser | null | undefined = undefined
   @state() private sessionAsked = false
   @state() private setupNeeded = false
+  /** The live demo's banner text (GET /api/v1/demo), or null. */
+  @state() private demo: string | null = null
+  /** Whether this is the live demo, asked once (a demo visitor has no session to ask for). */
+  private demoAsked: Promise<boolean> = api
+    .get<{ demo: boolean; message: string | null }>('/api/v1/demo')
+    .then((d) => {
+      this.demo = d.demo ? d.message : null
+      return d.demo
+    })
+    .catch(() => false)
 
   override connectedCallback() {
     super.connectedCallback()
@@ -90,6 +102,10 @@ export class YsApp extends LitElement {
   private async loadSession() {
     this.sessionAsked = false
     try {
+      if (await this.demoAsked) {
+        this.me = null
+        return
+      }
       this.me = await fetchSession()
       writeFlag(true)
     } catch (e) {
@@ -164,9 +180,11 @@ export class YsApp extends LitElement {
   private renderNav() {
     const me = this.me
     const page = this.extra?.page ?? this.view.page
+    if (this.demo && !me) return html`<nav aria-label="Main">${this.navLink('/', 'Portfolio', page === 'portfolio')}${this.navLink('/assessment', 'Assessment', page === 'assessment')}</nav>`
     if (!me || this.signIn) return null
     return html`<nav aria-label="Main">
       ${this.navLink('/', 'Portfolio', page === 'portfolio')}
+      ${this.navLink('/assessment', 'Assessment', page === 'assessment')}
       ${this.navLink('/subscriptions', 'Email summaries', page === 'subscriptions')}
       ${this.navLink('/alerts', 'Alerts', page === 'alerts')}
       ${me.role === 'admin' ? html`${this.navLink('/audit', 'Audit log', page === 'audit')}${this.navLink('/admin', 'Users & keys', page === 'admin')}` : null}
@@ -188,6 +206,8 @@ export class YsApp extends LitElement {
         return html`<ys-alerts .userRole=${role} .tz=${this.tz}></ys-alerts>`
       case 'admin':
         return html`<ys-admin .me=${this.me ?? null} .tz=${this.tz}></ys-admin>`
+      case 'assessment':
+        return html`<ys-assessment .tz=${this.tz}></ys-assessment>`
       case 'edit':
         return html`<ys-initiative-edit .slug=${x.slug ?? ''} .userRole=${role}></ys-initiative-edit>`
     }
@@ -202,10 +222,11 @@ export class YsApp extends LitElement {
   }
 
   override render() {
-    const titles = { setup: 'First run', audit: 'Audit log', subscriptions: 'Email summaries', alerts: 'Alerts', admin: 'Users & keys', edit: `Edit ${this.extra?.slug}` }
+    const titles = { assessment: 'AI-readiness assessment', setup: 'First run', audit: 'Audit log', subscriptions: 'Email summaries', alerts: 'Alerts', admin: 'Users & keys', edit: `Edit ${this.extra?.slug}` }
     document.title = this.extra ? `${titles[this.extra.page]} · Yardstick` : this.view.page === 'initiative' ? `${this.view.slug} · Yardstick` : 'AI outcomes · Yardstick'
     const canEdit = this.me?.role === 'editor' || this.me?.role === 'admin'
     return html`<a class="skip" href="#main">Skip to content</a>
+      ${this.demo ? html`<p class="demo-banner" role="note"><strong>Live demo.</strong> ${this.demo}</p>` : null}
       <header><a href="/" @click=${(e: MouseEvent) => { e.preventDefault(); this.go({ page: 'portfolio', range: this.view.range, from: this.view.from, to: this.view.to }) }}>Yardstick</a>
         <span class="muted tagline">AI outcomes in business terms</span>${this.renderNav()}</header>
       <main id="main"

@@ -13,6 +13,7 @@ import * as rollupSkippedEvents from './2026_12_06_1002_rollup_skipped_events.js
 import * as otlpSeries from './2026_12_06_1200_otlp_series.js'
 import * as imports from './2026_12_06_1201_imports.js'
 import * as alerts from './2026_12_06_1300_alerts.js'
+import * as assessments from './2026_12_06_1400_assessments.js'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that migrations run the same under
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_1200_otlp_series': otlpSeries,
   '2026_12_06_1201_imports': imports,
   '2026_12_06_1300_alerts': alerts,
+  '2026_12_06_1400_assessments': assessments,
 }
 
 export const migrationProvider: MigrationProvider = {

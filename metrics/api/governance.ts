@@ -86,7 +86,7 @@ export const auditList = z.object({ entries: z.array(auditEntry) }).meta({ id: '
 export const auditQuery = z.object({
   from: z.string().optional().meta({ description: 'ISO 8601 date or instant; inclusive' }),
   to: z.string().optional().meta({ description: 'ISO 8601 date or instant; exclusive' }),
-  entity: z.enum(['initiative', 'key', 'user', 'subscription', 'event']).optional(),
+  entity: z.enum(['initiative', 'key', 'user', 'subscription', 'event', 'share_token', 'alert_rule', 'webhook', 'assessment']).optional(),
   entityId: z.string().optional(),
   limit: z.string().regex(/^\d+$/).optional().meta({ description: '1–10000, default 1000' }),
 })
@@ -147,7 +147,7 @@ export const subscriptionPatchBody = subscriptionBody.partial().meta({ id: 'Subs
 
 /** An OTLP receiver's error: a google.rpc.Status in OTLP/JSON, with the usual error object beside it. */
 export const otlpError = errorBody
-  .extend({ code: z.number().int().meta({ description: 'gRPC status code' }), message: z.string(), details: z.array(z.unknown()) })
+  .extend({ code: z.number().int().optional().meta({ description: 'gRPC status code (absent when a guard before the receiver answers, e.g. the read-only demo)' }), message: z.string().optional(), details: z.array(z.unknown()).optional() })
   .meta({ id: 'OtlpError', description: 'google.rpc.Status (protobuf when the request was protobuf), plus `error` as everywhere else' })
 
 // ---- CSV imports (server/import)
@@ -204,6 +204,7 @@ export const shareTokenList = z.object({ shareTokens: z.array(shareTokenRecord) 
 export const shareTokenRevoked = z.object({ shareToken: shareTokenRecord }).meta({ id: 'ShareTokenRevoked' })
 export const shareTokenListQuery = z.object({ initiative: slug.optional() })
 
+export const demoStatus = z.object({ demo: z.boolean(), readOnly: z.boolean(), message: z.string().nullable() }).meta({ id: 'DemoStatus' })
 export const demoBody = z.object({ days: z.number().int().min(1).optional().meta({ description: 'days of events, default 365' }) }).meta({ id: 'DemoLoad' })
 export const demoLoaded = z.object({ initiatives: z.array(z.string()), events: z.number().int(), rolledUp: z.boolean() }).meta({ id: 'DemoLoaded' })
 

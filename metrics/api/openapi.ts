@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import * as alerts from './alerts.js'
+import * as assessment from './assessment.js'
 import * as common from './common.js'
 import * as governance from './governance.js'
 import * as initiatives from './initiatives.js'
@@ -13,7 +14,7 @@ import * as readiness from './readiness.js'
 import { API_ROUTES, type ApiRoute } from './routes.js'
 
 /** Every named schema of metrics/api (exported with `.meta({ id })`): one component each. */
-const NAMED: z.ZodType[] = [common, alerts, governance, initiatives, outcomes, readiness].flatMap((m) => Object.values(m).filter((v): v is z.ZodType => v instanceof z.ZodType && idOf(v) !== undefined))
+const NAMED: z.ZodType[] = [common, alerts, assessment, governance, initiatives, outcomes, readiness].flatMap((m) => Object.values(m).filter((v): v is z.ZodType => v instanceof z.ZodType && idOf(v) !== undefined))
 
 type Json = Record<string, unknown>
 

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { errorBody, slug } from './common.js'
 import * as al from './alerts.js'
+import * as asm from './assessment.js'
 import * as gov from './governance.js'
 import * as ini from './initiatives.js'
 import * as out from './outcomes.js'
@@ -67,6 +68,11 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'get', path: '/api/v1/webhooks', tag: 'Alerts', access: 'webhooks:manage', summary: 'Webhooks alerts are posted to (never their secrets)', responses: { 200: { description: 'the webhooks', schema: al.webhookList } } },
   { method: 'post', path: '/api/v1/webhooks', tag: 'Alerts', access: 'webhooks:manage', summary: 'Add a webhook; its signing secret is in this answer only (audited)', body: al.webhookBody, responses: { 201: { description: 'created', schema: al.webhookCreated } } },
   { method: 'delete', path: '/api/v1/webhooks/{id}', tag: 'Alerts', access: 'webhooks:manage', summary: 'Remove a webhook (audited)', responses: { 204: { description: 'removed' } } },
+
+  // The organisation's AI-readiness assessment
+  { method: 'get', path: '/api/v1/assessment', tag: 'Readiness', access: 'read', summary: "Where the organisation stands: the latest answers per phase, what the data says, scores, disagreements, the framework's yardsticks and next steps", responses: { 200: { description: 'the assessment', schema: asm.assessmentResponse } } },
+  { method: 'post', path: '/api/v1/assessment', tag: 'Readiness', access: 'initiatives:write', summary: 'Record a taking of the questionnaire, scored against the data as of now (audited; unscoped callers)', body: asm.assessmentBody, responses: { 201: { description: 'recorded; the updated assessment', schema: asm.assessmentResponse } } },
+  { method: 'get', path: '/api/v1/demo', tag: 'Operations', access: 'public', summary: 'Whether this server is the read-only live demo (YARDSTICK_DEMO=1)', responses: { 200: { description: 'the demo status', schema: gov.demoStatus } } },
 
   // Readiness
   { method: 'get', path: '/api/v1/readiness', tag: 'Readiness', access: 'read', summary: "Every initiative's pilot-to-production verdict", query: rd.readinessQuery, responses: { 200: { description: 'the verdicts', schema: rd.portfolioReadinessResponse } } },

@@ -76,6 +76,9 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /unsubscribe': { need: 'public', reach: 'none' },
   'GET /healthz': { need: 'public', reach: 'none' },
   'GET /api/v1/openapi.json': { need: 'public', reach: 'none' },
+  'GET /api/v1/demo': { need: 'public', reach: 'none' },
+  'GET /api/v1/assessment': { need: 'read', reach: 'body' },
+  'POST /api/v1/assessment': { need: 'initiatives:write', reach: 'every', body: { answers: { uc_selection: 2, uc_volume: 2, uc_engagement: 2, int_reporting: 2, int_workflow: 2, int_silence: 2, gov_checklist: 2, gov_bias: 2, gov_accuracy: 2, meas_targets: 2, meas_results: 2, meas_scaling: 2 } } },
   'GET /api/v1/alert-rules': { need: 'read', reach: 'body' },
   'POST /api/v1/alert-rules': { need: 'alerts:write', reach: 'body', body: { name: 'm', initiative: 'alpha', kind: 'silence', params: { hours: 6 } } },
   'GET /api/v1/alert-rules/:id': { need: 'read', reach: 'body', missing: true },
@@ -262,6 +265,7 @@ const AUDIT_CASES: Record<string, { entity: string; body?: () => unknown; path?:
   'PATCH /api/v1/alert-rules/:id': { entity: 'alert_rule', body: () => ({ params: { hours: 12 } }), path: () => `/api/v1/alert-rules/${alertRuleId}` },
   'DELETE /api/v1/alert-rules/:id': { entity: 'alert_rule', path: () => `/api/v1/alert-rules/${alertRuleId}` },
   'DELETE /api/v1/webhooks/:id': { entity: 'webhook', path: () => `/api/v1/webhooks/${webhookId}` },
+  'POST /api/v1/assessment': { entity: 'assessment', body: () => ({ answers: { uc_selection: 3, uc_volume: 3, uc_engagement: 3, int_reporting: 3, int_workflow: 3, int_silence: 3, gov_checklist: 3, gov_bias: 3, gov_accuracy: 3, meas_targets: 3, meas_results: 3, meas_scaling: 3 } }) },
 }
 /** Changes that are not changes to audited things, and why. */
 const NOT_AUDITED: Record<string, string> = {

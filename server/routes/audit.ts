@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/audit?from=ISO&to=ISO&entity=initiative|key|user|subscription|event|share_token&entityId=X&limit=N
+ * GET /api/v1/audit?from=ISO&to=ISO&entity=initiative|key|user|subscription|event|share_token|alert_rule|webhook|assessment&entityId=X&limit=N
  * (permission `audit:read`: admins and admin keys) → {entries: [{at, actor, action, entity, entityId,
  * before, after}]}, newest first; `from` inclusive, `to` exclusive; limit 1–10000, default 1000.
  */
@@ -11,7 +11,7 @@ import { badRequest, type ErrorDetail } from '../errors.js'
 import { auditList } from '../../metrics/api/schemas.js'
 import { send } from './answer.js'
 
-const ENTITIES = ['initiative', 'key', 'user', 'subscription', 'event', 'share_token']
+const ENTITIES = ['initiative', 'key', 'user', 'subscription', 'event', 'share_token', 'alert_rule', 'webhook', 'assessment']
 
 export function auditRouter(deps: { db: Db }): Router {
   const router = Router()
