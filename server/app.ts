@@ -4,6 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import compression from 'compression'
 import express, { type Express, type RequestHandler } from 'express'
 import helmet from 'helmet'
 import { sql } from 'kysely'
@@ -67,6 +68,18 @@ function onceComputedHeaders(middleware: (req: IncomingMessage, res: ServerRespo
   }
 }
 
+/**
+ * gzip for what browsers read (the dashboard's files, GET answers over 1 KiB); ingest requests pass
+ * straight through, so a single-event POST pays nothing for it.
+ */
+function readsCompressed(): RequestHandler {
+  const gzip = compression()
+  return function compressReads(req, res, next) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next()
+    gzip(req, res, next)
+  }
+}
+
 export function createApp(deps: AppDeps): App {
   const { db, config } = deps
   const clock = deps.clock ?? Date.now
@@ -103,6 +116,7 @@ export function createApp(deps: AppDeps): App {
     })),
   )
 
+  app.use(readsCompressed())
   app.use(embedCors())
 
   app.get('/healthz', publicRoute(), async (_req, res) => {
@@ -134,8 +148,16 @@ export function createApp(deps: AppDeps): App {
 
   const clientDir = deps.clientDir ?? path.resolve('dist/client')
   if (fs.existsSync(path.join(clientDir, 'index.html'))) {
-    app.use(express.static(clientDir, { index: false, maxAge: '1h' }))
-    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')))
+    app.get('/robots.txt', (_req, res) => res.type('text/plain').send('User-agent: *\nDisallow: /\n'))
+    // Vite names every file under assets/ by its content hash: a changed file is a new URL, so those
+    // are cached for a year; the rest (index.html, /embed.js) revalidate.
+    app.use('/assets', express.static(path.join(clientDir, 'assets'), { index: false, immutable: true, maxAge: '365d' }))
+    app.use('/assets', notFoundHandler)
+    app.use(express.static(clientDir, { index: false, maxAge: 0 }))
+    app.get(/^\/(?!api\/).*/, (_req, res) => {
+      res.setHeader('cache-control', 'no-cache')
+      res.sendFile(path.join(clientDir, 'index.html'))
+    })
   }
   app.use(notFoundHandler)
   app.use(errorMiddleware(log))

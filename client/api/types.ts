@@ -202,3 +202,13 @@ export interface InitiativePatch {
   baselines?: Partial<Initiative['baselines']>
   targets?: Partial<Initiative['targets']>
 }
+
+/** POST /api/v1/initiatives: a new initiative (money in the currency's units, rates 0–1, durations in seconds). */
+export interface InitiativeInput extends Omit<InitiativePatch, 'reason'> {
+  slug: string
+  name: string
+  description?: string
+  currency?: string
+  /** A date (YYYY-MM-DD, the start of that day in the organisation's timezone) or an ISO instant. */
+  startedAt?: string
+}
