@@ -50,8 +50,12 @@ export interface OutcomeFigures {
   decisionLatencyP90: number | null
   decisionCount?: number
   valueTotal: number
+  /** Cost incurred in the period (CONTRACT.md "Money"). */
+  cost?: number
   costToDate: number
   returnPerDollar: number | null
+  valueToDate?: number
+  returnToDate?: number | null
 }
 
 export interface SummaryInitiative extends OutcomeFigures {

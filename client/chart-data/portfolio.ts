@@ -2,6 +2,7 @@
  * The portfolio page's words and figures: the CFO's one-line answer, the four tiles with their change,
  * the initiatives table sorted and exported, and the sparklines summed across initiatives.
  */
+import { byAction, recommend, type Recommendation } from '../../metrics/recommendation.js'
 import type { SeriesPoint, Summary, SummaryInitiative, TargetStatus } from '../api/types.js'
 import type { Cell } from './csv.js'
 import { changeTone, formatDuration, formatHours, formatMoney, formatNumber, isFiniteNumber, relativeChange } from './format.js'
@@ -68,7 +69,34 @@ export function overallStatus(i: SummaryInitiative): TargetStatus {
   return all.includes('no_data') ? 'no_data' : 'no_target'
 }
 
-export const SORT_KEYS = ['name', 'stage', 'valueTotal', 'returnPerDollar', 'timeSavedHours', 'errorsAvoided', 'revenueInfluenced', 'decisionLatencyP50', 'payback', 'status'] as const
+/**
+ * Each row's recommendation (metrics/recommendation.ts), from the summary's money figures and the
+ * readiness verdicts (GET /api/v1/readiness); readiness may be absent while it loads.
+ * @example recommendations(summary.initiatives, readiness.initiatives).get('invoice-processing')
+ */
+export function recommendations(rows: SummaryInitiative[], readiness: Array<{ slug: string; verdict: 'ready' | 'not_yet' | 'at_risk'; missing: Array<{ item: string; message: string }> }> | null): Map<string, Recommendation> {
+  const bySlug = new Map((readiness ?? []).map((r) => [r.slug, r]))
+  const out = new Map<string, Recommendation>()
+  for (const r of rows) {
+    const ready = bySlug.get(r.slug)
+    out.set(r.slug, recommend({
+      stage: r.stage,
+      currency: r.currency,
+      valueTotal: r.valueTotal,
+      cost: r.cost ?? Number.NaN,
+      returnPerDollar: r.returnPerDollar,
+      valueToDate: r.valueToDate ?? Number.NaN,
+      costToDate: r.costToDate,
+      returnToDate: r.returnToDate ?? null,
+      paybackMonth: r.paybackMonth,
+      eventCount: r.eventCount,
+      readiness: ready ? { verdict: ready.verdict, missing: ready.missing } : undefined,
+    }, formatMoney))
+  }
+  return out
+}
+
+export const SORT_KEYS = ['action', 'name', 'stage', 'valueTotal', 'returnPerDollar', 'timeSavedHours', 'errorsAvoided', 'revenueInfluenced', 'decisionLatencyP50', 'payback', 'status'] as const
 export type SortKey = (typeof SORT_KEYS)[number]
 
 const STAGE_ORDER = { pilot: 0, scaling: 1, production: 2, retired: 3 }
@@ -78,8 +106,13 @@ const STATUS_ORDER: Record<TargetStatus, number> = { off_track: 0, at_risk: 1, o
  * Rows sorted by a column (default: value delivered, highest first); missing figures sort last.
  * @example sortRows(rows, 'returnPerDollar', true)
  */
-export function sortRows(rows: SummaryInitiative[], key: string | undefined, desc = true): SummaryInitiative[] {
+export function sortRows(rows: SummaryInitiative[], key: string | undefined, desc = true, recs?: Map<string, Recommendation>): SummaryInitiative[] {
   const k = (SORT_KEYS as readonly string[]).includes(key ?? '') ? (key as SortKey) : 'valueTotal'
+  if (k === 'action') {
+    // What needs a decision first (stop, fix, scale, keep going, retired); within one, most value first.
+    const a = (r: SummaryInitiative) => recs?.get(r.slug)?.action ?? 'keep_going'
+    return [...rows].sort((x, y) => (desc ? byAction(a(x), a(y)) : byAction(a(y), a(x))) || (y.valueTotal ?? 0) - (x.valueTotal ?? 0) || x.name.localeCompare(y.name))
+  }
   const val = (r: SummaryInitiative): number | string | null => {
     switch (k) {
       case 'name':
@@ -91,7 +124,7 @@ export function sortRows(rows: SummaryInitiative[], key: string | undefined, des
       case 'status':
         return STATUS_ORDER[overallStatus(r)]
       default: {
-        const v = r[k]
+        const v = r[k as 'valueTotal']
         return isFiniteNumber(v) ? v : null
       }
     }

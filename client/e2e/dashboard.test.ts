@@ -106,7 +106,8 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium (install Chromium
           if (el.shadowRoot) walk(el.shadowRoot)
         }
       }
-      for (const host of document.querySelectorAll(sel)) if (host.shadowRoot) walk(host.shadowRoot)
+      // The shell renders into the page (no shadow root); the pages inside it have theirs.
+      for (const host of document.querySelectorAll(sel)) walk((host.shadowRoot ?? host) as unknown as ShadowRoot)
       return out
     }, hostSelector)
   }
