@@ -252,8 +252,8 @@ export class YsApp extends LitElement {
           : this.extra
             ? this.renderExtra(this.extra)
           : this.view.page === 'initiative'
-            ? html`${canEdit ? html`<p class="page-actions"><a href=${`/initiatives/${encodeURIComponent(this.view.slug ?? '')}/edit`} @click=${(e: MouseEvent) => { e.preventDefault(); this.goUrl((e.currentTarget as HTMLAnchorElement).getAttribute('href')!) }}>Edit owner, stage, costs, baselines and targets</a></p>` : null}<ys-initiative .view=${this.view} .tz=${this.tz} .reloadToken=${this.reloadToken}></ys-initiative>`
-            : html`<ys-portfolio .view=${this.view} .tz=${this.tz} .reloadToken=${this.reloadToken}></ys-portfolio>`}
+            ? html`${canEdit ? html`<p class="page-actions"><a href=${`/initiatives/${encodeURIComponent(this.view.slug ?? '')}/edit`} @click=${(e: MouseEvent) => { e.preventDefault(); this.goUrl((e.currentTarget as HTMLAnchorElement).getAttribute('href')!) }}>Edit owner, stage, costs, baselines and targets</a></p>` : null}<ys-initiative .view=${this.view} .tz=${this.tz} .userRole=${this.me?.role ?? null} .reloadToken=${this.reloadToken}></ys-initiative>`
+            : html`${canEdit ? html`<p class="page-actions"><a href="/initiatives/new" id="new-initiative" @click=${(e: MouseEvent) => { e.preventDefault(); this.goUrl('/initiatives/new') }}>+ New initiative</a></p>` : null}<ys-portfolio .view=${this.view} .tz=${this.tz} .reloadToken=${this.reloadToken}></ys-portfolio>`}
       </main>`
   }
 

@@ -7,7 +7,7 @@ import { customElement, property } from 'lit/decorators.js'
 import { Task, TaskStatus } from '@lit/task'
 import { fetchAudit } from '../api/client.js'
 import type { AuditEntry } from '../api/types.js'
-import { auditChanges, auditSentence } from '../chart-data/audit-diff.js'
+import { auditChanges, auditSentence, overrideSummary } from '../chart-data/audit-diff.js'
 import { localDateString, startOfLocalDate } from '../../metrics/time-buckets.js'
 import { errorBlock, formatDateTime, forms, navigate } from './admin-ui.js'
 import { base } from './styles.js'
@@ -115,13 +115,20 @@ export class YsAudit extends LitElement {
 
   private renderEntry(e: AuditEntry) {
     const changes = auditChanges(e.before, e.after)
+    const override = overrideSummary(e)
     const line = (c: (typeof changes)[number]) =>
       html`<li><span class="field">${c.label}:</span> ${e.before == null ? html`<span class="new">${c.after}</span>` : e.after == null ? html`<span class="old">${c.before}</span>` : html`<span class="old">${c.before}</span> → <span class="new">${c.after}</span>`}</li>`
     return html`<tr>
       <td class="when num" data-label="When">${formatDateTime(e.at, this.tz)}</td>
       <td data-label="Who">${e.actor}</td>
       <td class="what" data-label="What">${auditSentence(e)}</td>
-      <td data-label="Changes">${changes.length === 0
+      <td data-label="Changes">${override
+        ? html`<ul class="changes override">
+            <li><span class="field">stage:</span> <span class="old">${override.from}</span> → <span class="new">production</span></li>
+            <li><span class="field">verdict at the time:</span> ${override.verdict} (overridden, not fixed)</li>
+            <li><span class="field">missing at the time:</span> ${override.missing.length ? override.missing.join('; ') : 'nothing listed'}</li>
+            <li><span class="field">reason:</span> ${override.reason}</li></ul>`
+        : changes.length === 0
         ? html`<span class="muted">no field changed</span>`
         : html`<ul class="changes">${changes.slice(0, CHANGES_SHOWN).map(line)}</ul>${changes.length > CHANGES_SHOWN
             ? html`<details><summary>${changes.length - CHANGES_SHOWN} more</summary><ul class="changes">${changes.slice(CHANGES_SHOWN).map(line)}</ul></details>`

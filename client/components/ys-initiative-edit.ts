@@ -370,7 +370,9 @@ export class YsInitiativeEdit extends LitElement {
   private async override() {
     const reason = this.renderRoot.querySelector<HTMLInputElement>('#override-reason')?.value.trim() ?? ''
     if (!this.refused) return
-    await this.send({ ...this.refused, override: { reason } } as InitiativePatch)
+    // The stage history then reads "override: <why>", which the initiative page marks.
+    const { reason: _typed, ...rest } = this.refused
+    await this.send({ ...rest, override: { reason } } as InitiativePatch)
   }
 
   private async send(patch: InitiativePatch) {

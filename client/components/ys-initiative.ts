@@ -3,10 +3,11 @@
  * changes, previous period on demand), cumulative value vs cost with the payback point, and the facts.
  */
 import { LitElement, html, css } from 'lit'
-import { customElement, property } from 'lit/decorators.js'
+import { customElement, property, state } from 'lit/decorators.js'
 import { Task } from '@lit/task'
-import { api } from '../api/client.js'
-import type { Initiative, Metric, Series, SummaryInitiative } from '../api/types.js'
+import { api, fetchAudit } from '../api/client.js'
+import type { Initiative, Metric, Series, StageChange, SummaryInitiative, UserRole } from '../api/types.js'
+import { overrideSummary, type OverrideSummary } from '../chart-data/audit-diff.js'
 import { toCsv, type Cell } from '../chart-data/csv.js'
 import { formatDate, formatDuration, formatMoney, formatMonth, formatPercent, isFiniteNumber, MISSING } from '../chart-data/format.js'
 import { monthlyValues, paybackModel, type PaybackModel } from '../chart-data/payback.js'
@@ -21,6 +22,12 @@ import { base } from './styles.js'
 import './ys-chart.js'
 import './ys-range-picker.js'
 import './ys-readiness-panel.js'
+import './ys-share-links.js'
+
+/** The stage changes an admin forced through the readiness gate (the server records "override: why"). */
+export function overriddenMoves(history: StageChange[]): StageChange[] {
+  return history.filter((h) => h.to === 'production' && typeof h.reason === 'string' && h.reason.startsWith('override: '))
+}
 
 const METRICS: Metric[] = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency']
 const TARGET_KEY = { time_saved: 'timeSaved', error_rate: 'errorRate', revenue_influenced: 'revenueInfluenced', decision_latency: 'decisionLatency' } as const
@@ -51,11 +58,18 @@ export class YsInitiative extends LitElement {
       ol { padding-left: 20px; margin: 0; }
       a { color: var(--_accent); }
       .status { font-size: 0.9em; margin-top: 4px; }
+      .override { border-left: 4px solid var(--_warn); background: #fdf3e1; padding: 8px 12px; margin: 8px 0; border-radius: 4px; }
+      .override strong { color: var(--_warn); }
+      .override .sub { font-size: 0.9em; color: #4a3200; margin-top: 2px; }
     `,
   ]
 
   @property({ attribute: false }) view: ViewState = { page: 'initiative', range: '12m' }
   @property() tz = 'UTC'
+  /** The signed-in user's role (null: unknown, an API key); admins also see what an override let through. */
+  @property({ attribute: false }) userRole: UserRole | null = null
+  /** What each override let through, from the audit log (read for admins only), by slug. */
+  @state() private overrides: { slug: string; list: OverrideSummary[] } | null = null
 
   private task = new Task(this, {
     args: () => [this.view.slug ?? '', this.view.range, this.view.from, this.view.to, this.view.compare === true, this.tz] as const,
@@ -89,6 +103,14 @@ export class YsInitiative extends LitElement {
   }
 
   override updated() {
+    const loaded = this.task.value
+    if (this.task.status === 2 && loaded && this.userRole === 'admin' && this.overrides?.slug !== loaded.initiative.slug && overriddenMoves(loaded.initiative.stageHistory).length > 0) {
+      const slug = loaded.initiative.slug
+      this.overrides = { slug, list: [] }
+      fetchAudit({ entity: 'initiative', entityId: slug, limit: 100 })
+        .then(({ entries }) => (this.overrides = { slug, list: entries.map((e) => overrideSummary(e)).filter((x): x is OverrideSummary => x !== null).reverse() }))
+        .catch(() => {})
+    }
     if (this.task.status === 2 && !this.hasAttribute('data-ready')) {
       requestAnimationFrame(() => this.setAttribute('data-ready', 'true'))
     }
@@ -123,6 +145,7 @@ export class YsInitiative extends LitElement {
       <p><a href=${viewUrl({ ...this.view, page: 'portfolio', slug: undefined, compare: undefined })} @click=${this.back}>← All initiatives</a></p>
       <h1>${i.name} <span class="stage ${i.stage}">${i.stage}</span></h1>
       <p class="headline" id="headline">${line} ${payback}</p>
+      ${this.renderOverrides(i, this.overrides?.slug === i.slug ? this.overrides.list : [])}
       <div class="bar">
         <ys-range-picker .range=${this.view.range} .from=${this.view.from ?? ''} .to=${this.view.to ?? ''} @ys-range-change=${(e: CustomEvent) => this.navigate({ range: e.detail.range, from: e.detail.from, to: e.detail.to })}></ys-range-picker>
         <label class="toggle"><input type="checkbox" id="compare" .checked=${this.view.compare === true} @change=${(e: Event) => this.navigate({ compare: (e.target as HTMLInputElement).checked || undefined })} /> Compare with the previous period</label>
@@ -143,6 +166,7 @@ export class YsInitiative extends LitElement {
         </section>
       </div>
       <ys-readiness-panel slug=${i.slug} style="margin-top: 12px"></ys-readiness-panel>
+      <ys-share-links slug=${i.slug} .tz=${this.tz} style="margin-top: 12px"></ys-share-links>
       <div class="facts">
         <section class="card" aria-labelledby="facts-h">
           <h2 id="facts-h">Facts</h2>
@@ -164,6 +188,20 @@ export class YsInitiative extends LitElement {
           <ol>${i.stageHistory.map((h) => html`<li>${formatDate(h.at, this.tz)}: ${h.from ? `${h.from} → ${h.to}` : `started in ${h.to}`}${h.reason ? html` <span class="muted">(${h.reason})</span>` : null}</li>`)}</ol>
         </section>
       </div>`
+  }
+
+  /** The mark an admin's override leaves: who, when, why, and (for admins) what was missing then. */
+  private renderOverrides(i: Initiative, details: OverrideSummary[]) {
+    const moves = overriddenMoves(i.stageHistory)
+    if (moves.length === 0) return null
+    return html`${moves.map((h, k) => {
+      const d = details.length ? details[Math.min(k, details.length - 1)] : null
+      return html`<div class="override" role="note" id=${k === 0 ? 'override-mark' : ''}>
+        <strong><span aria-hidden="true">! </span>In production by an admin's override of the readiness gate</strong>
+        <div>${h.actor}, ${formatDate(h.at, this.tz)}: “${h.reason!.slice('override: '.length)}”</div>
+        ${d ? html`<div class="sub">Verdict then: ${d.verdict}. Missing then: ${d.missing.length ? d.missing.join('; ') : 'nothing listed'}.</div>` : html`<div class="sub">The readiness panel below shows what is still missing.</div>`}
+      </div>`
+    })}`
   }
 
   private table(m: MetricChartModel) {

@@ -21,6 +21,7 @@ import { ARTIFACTS, buildClientInto, HAS_CHROMIUM, launchChromium } from './supp
 
 interface ApiReadiness {
   slug: string
+  stage: string
   verdict: 'ready' | 'not_yet' | 'at_risk'
   missing: Array<{ item: string; message: string }>
   risks: Array<{ item: string; message: string }>
