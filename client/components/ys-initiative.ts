@@ -13,7 +13,9 @@ import { formatDate, formatDuration, formatMoney, formatMonth, formatPercent, is
 import { monthlyValues, paybackModel, type PaybackModel } from '../chart-data/payback.js'
 import { resolveRange, type ResolvedRange } from '../chart-data/range.js'
 import { metricChartModel, type MetricChartModel } from '../chart-data/series.js'
-import { STATUS_WORDS } from '../chart-data/portfolio.js'
+import { recommendations, STATUS_WORDS } from '../chart-data/portfolio.js'
+import { ACTION_WORDS, type Recommendation } from '../../metrics/recommendation.js'
+import { fetchAllReadiness } from '../api/readiness.js'
 import { formatInstant, localDateString, startOfLocalDate } from '../../metrics/time-buckets.js'
 import { viewUrl, type ViewState } from '../chart-data/url-state.js'
 import { metricChartConfig, paybackChartConfig } from './chart-config.js'
@@ -38,6 +40,7 @@ interface Loaded {
   range: ResolvedRange
   models: MetricChartModel[]
   payback: PaybackModel
+  recommendation: Recommendation | null
 }
 
 @customElement('ys-initiative')
@@ -58,6 +61,7 @@ export class YsInitiative extends LitElement {
       ol { padding-left: 20px; margin: 0; }
       a { color: var(--_accent); }
       .status { font-size: 0.9em; margin-top: 4px; }
+      .recommendation { font-size: 1.05rem; margin: 4px 0 8px; }
       .override { border-left: 4px solid var(--_warn); background: #fdf3e1; padding: 8px 12px; margin: 8px 0; border-radius: 4px; }
       .override strong { color: var(--_warn); }
       .override .sub { font-size: 0.9em; color: #4a3200; margin-top: 2px; }
@@ -80,6 +84,7 @@ export class YsInitiative extends LitElement {
       const range = resolveRange(this.view, Date.now(), tz, startMs)
       const sinceStart = { from: formatInstant(startOfLocalDate(localDateString(startMs, tz), tz), tz), to: range.toMs > Date.now() ? range.to : formatInstant(Date.now(), tz) }
       const endAll = formatInstant(startOfLocalDate(localDateString(Date.now() + 86_400_000, tz), tz), tz)
+      const readiness = fetchAllReadiness().catch(() => null)
       const [summary, ...series] = await Promise.all([
         api.summary({ from: range.from, to: range.to, initiatives: [slug] }, signal),
         ...METRICS.map((metric) => api.series(slug, { metric, from: range.from, to: range.to, granularity: range.granularity, compare }, signal)),
@@ -90,7 +95,9 @@ export class YsInitiative extends LitElement {
       const models = s.slice(0, 4).map((x) => metricChartModel(x, initiative, { fromMs: range.fromMs, toMs: range.toMs, timezone: tz }))
       const months = monthlyValues(initiative, { timeSaved: s[4].points, revenue: s[5].points, errors: s[6].points })
       const payback = paybackModel(initiative, startMs, Date.now(), months)
-      return { initiative, row: summary.initiatives.find((r) => r.slug === slug) ?? null, range, models, payback }
+      const row = summary.initiatives.find((r) => r.slug === slug) ?? null
+      const recommendation = row ? recommendations([row], (await readiness)?.initiatives ?? null).get(slug) ?? null : null
+      return { initiative, row, range, models, payback, recommendation }
     },
   })
 
@@ -145,6 +152,7 @@ export class YsInitiative extends LitElement {
       <p><a href=${viewUrl({ ...this.view, page: 'portfolio', slug: undefined, compare: undefined })} @click=${this.back}>← All initiatives</a></p>
       <h1>${i.name} <span class="stage ${i.stage}">${i.stage}</span></h1>
       <p class="headline" id="headline">${line} ${payback}</p>
+      ${d.recommendation ? html`<p class="recommendation" id="recommendation"><strong class=${ACTION_WORDS[d.recommendation.action].tone}><span aria-hidden="true">${ACTION_WORDS[d.recommendation.action].icon}</span> ${ACTION_WORDS[d.recommendation.action].word}:</strong> ${d.recommendation.reason}${d.recommendation.gaps.length ? html` <span class="muted">(${d.recommendation.gaps.length} ${d.recommendation.gaps.length === 1 ? 'gap' : 'gaps'} listed under “Ready to scale?”)</span>` : null}</p>` : null}
       ${this.renderOverrides(i, this.overrides?.slug === i.slug ? this.overrides.list : [])}
       <div class="bar">
         <ys-range-picker .range=${this.view.range} .from=${this.view.from ?? ''} .to=${this.view.to ?? ''} @ys-range-change=${(e: CustomEvent) => this.navigate({ range: e.detail.range, from: e.detail.from, to: e.detail.to })}></ys-range-picker>
@@ -157,7 +165,7 @@ export class YsInitiative extends LitElement {
           const st = t ? STATUS_WORDS[t.status] : null
           return html`<section class="card" data-metric=${m.metric}>
             <ys-chart .title=${m.title} .empty=${m.empty} .config=${m.empty ? null : metricChartConfig(m, this.tz, width, this)} .table=${this.table(m)}></ys-chart>
-            ${st ? html`<div class="status ${st.tone}">${st.icon} Target ${st.word}</div>` : null}
+            ${t ? html`<div class="status ${st!.tone}">${t.status === 'no_target' ? 'No target set' : t.status === 'no_data' ? 'Target set; no data in this period' : html`${st!.icon} Target ${st!.word}`}</div>` : null}
           </section>`
         })}
         <section class="card" data-metric="payback">
@@ -165,7 +173,7 @@ export class YsInitiative extends LitElement {
             .table=${{ header: ['Month', `Value (${cur})`], rows: d.payback.monthly.map((m) => [formatMonth(m.start, this.tz), formatMoney(m.value, cur)]) }}></ys-chart>
         </section>
       </div>
-      <ys-readiness-panel slug=${i.slug} style="margin-top: 12px"></ys-readiness-panel>
+      <ys-readiness-panel id="readiness" slug=${i.slug} style="margin-top: 12px"></ys-readiness-panel>
       <ys-share-links slug=${i.slug} .tz=${this.tz} style="margin-top: 12px"></ys-share-links>
       <div class="facts">
         <section class="card" aria-labelledby="facts-h">

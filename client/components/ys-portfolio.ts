@@ -44,6 +44,13 @@ const COLUMNS: Array<{ key: string; label: string; num?: boolean; wide?: boolean
   { key: 'readiness', label: 'Ready to scale?', wide: true, sortable: false },
 ]
 
+/**
+ * One way to say that the previous period had (almost) nothing to compare with: no figure, a zero, or a
+ * change past ten-fold (a percentage would mean little).
+ */
+const NO_EARLIER_PERIOD = 'new: little or nothing in the previous period to compare'
+const isNew = (change: number | null) => change === null || Math.abs(change) > 9
+
 @customElement('ys-portfolio')
 export class YsPortfolio extends LitElement {
   static override styles = [
@@ -284,9 +291,11 @@ export class YsPortfolio extends LitElement {
         ? html`<div class="value">—</div><div class="empty">${t.empty}</div>`
         : html`<div class="value num">${t.value}</div>
             <div class="sub">${t.detail}</div>
-            <div class=${t.tone === 'flat' ? 'none' : t.tone} title=${t.direction === 'lower' ? 'lower is better' : 'higher is better'}>
-              ${formatChange(t.change)} <span class="sr-only">${t.tone === 'good' ? '(better)' : t.tone === 'bad' ? '(worse)' : ''}</span><span class="muted"> vs previous period</span>
-            </div>
+            ${isNew(t.change)
+              ? html`<div class="none">${NO_EARLIER_PERIOD}</div>`
+              : html`<div class=${t.tone === 'flat' ? 'none' : t.tone} title=${t.direction === 'lower' ? 'lower is better' : 'higher is better'}>
+                  ${formatChange(t.change)} <span class="sr-only">${t.tone === 'good' ? '(better)' : t.tone === 'bad' ? '(worse)' : ''}</span><span class="muted"> vs previous period</span>
+                </div>`}
             ${spark && spark.length > 1 ? html`<ys-sparkline .values=${spark} label="${t.label} trend"></ys-sparkline>` : null}`}
     </section>`
   }
