@@ -87,6 +87,8 @@ export class YsApp extends LitElement {
     window.addEventListener('ys-unauthorized', this.onUnauthorized)
     // Asked only where it matters or where this browser signed in, so that a page opened with an API
     // key (which has no session) makes no request bound to fail.
+    // The page's code downloads while the session is asked for.
+    loadPage(this.extra?.page ?? this.view.page)
     if (readFlag()) void this.loadSession()
     else if (this.extra?.page === 'setup') this.sessionAsked = true
     else void this.probe()

@@ -21,7 +21,7 @@ import { viewUrl, type ViewState } from '../chart-data/url-state.js'
 import { metricChartConfig, paybackChartConfig } from './chart-config.js'
 import { downloadText } from './download.js'
 import { base } from './styles.js'
-import './ys-chart.js'
+import { chartsDrawn } from './ys-chart.js'
 import './ys-range-picker.js'
 import './ys-readiness-panel.js'
 import './ys-share-links.js'
@@ -72,6 +72,7 @@ export class YsInitiative extends LitElement {
   @property() tz = 'UTC'
   /** The signed-in user's role (null: unknown, an API key); admins also see what an override let through. */
   @property({ attribute: false }) userRole: UserRole | null = null
+  private readying = false
   /** What each override let through, from the audit log (read for admins only), by slug. */
   @state() private overrides: { slug: string; list: OverrideSummary[] } | null = null
 
@@ -79,17 +80,27 @@ export class YsInitiative extends LitElement {
     args: () => [this.view.slug ?? '', this.view.range, this.view.from, this.view.to, this.view.compare === true, this.tz] as const,
     task: async ([slug, , , , compare, tz], { signal }): Promise<Loaded> => {
       this.removeAttribute('data-ready')
+      // Only "all time" depends on the initiative's start: any other range asks for the period's
+      // figures at once, beside the initiative (one round trip less before the page shows).
+      const readiness = fetchAllReadiness().catch(() => null)
+      const periodOf = (range: ResolvedRange) =>
+        Promise.all([
+          api.summary({ from: range.from, to: range.to, initiatives: [slug] }, signal),
+          ...METRICS.map((metric) => api.series(slug, { metric, from: range.from, to: range.to, granularity: range.granularity, compare }, signal)),
+        ])
+      const early = this.view.range !== 'all' ? resolveRange(this.view, Date.now(), tz) : null
+      const earlyPeriod = early ? periodOf(early) : null
+      earlyPeriod?.catch(() => {})
       const initiative = await api.initiative(slug, signal)
       const startMs = Date.parse(initiative.startedAt)
-      const range = resolveRange(this.view, Date.now(), tz, startMs)
+      const range = early ?? resolveRange(this.view, Date.now(), tz, startMs)
       const sinceStart = { from: formatInstant(startOfLocalDate(localDateString(startMs, tz), tz), tz), to: range.toMs > Date.now() ? range.to : formatInstant(Date.now(), tz) }
       const endAll = formatInstant(startOfLocalDate(localDateString(Date.now() + 86_400_000, tz), tz), tz)
-      const readiness = fetchAllReadiness().catch(() => null)
-      const [summary, ...series] = await Promise.all([
-        api.summary({ from: range.from, to: range.to, initiatives: [slug] }, signal),
-        ...METRICS.map((metric) => api.series(slug, { metric, from: range.from, to: range.to, granularity: range.granularity, compare }, signal)),
-        ...(['time_saved', 'revenue_influenced', 'error_rate'] as const).map((metric) => api.series(slug, { metric, from: sinceStart.from, to: endAll, granularity: 'month' }, signal)),
+      const [[summary, ...periodSeries], monthly] = await Promise.all([
+        earlyPeriod ?? periodOf(range),
+        Promise.all((['time_saved', 'revenue_influenced', 'error_rate'] as const).map((metric) => api.series(slug, { metric, from: sinceStart.from, to: endAll, granularity: 'month' }, signal))),
       ])
+      const series = [...periodSeries, ...monthly]
       if (summary.timezone && summary.timezone !== tz) this.dispatchEvent(new CustomEvent('ys-timezone', { detail: summary.timezone, bubbles: true, composed: true }))
       const s = series as Series[]
       const models = s.slice(0, 4).map((x) => metricChartModel(x, initiative, { fromMs: range.fromMs, toMs: range.toMs, timezone: tz }))
@@ -118,8 +129,16 @@ export class YsInitiative extends LitElement {
         .then(({ entries }) => (this.overrides = { slug, list: entries.map((e) => overrideSummary(e)).filter((x): x is OverrideSummary => x !== null).reverse() }))
         .catch(() => {})
     }
-    if (this.task.status === 2 && !this.hasAttribute('data-ready')) {
-      requestAnimationFrame(() => this.setAttribute('data-ready', 'true'))
+    if (this.task.status === 2 && !this.hasAttribute('data-ready') && !this.readying) {
+      // Ready once its charts are drawn (each in a task of its own).
+      this.readying = true
+      void this.updateComplete
+        .then(() => new Promise((r) => requestAnimationFrame(r)))
+        .then(() => chartsDrawn())
+        .then(() => {
+          this.readying = false
+          if (this.task.status === 2) this.setAttribute('data-ready', 'true')
+        })
     }
   }
 
@@ -164,12 +183,12 @@ export class YsInitiative extends LitElement {
           const t = r?.targets?.[TARGET_KEY[m.metric]]
           const st = t ? STATUS_WORDS[t.status] : null
           return html`<section class="card" data-metric=${m.metric}>
-            <ys-chart .title=${m.title} .empty=${m.empty} .config=${m.empty ? null : metricChartConfig(m, this.tz, width, this)} .table=${this.table(m)}></ys-chart>
+            <ys-chart deferred .title=${m.title} .empty=${m.empty} .config=${m.empty ? null : metricChartConfig(m, this.tz, width, this)} .table=${this.table(m)}></ys-chart>
             ${t ? html`<div class="status ${st!.tone}">${t.status === 'no_target' ? 'No target set' : t.status === 'no_data' ? 'Target set; no data in this period' : html`${st!.icon} Target ${st!.word}`}</div>` : null}
           </section>`
         })}
         <section class="card" data-metric="payback">
-          <ys-chart .title=${'Cumulative value vs cost since the start'} .empty=${d.payback.empty} .config=${d.payback.empty ? null : paybackChartConfig(d.payback, cur, this.tz, this)}
+          <ys-chart deferred .title=${'Cumulative value vs cost since the start'} .empty=${d.payback.empty} .config=${d.payback.empty ? null : paybackChartConfig(d.payback, cur, this.tz, this)}
             .table=${{ header: ['Month', `Value (${cur})`], rows: d.payback.monthly.map((m) => [formatMonth(m.start, this.tz), formatMoney(m.value, cur)]) }}></ys-chart>
         </section>
       </div>

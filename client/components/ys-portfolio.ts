@@ -118,12 +118,17 @@ export class YsPortfolio extends LitElement {
     args: () => [this.view.range, this.view.from, this.view.to, this.view.stage, this.view.team, this.tz, this.reloadToken] as const,
     task: async ([, , , stage, team, tz], { signal }): Promise<Loaded> => {
       this.removeAttribute('data-ready')
+      // Readiness feeds the recommendations; without it they still show, saying readiness is unknown.
+      const readinessP = fetchAllReadiness().catch(() => null)
+      // Only "all time" depends on the first initiative's start: other ranges ask for the summary at once.
+      const early = this.view.range !== 'all' ? resolveRange(this.view, Date.now(), tz) : null
+      const earlySummary = early ? api.summary({ from: early.from, to: early.to, stage, team }, signal) : null
+      earlySummary?.catch(() => {})
       const { initiatives } = await api.initiatives(signal)
       if (initiatives.length === 0) return { initiatives, summary: null, range: null, readiness: null }
       const earliest = Math.min(...initiatives.map((i) => Date.parse(i.startedAt)).filter(Number.isFinite))
-      const range = resolveRange(this.view, Date.now(), tz, earliest)
-      // Readiness feeds the recommendations; without it they still show, saying readiness is unknown.
-      const [summary, readiness] = await Promise.all([api.summary({ from: range.from, to: range.to, stage, team }, signal), fetchAllReadiness().catch(() => null)])
+      const range = early ?? resolveRange(this.view, Date.now(), tz, earliest)
+      const [summary, readiness] = await Promise.all([earlySummary ?? api.summary({ from: range.from, to: range.to, stage, team }, signal), readinessP])
       if (summary.timezone && summary.timezone !== tz) {
         this.dispatchEvent(new CustomEvent('ys-timezone', { detail: summary.timezone, bubbles: true, composed: true }))
       }
