@@ -8,7 +8,7 @@ import { Task } from '@lit/task'
 import { api } from '../api/client.js'
 import type { Initiative, SeriesPoint, Summary, SummaryInitiative } from '../api/types.js'
 import { toCsv } from '../chart-data/csv.js'
-import { formatDuration, formatHours, formatMoney, formatMonth, formatNumber, formatChange, formatPercent, isFiniteNumber } from '../chart-data/format.js'
+import { formatDuration, formatHours, formatMoney, formatMonth, formatNumber, formatChange, formatPercent, formatReturn, isFiniteNumber } from '../chart-data/format.js'
 import { headline, overallStatus, portfolioCsv, recommendations, sortRows, sparkMetric, STATUS_WORDS, sumSeries, tiles, type Tile } from '../chart-data/portfolio.js'
 import { ACTION_WORDS, ACTIONS, type Recommendation } from '../../metrics/recommendation.js'
 import { fetchAllReadiness, type PortfolioReadiness } from '../api/readiness.js'
@@ -33,7 +33,7 @@ interface Loaded {
 const COLUMNS: Array<{ key: string; label: string; num?: boolean; wide?: boolean; sortable?: false }> = [
   { key: 'name', label: 'Initiative' },
   { key: 'action', label: 'Recommendation' },
-  { key: 'returnPerDollar', label: 'Return per $1', num: true },
+  { key: 'returnPerDollar', label: 'Per $1 this period', num: true },
   { key: 'valueTotal', label: 'Value delivered', num: true, wide: true },
   { key: 'payback', label: 'Payback' },
   { key: 'timeSavedHours', label: 'Time saved', num: true, wide: true },
@@ -316,8 +316,8 @@ export class YsPortfolio extends LitElement {
       <td class="rec"><span class="word ${w.tone}"><span aria-hidden="true">${w.icon}</span> ${w.word}</span>
         <span class="reason">${rec.reason}</span>
         ${rec.gaps.length ? html`<ul aria-label="What is missing">${rec.gaps.slice(0, 2).map((g) => html`<li>${g}</li>`)}${rec.gaps.length > 2 ? html`<li>and ${rec.gaps.length - 2} more on its page</li>` : null}</ul>` : null}</td>
-      <td class="num" data-label="Return per $1">${isFiniteNumber(r.returnPerDollar) ? formatMoney(r.returnPerDollar, r.currency) : html`<span class="muted">no cost recorded</span>`}</td>
-      <td class="num wide">${formatMoney(r.valueTotal, r.currency, true)}<div class="sub">on ${isFiniteNumber(r.cost) ? formatMoney(r.cost, r.currency, true) : formatMoney(r.costToDate, r.currency, true)} spent</div></td>
+      <td class="num" data-label="Per $1 this period">${isFiniteNumber(r.returnPerDollar) ? formatReturn(r.returnPerDollar, r.currency) : html`<span class="muted">no cost in this period</span>`}<div class="sub">${isFiniteNumber(r.returnToDate) ? `${formatReturn(r.returnToDate, r.currency)} to date` : 'no cost to date'}</div></td>
+      <td class="num wide">${formatMoney(r.valueTotal, r.currency, true)}<div class="sub">on ${formatMoney(r.cost, r.currency, true)} spent</div></td>
       <td data-label="Payback">${r.stage === 'retired' ? html`<span class="muted">retired</span>` : r.paybackMonth ? html`${formatMonth(r.paybackMonth.month, 'UTC')}${r.paybackMonth.projected ? html`<div class="sub">projected</div>` : null}` : html`<span class="bad">✕ not at this rate</span>`}</td>
       <td class="num wide">${formatHours(r.timeSavedHours, true)}</td>
       <td class="num wide">${isFiniteNumber(r.errorRate) ? html`${formatNumber(r.errorsAvoided, true)}<div class="sub">rate ${formatPercent(r.errorRate)}</div>` : html`<span class="muted">no data</span>`}</td>
