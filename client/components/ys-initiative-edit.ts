@@ -11,6 +11,7 @@ import { customElement, property, state } from 'lit/decorators.js'
 import { api, ApiError, createInitiative, updateInitiative } from '../api/client.js'
 import type { Initiative, InitiativeInput, InitiativePatch, Stage, UserRole } from '../api/types.js'
 import { errorBlock, forms, linkClick, navigate } from './admin-ui.js'
+import { DAY_HINT, formatDay, parseDay } from '../chart-data/day-input.js'
 import { base } from './styles.js'
 
 const STAGES: Stage[] = ['pilot', 'scaling', 'production', 'retired']
@@ -225,7 +226,7 @@ export class YsInitiativeEdit extends LitElement {
           <div class="field"><label for="slug">Short name in links <span class="unit">(lowercase, digits, hyphens)</span></label><input id="slug" name="slug" required maxlength="60" pattern="[a-z0-9]+(-[a-z0-9]+)*" autocomplete="off" aria-describedby="slug-hint" @input=${() => (this.slugTouched = true)} /><span class="hint" id="slug-hint">Events name the initiative by it; it cannot change later.</span></div>
           <div class="field wide"><label for="description">Description <span class="unit">(optional)</span></label><input id="description" name="description" maxlength="2000" /></div>
           <div class="field"><label for="currency">Currency</label><select id="currency" name="currency" @change=${(e: Event) => (this.currency = (e.target as HTMLSelectElement).value)}>${CURRENCIES.map((c) => html`<option value=${c} ?selected=${c === this.currency}>${c}</option>`)}</select></div>
-          <div class="field"><label for="startedAt">Started on</label><input id="startedAt" name="startedAt" type="date" .value=${i.startedAt.slice(0, 10)} required /></div>
+          <div class="field"><label for="startedAt">Started on</label><input id="startedAt" name="startedAt" autocomplete="off" .value=${formatDay(i.startedAt.slice(0, 10))} required aria-describedby="startedAt-hint" /><span class="hint" id="startedAt-hint">${DAY_HINT}</span></div>
         </div></fieldset>` : null}
         <fieldset><legend>Accountability and stage</legend><div class="grid">
           <div class="field"><label for="owner">Owner <span class="unit">(email)</span></label><input id="owner" name="owner" type="email" .value=${v.owner ?? ''} autocomplete="off" /></div>
@@ -338,12 +339,17 @@ export class YsInitiativeEdit extends LitElement {
   private async register(form: HTMLFormElement, v: FormValues) {
     const data = new FormData(form)
     const text = (k: string) => String(data.get(k) ?? '').trim()
+    const startedAt = parseDay(text('startedAt'))
+    if (startedAt === null) {
+      this.error = new ApiError(422, 'invalid', 'the initiative is invalid; nothing was stored', [{ field: 'startedAt', message: `write the start date like ${DAY_HINT.replace('e.g. ', '')} (or 2026-12-06)` }])
+      return
+    }
     const body: InitiativeInput = {
       slug: text('slug'),
       name: text('name'),
       description: text('description'),
       currency: text('currency') || 'USD',
-      startedAt: text('startedAt') || undefined,
+      startedAt: startedAt || undefined,
       owner: v.owner,
       team: v.team,
       stage: v.stage,

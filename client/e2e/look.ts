@@ -1,7 +1,7 @@
 /**
  * `npx tsx client/e2e/look.ts [label]`: every page with the demo data at 1366 px and 390 px, as full-page
  * screenshots in test-artifacts/look-<label>-<page>-<width>.png, with axe-core's violations and any
- * sideways scroll per page in test-artifacts/look-<label>.json. A tool for looking, not a test.
+ * sideways scroll per page in test-artifacts/look-<label>.json; `…-first-screen.png` is the first screen alone. A tool for looking, not a test.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -36,6 +36,8 @@ async function main() {
         }
         if (page) {
           await page.screenshot({ path: path.join(ARTIFACTS, `look-${label}-${spec.name}-${width}.png`), fullPage: true })
+          // The first screen alone: what is seen without scrolling.
+          await page.screenshot({ path: path.join(ARTIFACTS, `look-${label}-${spec.name}-${width}-first-screen.png`) })
           const violations = await axeViolations(page)
           const overflow = await horizontalOverflow(page)
           report[`${spec.name}@${width}`] = { violations, overflow, errors }
