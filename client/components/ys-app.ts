@@ -89,7 +89,8 @@ export class YsApp extends LitElement {
     // key (which has no session) makes no request bound to fail.
     // The page's code downloads while the session is asked for.
     loadPage(this.extra?.page ?? this.view.page)
-    if (readFlag()) void this.loadSession()
+    // A known session (this browser signed in, or the server saw a session cookie): straight to the page.
+    if (readFlag() || this.hasAttribute('data-session')) void this.loadSession()
     else if (this.extra?.page === 'setup') this.sessionAsked = true
     else void this.probe()
   }

@@ -87,7 +87,7 @@ export class YsPortfolio extends LitElement {
       .rec .reason { display: block; max-width: 44ch; }
       .rec ul { margin: 2px 0 0; padding-left: 16px; font-size: 0.85em; color: var(--_muted); max-width: 44ch; }
       td.name ys-sparkline { display: block; width: 120px; height: 22px; margin-top: 2px; }
-      .who-line { overflow-wrap: anywhere; }
+      .who-line { overflow-wrap: break-word; }
       @media (max-width: 1100px) {
         .wide { display: none; }
       }
