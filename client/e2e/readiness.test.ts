@@ -112,7 +112,8 @@ describe.skipIf(!HAS_CHROMIUM)('readiness in the dashboard, headless Chromium (i
       if (r.missing.length > 2) shown.push(`and ${r.missing.length - 2} more on its page`)
       expect(row.gaps, s.slug).toEqual(shown)
     }
-    expect(new Set(rows.filter((r) => r.verdict).map((r) => r.verdict))).toEqual(new Set(['ready', 'not_yet', 'at_risk']))
+    expect(new Set(rows.filter((r) => r.verdict).map((r) => r.verdict))).toEqual(new Set(api.filter((r) => r.stage !== 'retired').map((r) => r.verdict)))
+    expect(rows.filter((r) => r.verdict).length).toBeGreaterThan(0)
     const header = await page.locator('ys-portfolio table#initiatives thead th').allTextContents()
     expect(header.at(-1)?.trim()).toBe('Ready to scale?')
     await page.screenshot({ path: path.join(ARTIFACTS, 'readiness-portfolio.png'), fullPage: true })
