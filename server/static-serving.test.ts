@@ -16,7 +16,14 @@ describe('serving the built dashboard', () => {
     const dir = tempDir()
     const client = path.join(dir, 'no-client')
     fs.mkdirSync(path.join(client, 'assets'), { recursive: true })
-    fs.writeFileSync(path.join(client, 'index.html'), '<!doctype html><html><body><ys-app></ys-app><p>' + 'text '.repeat(400) + '</p></body></html>')
+    fs.mkdirSync(path.join(client, '.vite'))
+    fs.writeFileSync(path.join(client, '.vite', 'manifest.json'), JSON.stringify({
+      'index.html': { file: 'assets/main-B8EHAWbe.js', isEntry: true },
+      'components/ys-portfolio.ts': { file: 'assets/ys-portfolio-1.js', imports: ['index.html', '_task-2.js'] },
+      'components/ys-initiative.ts': { file: 'assets/ys-initiative-3.js', imports: ['index.html', '_task-2.js'] },
+      '_task-2.js': { file: 'assets/task-2.js' },
+    }))
+    fs.writeFileSync(path.join(client, 'index.html'), '<!doctype html><html><head></head><body><ys-app></ys-app><p>' + 'text '.repeat(400) + '</p></body></html>')
     fs.writeFileSync(path.join(client, 'assets', 'main-B8EHAWbe.js'), script)
     fs.writeFileSync(path.join(client, 'embed.js'), script)
     s = await startTestServer({ dir })
@@ -39,6 +46,13 @@ describe('serving the built dashboard', () => {
     const page = await s.fetch('/initiatives/x')
     expect(page.headers.get('cache-control')).toBe('no-cache')
     expect(page.headers.get('content-type')).toMatch(/^text\/html/)
+  })
+
+  it('preloads the code of the page a path opens, and its imports, beside the entry script', async () => {
+    const links = async (p: string) => [...(await (await s.fetch(p)).text()).matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)">/g)].map((m) => m[1])
+    expect(await links('/')).toEqual(['/assets/ys-portfolio-1.js', '/assets/task-2.js'])
+    expect(await links('/initiatives/invoice-processing')).toEqual(['/assets/ys-initiative-3.js', '/assets/task-2.js'])
+    expect(await links('/no-such-page')).toEqual([])
   })
 
   it('answers a missing asset with 404, not the page', async () => {
