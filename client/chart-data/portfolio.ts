@@ -5,7 +5,8 @@
 import { byAction, recommend, type Recommendation } from '../../metrics/recommendation.js'
 import type { SeriesPoint, Summary, SummaryInitiative, TargetStatus } from '../api/types.js'
 import type { Cell } from './csv.js'
-import { changeTone, formatDuration, formatHours, formatMoney, formatNumber, formatPerDollar, isFiniteNumber, relativeChange } from './format.js'
+import { changeTone, formatDuration, formatHours, formatMoney, formatNumber, formatPercent, formatPerDollar, isFiniteNumber, relativeChange } from './format.js'
+import { decisionsFaster } from '../../metrics/decisions.js'
 
 /**
  * The one-line money answer for the portfolio or one initiative, from the API's figures (CONTRACT.md,
@@ -61,8 +62,20 @@ export function tiles(s: Summary): Tile[] {
     t('timeSaved', 'Time saved', formatHours(p.timeSavedHours, true), `worth ${formatMoney(p.timeSavedValue, cur, true)}`, p.timeSavedHours, prev.timeSavedHours, 'higher', p.timeSavedHours > 0 ? null : 'No time-saved events in this period.'),
     t('errorsAvoided', 'Errors avoided', formatNumber(p.errorsAvoided, true, 1), 'against each baseline error rate', p.errorsAvoided, prev.errorsAvoided, 'higher', anyErrors ? null : 'No error-rate events in this period.'),
     t('revenue', 'Revenue influenced', formatMoney(p.revenueInfluenced, cur, true), cur, p.revenueInfluenced, prev.revenueInfluenced, 'higher', p.revenueInfluenced !== 0 ? null : 'No revenue events in this period.'),
-    t('latency', 'Decision latency', formatDuration(p.decisionLatencyP50), `median; 90% within ${formatDuration(p.decisionLatencyP90)}`, p.decisionLatencyP50, prev.decisionLatencyP50, 'lower', anyLatency ? null : 'No decision-latency events in this period.'),
+    latencyTile(s, anyLatency, t),
   ]
+}
+
+/**
+ * Decision speed across the portfolio: the share of decisions faster than their own initiative's baseline
+ * (metrics/decisions.ts), not a median across unlike decisions. Without any baseline, the tile says so.
+ */
+function latencyTile(s: Summary, anyLatency: boolean, t: (key: Tile['key'], label: string, value: string, detail: string, now: number | null | undefined, before: number | null | undefined, direction: 'higher' | 'lower', empty: string | null) => Tile): Tile {
+  const now = decisionsFaster(s.initiatives)
+  const before = decisionsFaster(s.initiatives.map((r) => r.previous ?? {}))
+  if (!anyLatency) return t('latency', 'Decisions faster than before', '—', '', null, null, 'higher', 'No decision-latency events in this period.')
+  if (!now) return t('latency', 'Decisions faster than before', '—', '', null, null, 'higher', 'No initiative reporting decisions has a baseline decision time to compare with.')
+  return t('latency', 'Decisions faster than before', formatPercent(now.share), `${formatNumber(now.faster, true)} of ${formatNumber(now.decisions, true)} decisions beat their initiative's baseline (${now.initiatives} ${now.initiatives === 1 ? 'initiative' : 'initiatives'})`, now.share, before?.share, 'higher', null)
 }
 
 /** The words and tone of a target status: never colour alone. */

@@ -289,7 +289,8 @@ export class YsPortfolio extends LitElement {
   }
 
   private renderTile(t: Tile, range: ResolvedRange) {
-    const spark = this.tileSparks[t.key]
+    // The latency sparkline is a median over unlike decisions; the tile shows a share instead, without it.
+    const spark = t.key === 'latency' ? undefined : this.tileSparks[t.key]
     return html`<section class="card tile" aria-label=${t.label}>
       <div class="label">${t.label}, ${range.label}</div>
       ${t.empty
