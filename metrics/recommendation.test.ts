@@ -38,8 +38,8 @@ describe('recommend', () => {
     ['cannot judge without a cost', { valueTotal: 5_000, cost: 0, returnPerDollar: null }, 'fix', 'no cost recorded in this period, so its return cannot be judged: add its costs', []],
     ['treats a non-finite return as missing', { valueTotal: 5_000, cost: 10, returnPerDollar: Number.NaN }, 'fix', 'no cost recorded in this period, so its return cannot be judged: add its costs', []],
     ['asks for data when nothing was reported', { valueTotal: 0, cost: 12_000, returnPerDollar: 0, eventCount: 0 }, 'fix', 'no events reported in this period while it cost $12K: connect its data', []],
-    ['shows a retired initiative as retired with what it delivered, without gaps', { stage: 'retired', valueTotal: 0, cost: 0, returnPerDollar: null, valueToDate: 180_000, costToDate: 120_000, returnToDate: 1.5, readiness: gaps }, 'retired', 'retired: delivered $180K on $120K to date ($1.50 per $1)', []],
-    ['shows a retired initiative without cost without a ratio', { stage: 'retired', valueToDate: 1_000, costToDate: 0, returnToDate: null }, 'retired', 'retired: delivered $1K on $0.00 to date', []],
+    ['shows a retired initiative as retired with what it delivered, without gaps', { stage: 'retired', valueTotal: 0, cost: 0, returnPerDollar: null, valueToDate: 180_000, costToDate: 120_000, returnToDate: 1.5, readiness: gaps }, 'retired', 'delivered $180K on $120K to date ($1.50 per $1)', []],
+    ['shows a retired initiative without cost without a ratio', { stage: 'retired', valueToDate: 1_000, costToDate: 0, returnToDate: null }, 'retired', 'delivered $1K on $0.00 to date', []],
   ])('%s', (_name, input, action, reason, expectedGaps) => {
     const r = recommend({ ...base, ...input }, money)
     expect(r.action).toBe(action)

@@ -85,7 +85,7 @@ export function recommend(r: RecommendationInput, money: MoneyFormat): Recommend
   const gaps = r.stage === 'retired' ? [] : (r.readiness?.missing ?? []).map((m) => m.message)
   if (r.stage === 'retired') {
     const ratio = finite(r.returnToDate) ? ` (${perDollar(r.returnToDate)})` : ''
-    return { action: 'retired', reason: `retired: delivered ${money(r.valueToDate, r.currency, true)} on ${money(r.costToDate, r.currency, true)} to date${ratio}`, gaps }
+    return { action: 'retired', reason: `delivered ${money(r.valueToDate, r.currency, true)} on ${money(r.costToDate, r.currency, true)} to date${ratio}`, gaps }
   }
   if (!finite(r.returnPerDollar) || !(r.cost > 0)) {
     return { action: 'fix', reason: 'no cost recorded in this period, so its return cannot be judged: add its costs', gaps }
