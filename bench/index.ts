@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: every figure beside a raw baseline measured in the same run; writes
  * bench/results.json and prints a table. `npm run bench -- ingest` runs one part (ingest, otlp, rollup,
- * rollup-fold, rollup-query, faults, load).
+ * rollup-fold, rollup-query, faults, load, lighthouse).
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { machine, root, type BenchResult } from './lib.js'
 import { runFaultBench } from './faults.js'
 import { runIngestBench } from './ingest.js'
+import { runLighthouseBench } from './lighthouse.js'
 import { runLoadBench } from './load.js'
 import { runOtlpBench } from './otlp.js'
 import { runRollupBench } from './rollup.js'
@@ -23,6 +24,7 @@ const parts: Part[] = [
   { name: 'rollup-query', run: (log) => runRollupBench(log, 'query') },
   { name: 'faults', run: (log) => runFaultBench(log) },
   { name: 'load', run: (log) => runLoadBench(log) },
+  { name: 'lighthouse', run: (log) => runLighthouseBench(log) },
 ]
 
 async function main() {

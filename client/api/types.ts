@@ -12,6 +12,8 @@ export type StageChange = z.infer<typeof api.stageChange>
 export type Initiative = z.infer<typeof api.initiative>
 /** PATCH /api/v1/initiatives/:slug: any subset of the editable fields. */
 export type InitiativePatch = z.input<typeof api.initiativePatchBody>
+/** POST /api/v1/initiatives: a new initiative (money in the currency's units, rates 0–1, durations in seconds). */
+export type InitiativeInput = z.input<typeof api.initiativeCreateBody>
 
 export type TargetAttainment = z.infer<typeof api.targetAttainment>
 export type SummaryInitiative = z.infer<typeof api.summaryInitiative>

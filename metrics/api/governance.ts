@@ -44,7 +44,13 @@ export const setupBody = z.object({ token: z.string(), email: z.string(), passwo
 export const sessionUser = z
   .object({ id: z.number().int(), email: z.string(), role: userRole, expiresAt: instant.optional() })
   .meta({ id: 'SessionUser', description: 'the signed-in user; expiresAt on sign-in and setup' })
-export const setupState = z.object({ needed: z.boolean() }).meta({ id: 'SetupState' })
+export const setupState = z
+  .object({
+    needed: z.boolean().meta({ description: 'the first admin still has to be created' }),
+    signedIn: z.boolean().meta({ description: 'this request carries a dashboard session' }),
+    canRead: z.boolean().meta({ description: 'this request may read at all (a session, a read key or a share token)' }),
+  })
+  .meta({ id: 'SetupState' })
 
 // ---- users
 

@@ -9,7 +9,7 @@
 import { Router, type Request, type Response } from 'express'
 import { writeTransaction, type Db } from '../../db/connection.js'
 import { countUsers, createUser, findUserForAuth, isEmail, normalizeEmail } from '../../db/queries/users.js'
-import { publicRoute, requireSignedIn, type Actor } from '../auth/actor.js'
+import { can, publicRoute, requireSignedIn, type Actor } from '../auth/actor.js'
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '../auth/password.js'
 import { endSession, startSession } from '../auth/session-auth.js'
 import { setupTokenMatches, voidSetupToken } from '../auth/setup.js'
@@ -86,9 +86,11 @@ export function setupRouter(deps: { db: Db; config: Config; clock: () => number;
   const { db, clock, limits } = deps
   const router = Router()
 
-  router.get('/', publicRoute(), async (_req, res) => {
+  // Also says whether this request may read and is signed in, so the dashboard's first paint can choose
+  // between the sign-in page and the portfolio without a request bound to answer 401.
+  router.get('/', publicRoute(), async (req, res) => {
     noStore(res)
-    send(res, setupState, { needed: (await countUsers(db)) === 0 })
+    send(res, setupState, { needed: (await countUsers(db)) === 0, signedIn: req.actor?.kind === 'user', canRead: !!req.actor && can(req.actor, 'read') })
   })
 
   router.post('/', publicRoute(), async (req, res) => {
