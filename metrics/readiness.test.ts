@@ -58,7 +58,7 @@ describe('assessReadiness: one rule per row', () => {
     ['low repetitiveness', (f) => void (f.fit!.repetitiveness = 2), 'not_yet', 'repetitiveness', 'low repetitiveness: 2 of 4 (some patterns, many exceptions)'],
     ['low clarity', (f) => void (f.fit!.clarity = 1), 'not_yet', 'clarity', 'low clarity of inputs and outputs: 1 of 4 (inputs and the right answer are vague)'],
     ['low engagement', (f) => void (f.fit!.engagement = 2), 'not_yet', 'engagement', 'low stakeholder engagement: 2 of 4 (a sponsor, but users are not involved)'],
-    ['low volume in the last full month', (f) => setMonths(f, [10], { events: 30 }), 'not_yet', 'volume', 'low volume: 30 events in 2026-10 (at least 50 a month are needed)'],
+    ['low volume in the last full month', (f) => setMonths(f, [10], { events: 30 }), 'not_yet', 'volume', 'low volume: 30 events in Oct 2026 (at least 50 a month are needed)'],
     ['no events in 30 days', (f) => void (f.eventsLast30Days = 0), 'not_yet', 'integration', 'no events in the last 30 days: connect it so its outcomes are measured'],
     ['no owner', (f) => void (f.owner = null), 'not_yet', 'owner', 'no owner'],
     ['a blank owner', (f) => void (f.owner = '  '), 'not_yet', 'owner', 'no owner'],
@@ -208,7 +208,7 @@ describe('the figures behind the verdict', () => {
       ['payback_years', 'Seed: typical payback 2–4 years', { min: 24, max: 48 }, true],
       ['pilot_six_months', 'Seed: 82% of CFOs who began with a small pilot scaled within six months', 6, true],
     ])
-    expect(b[1].comparison).toBe('paid back in 2026-02, 2 months after the start: faster than the typical 2–4 years')
+    expect(b[1].comparison).toBe('paid back in Feb 2026, 2 months after the start: faster than the typical 2–4 years')
     f.stage = 'production'
     f.upfrontCost = 0
     f.months.forEach((m) => (m.cost = 0))

@@ -31,6 +31,7 @@
  * @module
  */
 import { currencyExponent } from './currency.js'
+import { formatMonth } from './format.js'
 import { paybackFromMonths, returnPerDollar, roundMoney, type PaybackMonth as Payback } from './money.js'
 import { targetStatus, type TargetDirection, type TargetStatus } from './outcomes.js'
 import { productionBlockers } from './stage-rules.js'
@@ -530,7 +531,7 @@ export function benchmarks(f: ReadinessFacts, ev: Evidence): Benchmark[] {
       unit: 'months from the start',
       applies: p !== null,
       actual: p?.monthsFromStart ?? null,
-      comparison: p === null ? 'no payback in sight at the current rate' : `${p.projected ? 'projected to pay back' : 'paid back'} in ${p.month}, ${p.monthsFromStart} months after the start: ${p.monthsFromStart < 24 ? 'faster than' : p.monthsFromStart <= 48 ? 'within' : 'slower than'} the typical 2–4 years`,
+      comparison: p === null ? 'no payback in sight at the current rate' : `${p.projected ? 'projected to pay back' : 'paid back'} in ${formatMonth(p.month, 'UTC')}, ${p.monthsFromStart} months after the start: ${p.monthsFromStart < 24 ? 'faster than' : p.monthsFromStart <= 48 ? 'within' : 'slower than'} the typical 2–4 years`,
     },
     {
       id: 'pilot_six_months',
@@ -571,7 +572,7 @@ export function assessReadiness(f: ReadinessFacts, opts: { now: number; consecut
       else met.push({ item: dim, message: `${label}: ${s.level} of 4 (${s.description.charAt(0).toLowerCase()}${s.description.slice(1)})`, phase: 1 })
     }
   }
-  const volumeWhen = fit.volume.basis === 'last_full_month' ? `in ${fit.volume.month}` : 'in the last 30 days'
+  const volumeWhen = fit.volume.basis === 'last_full_month' ? `in ${formatMonth(fit.volume.month ?? '', 'UTC')}` : 'in the last 30 days'
   if (fit.volume.level < MIN_VOLUME_LEVEL) missing.push({ item: 'volume', message: `low volume: ${fit.volume.eventsPerMonth} events ${volumeWhen} (at least ${VOLUME_THRESHOLDS[0]} a month are needed)`, phase: 1 })
   else met.push({ item: 'volume', message: `volume: ${fit.volume.eventsPerMonth.toLocaleString('en-US')} events ${volumeWhen} (level ${fit.volume.level} of 4)`, phase: 1 })
 
@@ -614,7 +615,7 @@ export function assessReadiness(f: ReadinessFacts, opts: { now: number; consecut
   const p = ev.payback
   if (p === null) missing.push({ item: 'payback', message: 'no payback in sight at the current rate', phase: 4 })
   else if (p.monthsFromStart > MAX_PAYBACK_MONTHS) missing.push({ item: 'payback', message: `payback ${p.projected ? 'projected for' : 'reached in'} ${p.month}, ${p.monthsFromStart} months after the start: later than the typical 2–4 years`, phase: 4 })
-  else met.push({ item: 'payback', message: p.projected ? `payback projected for ${p.month} (${p.monthsFromStart} months after the start)` : `paid back in ${p.month} (${p.monthsFromStart} months after the start)`, phase: 4 })
+  else met.push({ item: 'payback', message: p.projected ? `payback projected for ${formatMonth(p.month, 'UTC')} (${p.monthsFromStart} months after the start)` : `paid back in ${formatMonth(p.month, 'UTC')} (${p.monthsFromStart} months after the start)`, phase: 4 })
   const monthsWithData = f.months.filter((m) => !m.partial && m.events > 0).length
   if (f.stage === 'pilot' && ev.returnToDate !== null && ev.returnToDate < AT_RISK_RETURN && p === null && monthsWithData >= AT_RISK_MIN_MONTHS) {
     risks.push({ item: 'return', message: `return well below 1 in pilot (${moneyText(ev.returnToDate, f.currency)} per ${moneyText(1, f.currency).replace(/\.00$/, '')}) with no payback in sight`, phase: 4 })

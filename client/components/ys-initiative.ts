@@ -181,7 +181,7 @@ export class YsInitiative extends LitElement {
         </section>
       </div>
       <ys-readiness-panel id="readiness" slug=${i.slug} style="margin-top: 12px"></ys-readiness-panel>
-      <ys-share-links slug=${i.slug} .tz=${this.tz} style="margin-top: 12px"></ys-share-links>
+      ${this.userRole === 'editor' || this.userRole === 'admin' ? html`<ys-share-links slug=${i.slug} .tz=${this.tz} style="margin-top: 12px"></ys-share-links>` : null}
       <div class="facts">
         <section class="card" aria-labelledby="facts-h">
           <h2 id="facts-h">Facts</h2>
