@@ -6,7 +6,10 @@ import { isValidTimeZone } from '../metrics/time-buckets.js'
 export interface Config {
   port: number
   host: string
+  /** The SQLite file (YARDSTICK_DB), used when DATABASE_URL is unset. */
   dbFile: string
+  /** Where the data lives: DATABASE_URL (a postgres:// URL) when set, else the SQLite file. */
+  database: string
   timezone: string
   sync: 'full' | 'normal'
   smtpUrl: string | null
@@ -70,10 +73,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`PUBLIC_URL must be an absolute URL such as https://yardstick.example.com, got "${env.PUBLIC_URL}"`)
   }
   const dbFile = env.YARDSTICK_DB || 'data/yardstick.db'
+  const databaseUrl = env.DATABASE_URL || null
+  if (databaseUrl !== null) {
+    let ok = false
+    try {
+      ok = /^postgres(ql)?:$/.test(new URL(databaseUrl).protocol)
+    } catch {
+      ok = false
+    }
+    if (!ok) throw new ConfigError('DATABASE_URL must be a PostgreSQL URL such as postgres://yardstick:secret@db.internal:5432/yardstick (unset it to use the SQLite file YARDSTICK_DB)')
+  }
   return {
     port,
     host,
     dbFile,
+    database: databaseUrl ?? dbFile,
     timezone,
     sync: syncRaw,
     smtpUrl,

@@ -27,7 +27,7 @@ async function main() {
   const dev = process.argv.includes('--dev')
   if (!dev) await buildClientIfNeeded((m) => console.log(m))
 
-  const handle = openDatabase(config.dbFile, { sync: config.sync })
+  const handle = openDatabase(config.database, { sync: config.sync })
   await migrateToLatest(handle.db)
   const { app, close, ready, writer, reader } = createApp({ db: handle.db, config })
   await ready()
@@ -43,7 +43,7 @@ async function main() {
   }).catch((e: NodeJS.ErrnoException) => fail(e.code === 'EADDRINUSE' ? `port ${config.port} is in use; set PORT to another port` : e.message))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
-  console.log(`Yardstick is serving on http://localhost:${port} (database ${config.dbFile}, timezone ${config.timezone})`)
+  console.log(`Yardstick is serving on http://localhost:${port} (database ${handle.file}, timezone ${config.timezone})`)
   await ensureSetupToken(handle.db, (m) => console.log(m), config.port === 0 ? `http://localhost:${port}` : config.publicUrl)
   // On the reader thread, in the background: requests are served meanwhile.
   void reader.warm(Date.now())

@@ -9,6 +9,7 @@ import { writeTransaction } from '../../db/connection.js'
 import type { Tx } from '../../db/connection.js'
 import {
   acquireRollupLease,
+  committedEventIdHorizon,
   addToRollupRows,
   advanceRollupWatermark,
   aggregateEventSlots,
@@ -18,7 +19,6 @@ import {
   findLatestBucketStarts,
   findRollupRowsByKey,
   findRollupState,
-  maxEventId,
   releaseRollupLease,
   resetRollupWatermark,
   type EventSelection,
@@ -128,7 +128,8 @@ function hourSpans(states: BucketState[], timezone: string): Array<[number, numb
 
 async function foldSteps(db: Db, opts: Required<Pick<RollupOptions, 'timezone' | 'clock' | 'owner' | 'stepIds' | 'leaseMs'>> & Pick<RollupOptions, 'onProgress'>, fromWatermark: number): Promise<Omit<RollupResult, 'skipped' | 'ms'>> {
   const { timezone, clock, owner, stepIds, leaseMs } = opts
-  const maxId = await maxEventId(db)
+  // Not max(id): on PostgreSQL an insert in flight may still commit a lower id (db/dialect.ts).
+  const maxId = await committedEventIdHorizon(db)
   const total = opts.onProgress && maxId > fromWatermark ? await countEventsBetweenIds(db, fromWatermark, maxId) : 0
   let watermark = fromWatermark
   let eventsFolded = 0
