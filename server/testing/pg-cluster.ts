@@ -45,6 +45,39 @@ export interface PgCluster {
   stop(): void
 }
 
+async function asAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: adminUrl })
+  await c.connect()
+  try {
+    return await fn(c)
+  } finally {
+    await c.end()
+  }
+}
+
+let created = 0
+
+/**
+ * Creates an empty database (or a copy of `template`, which must have no open connections) on the
+ * cluster of `adminUrl` and returns its URL.
+ * @example const url = await createDatabase(adminUrl, { template: 'yardstick_template' })
+ */
+export async function createDatabase(adminUrl: string, opts: { prefix?: string; template?: string } = {}): Promise<string> {
+  const name = `${opts.prefix ?? 'ys'}_${process.pid}_${++created}_${Math.random().toString(36).slice(2, 8)}`
+  if (opts.template !== undefined && !/^\w+$/.test(opts.template)) throw new Error(`bad template name ${opts.template}`)
+  await asAdmin(adminUrl, (c) => c.query(`create database ${name}${opts.template ? ` template ${opts.template}` : ''}`))
+  const u = new URL(adminUrl)
+  u.pathname = `/${name}`
+  return u.toString()
+}
+
+/** Drops a database made by createDatabase, closing any connections left to it. */
+export async function dropDatabase(adminUrl: string, url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1)
+  if (!/^\w+$/.test(name)) return
+  await asAdmin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`))
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer()
@@ -98,30 +131,12 @@ export async function startPgCluster(opts: { bin?: string; fsync?: boolean; maxC
       }
     }
     const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`
-    let n = 0
-    const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
-      const c = new pg.Client({ connectionString: adminUrl })
-      await c.connect()
-      try {
-        return await fn(c)
-      } finally {
-        await c.end()
-      }
-    }
     return {
       adminUrl,
       port,
       dir,
-      async createDatabase(prefix = 'ys') {
-        const name = `${prefix}_${process.pid}_${++n}_${Math.random().toString(36).slice(2, 8)}`
-        await admin((c) => c.query(`create database ${name}`))
-        return `postgres://postgres@127.0.0.1:${port}/${name}`
-      },
-      async dropDatabase(url) {
-        const name = new URL(url).pathname.slice(1)
-        if (!/^\w+$/.test(name)) return
-        await admin((c) => c.query(`drop database if exists ${name} with (force)`))
-      },
+      createDatabase: (prefix) => createDatabase(adminUrl, { prefix }),
+      dropDatabase: (url) => dropDatabase(adminUrl, url),
       stop: stopNow,
     }
   } catch (e) {
