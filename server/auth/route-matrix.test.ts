@@ -74,6 +74,7 @@ describe('route × role matrix, read from the router', () => {
     expect(unguarded, 'every route needs requirePermission(p), requireSignedIn() or publicRoute()').toEqual([])
   })
 
+  // Some 300 requests, each signing in anew: about 12 s on PostgreSQL alone, more beside other suites.
   it('answers every route × actor as the rules say', async () => {
     const routes = listRoutes(s.app.app).filter((r): r is RouteRule & { permission: string } => r.permission !== undefined)
     const wrong: string[] = []
@@ -90,7 +91,7 @@ describe('route × role matrix, read from the router', () => {
     expect(wrong).toEqual([])
     expect(checked).toBe(routes.length * ACTORS.length)
     expect(checked).toBeGreaterThanOrEqual(20 * ACTORS.length)
-  })
+  }, 90_000)
 })
 
 /** A valid change per mutating route, made by the admin user, and the audit entity it must record. */
