@@ -19,6 +19,11 @@ export interface Config {
   rollupCron: string
   /** Events folded per rollup transaction (one step). */
   rollupStepEvents: number
+  /**
+   * How long an instance's rollup lease lasts without renewal (renewed at every step): when an
+   * instance dies mid-rollup, another takes over within this time.
+   */
+  rollupLeaseMs: number
   /** Ingest requests a second allowed per API key (token bucket, burst of twice that). */
   ingestRatePerKey: number
   /** Express `trust proxy` as a hop count (0: the socket's address is the client's). */
@@ -95,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     rollupCron: env.YARDSTICK_ROLLUP_CRON || '* * * * *',
     rollupStepEvents: int(env, 'YARDSTICK_ROLLUP_STEP', 400_000, 1_000, 10_000_000),
+    rollupLeaseMs: int(env, 'YARDSTICK_ROLLUP_LEASE_SECONDS', 120, 1, 3600) * 1000,
     ingestRatePerKey: int(env, 'YARDSTICK_INGEST_RATE', 2000, 1, 1_000_000),
     trustProxy: int(env, 'YARDSTICK_TRUST_PROXY', 0, 0, 10),
     maxBodyBytes: int(env, 'YARDSTICK_MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

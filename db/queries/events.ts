@@ -4,6 +4,7 @@
 import { CompiledQuery, type Insertable } from 'kysely'
 import type { Tx } from '../connection.js'
 import type { EventsTable } from '../schema.js'
+import { dialectOf } from '../dialect.js'
 
 export type EventRow = Insertable<EventsTable>
 
@@ -70,6 +71,27 @@ function parametersOf(rows: EventRow[]): unknown[] {
  * @example const stored = await insertEventRows(tx, rows)
  */
 export async function insertEventRows(tx: Tx, rows: EventRow[]): Promise<boolean[]> {
+  if (rows.length > 1 && dialectOf(tx) === 'postgres' && rows.some((r) => r.client_id !== null && r.client_id !== undefined)) {
+    // PostgreSQL: concurrent transactions (other instances, or this instance's next group) that insert
+    // the same idempotency keys wait for each other key by key; in different orders they could wait
+    // in a circle (a deadlock, one request failed). Inserting in one global key order rules that out.
+    const order = rows.map((_, i) => i).sort((a, b) => {
+      const x = rows[a]
+      const y = rows[b]
+      if (x.initiative_id !== y.initiative_id) return x.initiative_id - y.initiative_id
+      const cx = x.client_id ?? ''
+      const cy = y.client_id ?? ''
+      return cx < cy ? -1 : cx > cy ? 1 : a - b
+    })
+    const sorted = await insertInOrder(tx, order.map((i) => rows[i]))
+    const stored = new Array<boolean>(rows.length)
+    for (let k = 0; k < order.length; k++) stored[order[k]] = sorted[k]
+    return stored
+  }
+  return insertInOrder(tx, rows)
+}
+
+async function insertInOrder(tx: Tx, rows: EventRow[]): Promise<boolean[]> {
   const stored: boolean[] = new Array(rows.length).fill(false)
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK)
