@@ -127,15 +127,23 @@ export async function maxEventId(tx: Tx): Promise<number> {
  * so a rollup that read max(id) could pass over an event committed later with a lower id, for good.
  * There a brief SHARE lock on `events` waits for every insert in flight to commit (an insert holds
  * ROW EXCLUSIVE from before its ids are drawn until it commits) and holds new ones back while max(id)
- * is read; inserts queued behind it go on at once after (a few milliseconds).
+ * is read; inserts queued behind it go on at once after (a few milliseconds). It waits at most 2 s.
  * @example const hi = await committedEventIdHorizon(db)
  */
 export async function committedEventIdHorizon(db: Db): Promise<number> {
   if (dialectOf(db) === 'sqlite') return maxEventId(db)
-  return db.transaction().execute(async (tx) => {
-    await sql`lock table events in share mode`.execute(tx)
-    return maxEventId(tx)
-  })
+  try {
+    return await db.transaction().execute(async (tx) => {
+      // New inserts queue behind a waiting lock: never let them wait long behind an unusually long
+      // insert transaction (a bulk load); the rollup tries again at its next run instead.
+      await sql`set local lock_timeout = '2s'`.execute(tx)
+      await sql`lock table events in share mode`.execute(tx)
+      return maxEventId(tx)
+    })
+  } catch (e) {
+    if ((e as { code?: string }).code === '55P03') throw new Error('a long transaction is inserting events; the rollup waits for it and runs again at its next turn')
+    throw e
+  }
 }
 
 /** How many events have an id in (lo, hi]. */
