@@ -22,12 +22,15 @@ function ready(): ReadinessFacts {
     owner: 'maria@example.com',
     currency: 'USD',
     upfrontCost: 20_000,
+    monthlyCost: 3000,
+    retiredAt: null,
     baselines: { errorRate: 0.06, decisionLatencySeconds: 3600 },
     targets: { timeSavedHoursPerMonth: 400, errorRate: 0.03, revenueInfluencedPerMonth: null, decisionLatencySeconds: null },
     startedAt: START,
     stageHistory: [{ to: 'pilot', at: START }],
     reports: ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'],
-    months: Array.from({ length: 11 }, (_, k) => month(k + 1)),
+    // The start month's cost includes the upfront cost, as metrics/money.ts counts it.
+    months: Array.from({ length: 11 }, (_, k) => month(k + 1, k === 0 ? { cost: 23_000 } : {})),
     eventsLast30Days: 900,
     errorRateEventsLast30Days: 120,
     auditEntries: 2,
@@ -76,7 +79,7 @@ describe('assessReadiness: one rule per row', () => {
     ['only two full months since the start', (f) => void (f.months = [month(9), month(10), month(11)]), 'not_yet', 'targets', 'only 2 full months of data: 3 consecutive months on target are needed'],
     ['value falling by more than 10 %, in pilot', (f) => setMonths(f, [8, 9, 10], { value: 17_000 }), 'not_yet', 'return_trend', 'return per dollar falling: $5.67 per $1 in the last 3 months vs $6.67 in the 3 before'],
     ['value falling by more than 10 %, in production', (f) => void ((f.stage = 'production'), setMonths(f, [8, 9, 10], { value: 17_000 })), 'at_risk', 'return_trend', 'return per dollar falling: $5.67 per $1 in the last 3 months vs $6.67 in the 3 before'],
-    ['payback beyond four years', (f) => f.months.forEach((m) => void ((m.value = 3100), (m.cost = 3000))), 'not_yet', 'payback', 'payback projected for 2042-08, 200 months after the start: later than the typical 2–4 years'],
+    ['payback beyond four years', (f) => f.months.forEach((m, k) => void ((m.value = 3100), (m.cost = k === 0 ? 23_000 : 3000))), 'not_yet', 'payback', 'payback projected for 2042-08, 200 months after the start: later than the typical 2–4 years'],
     ['no payback, return near 1, in pilot', (f) => f.months.forEach((m) => void (m.value = 2500)), 'not_yet', 'payback', 'no payback in sight at the current rate'],
     ['no payback, return well below 1, in pilot', (f) => f.months.forEach((m) => void (m.value = 500)), 'at_risk', 'return', 'return well below 1 in pilot ($0.10 per $1) with no payback in sight'],
     ['no payback, return well below 1, in pilot with only 2 months of data', (f) => void ((f.months = [month(9, { value: 500 }), month(10, { value: 500 }), month(11, { value: 500 })]), (f.fit = null)), 'not_yet', 'payback', 'no payback in sight at the current rate'],
@@ -192,8 +195,8 @@ describe('the figures behind the verdict', () => {
     // value: 8 months × 20,000 + 3 × 26,000; cost: 20,000 upfront + 11 × 3,000.
     expect(ev.valueToDate).toBe(238_000)
     expect(ev.costToDate).toBe(53_000)
-    expect(ev.returnPerDollar).toBe(Math.round((238_000 / 53_000) * 1e4) / 1e4)
-    expect(ev.returnTrend).toEqual({ recent: Math.round((78_000 / 9000) * 1e4) / 1e4, previous: Math.round((60_000 / 9000) * 1e4) / 1e4, recentValue: 78_000, previousValue: 60_000, change: 0.3, direction: 'rising' })
+    expect(ev.returnToDate).toBe(Math.round((238_000 / 53_000) * 1e6) / 1e6)
+    expect(ev.returnTrend).toEqual({ recent: Math.round((78_000 / 9000) * 1e6) / 1e6, previous: Math.round((60_000 / 9000) * 1e6) / 1e6, recentValue: 78_000, previousValue: 60_000, change: 0.3, direction: 'rising' })
     expect(ev.payback).toEqual({ month: '2026-02', projected: false, monthsFromStart: 2 })
   })
 

@@ -31,7 +31,8 @@
  * @module
  */
 import { currencyExponent } from './currency.js'
-import { paybackMonth, targetStatus, type Payback, type TargetDirection, type TargetStatus } from './outcomes.js'
+import { paybackFromMonths, returnPerDollar, roundMoney, type PaybackMonth as Payback } from './money.js'
+import { targetStatus, type TargetDirection, type TargetStatus } from './outcomes.js'
 import { productionBlockers } from './stage-rules.js'
 
 export type Verdict = 'ready' | 'not_yet' | 'at_risk'
@@ -147,7 +148,7 @@ export interface MonthFacts {
   decisionLatencyP50: number | null
   /** Value delivered (metrics/outcomes.ts valueTotal). */
   value: number
-  /** Cost incurred in the month (the monthly cost). */
+  /** Cost incurred in the month, to now for the month in progress (metrics/money.ts initiativeCurveMonths). */
   cost: number
 }
 
@@ -189,6 +190,10 @@ export interface ReadinessFacts {
   owner: string | null
   currency: string
   upfrontCost: number
+  /** The monthly cost, for the payback projection. */
+  monthlyCost: number
+  /** The first change to retired, or null. */
+  retiredAt: number | null
   baselines: { errorRate: number | null; decisionLatencySeconds: number | null }
   targets: Targets
   startedAt: number
@@ -278,11 +283,13 @@ export interface Evidence {
   /** The full months counted for targets, oldest first. */
   monthsCounted: string[]
   targets: TargetEvidence[]
+  /** From the start to now (metrics/money.ts paybackFromMonths): the same figures as /summary's. */
   valueToDate: number
   costToDate: number
-  returnPerDollar: number | null
+  /** valueToDate ÷ costToDate. */
+  returnToDate: number | null
   returnTrend: {
-    /** Return per dollar over the last 3 full months and the 3 before (null without cost). */
+    /** Return per $1 over the last 3 full months and over the 3 before (null without cost). */
     recent: number | null
     previous: number | null
     recentValue: number
@@ -323,12 +330,6 @@ const TARGET_DEFS: Array<{ key: TargetKey; label: string; dataLabel: string; dir
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4
-
-function roundMoney(x: number, currency: string): number {
-  const e = currencyExponent(currency)
-  const r = Math.round(x * 10 ** e) / 10 ** e
-  return r === 0 ? 0 : r
-}
 
 function moneyText(x: number, currency: string): string {
   try {
@@ -455,9 +456,8 @@ export function evidence(f: ReadinessFacts, now: number, consecutiveMonths = DEF
       noData: months.filter((m) => m.status === 'no_data').length,
     })
   }
-  const valueToDate = roundMoney(f.months.reduce((s, m) => s + m.value, 0), f.currency)
-  const costToDate = roundMoney(f.upfrontCost + f.months.reduce((s, m) => s + m.cost, 0), f.currency)
-  const rpd = costToDate > 0 ? round4(valueToDate / costToDate) : null
+  const retired = f.retiredAt !== null && f.retiredAt <= now
+  const curve = paybackFromMonths(f.months.map((m) => ({ month: m.month, value: m.value, cost: m.cost, full: !m.partial })), { monthlyCost: f.monthlyCost, project: !retired, currency: f.currency })
 
   let returnTrend: Evidence['returnTrend'] = null
   if (full.length >= 6) {
@@ -470,24 +470,24 @@ export function evidence(f: ReadinessFacts, now: number, consecutiveMonths = DEF
     const pc = sum(previous, 'cost')
     const band = TREND_THRESHOLD * Math.abs(pv)
     returnTrend = {
-      recent: rc > 0 ? round4(rv / rc) : null,
-      previous: pc > 0 ? round4(pv / pc) : null,
+      recent: returnPerDollar(rv, roundMoney(rc, f.currency)),
+      previous: returnPerDollar(pv, roundMoney(pc, f.currency)),
       recentValue: rv,
       previousValue: pv,
       change: pv === 0 ? null : round4((rv - pv) / Math.abs(pv)),
       direction: rv < pv - band ? 'falling' : rv > pv + band ? 'rising' : 'flat',
     }
   }
-  const payback = f.months.length === 0 ? null : paybackMonth({ months: f.months.map((m) => ({ month: m.month, value: m.value, cost: m.cost })), upfrontCost: f.upfrontCost })
+  const payback = curve.paybackMonth
   const since = f.stageHistory.length > 0 ? f.stageHistory[f.stageHistory.length - 1].at : null
   const pilotDays = daysInPilot(f.stageHistory, now)
   return {
     consecutiveMonths,
     monthsCounted: counted.map((m) => m.month),
     targets,
-    valueToDate,
-    costToDate,
-    returnPerDollar: rpd,
+    valueToDate: curve.valueToDate,
+    costToDate: curve.costToDate,
+    returnToDate: curve.returnToDate,
     returnTrend,
     payback,
     timeInPilotDays: pilotDays,
@@ -508,7 +508,7 @@ export const BENCHMARK_SOURCES = {
  * @example benchmarks(facts, ev).map((b) => b.id) // ['return_per_dollar', 'payback_years', 'pilot_six_months']
  */
 export function benchmarks(f: ReadinessFacts, ev: Evidence): Benchmark[] {
-  const r = ev.returnPerDollar
+  const r = ev.returnToDate
   const p = ev.payback
   const pilotMonths = Math.round((ev.timeInPilotDays / 30.44) * 10) / 10
   return [
@@ -616,8 +616,8 @@ export function assessReadiness(f: ReadinessFacts, opts: { now: number; consecut
   else if (p.monthsFromStart > MAX_PAYBACK_MONTHS) missing.push({ item: 'payback', message: `payback ${p.projected ? 'projected for' : 'reached in'} ${p.month}, ${p.monthsFromStart} months after the start: later than the typical 2–4 years`, phase: 4 })
   else met.push({ item: 'payback', message: p.projected ? `payback projected for ${p.month} (${p.monthsFromStart} months after the start)` : `paid back in ${p.month} (${p.monthsFromStart} months after the start)`, phase: 4 })
   const monthsWithData = f.months.filter((m) => !m.partial && m.events > 0).length
-  if (f.stage === 'pilot' && ev.returnPerDollar !== null && ev.returnPerDollar < AT_RISK_RETURN && p === null && monthsWithData >= AT_RISK_MIN_MONTHS) {
-    risks.push({ item: 'return', message: `return well below 1 in pilot (${moneyText(ev.returnPerDollar, f.currency)} per ${moneyText(1, f.currency).replace(/\.00$/, '')}) with no payback in sight`, phase: 4 })
+  if (f.stage === 'pilot' && ev.returnToDate !== null && ev.returnToDate < AT_RISK_RETURN && p === null && monthsWithData >= AT_RISK_MIN_MONTHS) {
+    risks.push({ item: 'return', message: `return well below 1 in pilot (${moneyText(ev.returnToDate, f.currency)} per ${moneyText(1, f.currency).replace(/\.00$/, '')}) with no payback in sight`, phase: 4 })
   }
   if (ev.longerInPilotThanSixMonths) flags.push({ item: 'pilot_duration', message: `in pilot for ${ev.timeInPilotDays} days: longer in pilot than six months (${BENCHMARK_SOURCES.pilot_six_months})`, phase: null })
 

@@ -3,7 +3,7 @@
  * cookie), or a read key / share token for embeds. A 401 raises a `ys-unauthorized` event on window,
  * which the app answers with the sign-in page; pages never deal with sign-in themselves.
  */
-import type { ApiKeyInfo, AuditEntry, Initiative, InitiativePatch, KeyRole, PortfolioSeries, Series, SessionUser, Subscription, SubscriptionInput, Summary, User, UserRole } from './types.js'
+import type { ApiKeyInfo, AuditEntry, Initiative, InitiativePatch, KeyRole, PaybackCurve, PortfolioSeries, Series, SessionUser, Subscription, SubscriptionInput, Summary, User, UserRole } from './types.js'
 
 /** One item of an error body's `details`: the field at fault (or null) and what to fix. */
 export interface ApiErrorDetail {
@@ -98,6 +98,11 @@ export class ApiClient {
 
   summary(q: { from: string; to: string; stage?: string; team?: string; initiatives?: string[] }, signal?: AbortSignal): Promise<Summary> {
     return this.get('/api/v1/summary', { from: q.from, to: q.to, stage: q.stage, team: q.team, initiatives: q.initiatives?.join(',') }, signal)
+  }
+
+  /** The payback curve (GET /api/v1/initiatives/:slug/payback), as of `to` or now, whichever is earlier. */
+  payback(slug: string, q: { to?: string } = {}, signal?: AbortSignal): Promise<PaybackCurve> {
+    return this.get(`/api/v1/initiatives/${encodeURIComponent(slug)}/payback`, { to: q.to }, signal)
   }
 
   /** One metric's series for several initiatives in one request (GET /api/v1/series). */

@@ -5,8 +5,8 @@
  */
 import type { Initiative as ServerInitiative } from '../../db/queries/initiatives.js'
 import type { PortfolioSeries as ServerPortfolioSeries, Series as ServerSeries } from '../../server/outcomes/series.js'
-import type { Summary as ServerSummary } from '../../server/outcomes/summary.js'
-import type { Initiative, PortfolioSeries, Series, Summary } from './types.js'
+import type { PaybackAnswer as ServerPayback, Summary as ServerSummary } from '../../server/outcomes/summary.js'
+import type { Initiative, PaybackCurve, PortfolioSeries, Series, Summary } from './types.js'
 
 /** Compiles only when `T` is `true`. */
 type Holds<T extends true> = T
@@ -16,4 +16,5 @@ export type Conformance = [
   Holds<ServerSeries extends Series ? true : false>,
   Holds<ServerPortfolioSeries extends PortfolioSeries ? true : false>,
   Holds<ServerInitiative extends Initiative ? true : false>,
+  Holds<ServerPayback extends PaybackCurve ? true : false>,
 ]

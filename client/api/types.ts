@@ -50,11 +50,22 @@ export interface OutcomeFigures {
   decisionLatencyP90: number | null
   decisionCount?: number
   valueTotal: number
-  costToDate: number
+  /** Cost incurred in the period (CONTRACT.md, "Money"). */
+  cost: number
+  /** valueTotal ÷ cost: per $1 this period. */
   returnPerDollar: number | null
 }
 
-export interface SummaryInitiative extends OutcomeFigures {
+/** From the start to the end of the range or now (CONTRACT.md, "Money"). */
+export interface ToDateFigures {
+  valueToDate: number
+  costToDate: number
+  /** Per $1 to date. */
+  returnToDate: number | null
+  paybackMonth: { month: string; projected: boolean; monthsFromStart?: number } | null
+}
+
+export interface SummaryInitiative extends OutcomeFigures, ToDateFigures {
   slug: string
   name: string
   stage: Stage
@@ -63,7 +74,7 @@ export interface SummaryInitiative extends OutcomeFigures {
   currency: string
   eventCount?: number
   decisionsAccelerated?: number | null
-  paybackMonth: { month: string; projected: boolean; monthsFromStart?: number } | null
+  retiredAt?: string | null
   targets?: Partial<Record<'timeSaved' | 'errorRate' | 'revenueInfluenced' | 'decisionLatency', TargetAttainment>>
   previous?: Partial<OutcomeFigures>
 }
@@ -75,7 +86,32 @@ export interface Summary {
   generatedAt?: string
   previous?: { from: string; to: string }
   initiatives: SummaryInitiative[]
-  portfolio: OutcomeFigures & { currency: string | null; previous?: Partial<OutcomeFigures> }
+  notInRange?: Array<{ slug: string; name: string; reason: 'not_started' | 'retired' }>
+  portfolio: OutcomeFigures & ToDateFigures & { currency: string | null; previous?: Partial<OutcomeFigures> }
+}
+
+/** One month of GET /api/v1/initiatives/:slug/payback. */
+export interface PaybackCurveMonth {
+  month: string
+  value: number
+  cost: number
+  cumulativeValue: number
+  cumulativeCost: number
+  projected: boolean
+}
+
+/** GET /api/v1/initiatives/:slug/payback: the curve the payback chart draws. */
+export interface PaybackCurve {
+  slug: string
+  currency: string
+  timezone: string
+  asOf: string
+  months: PaybackCurveMonth[]
+  monthToDate: PaybackCurveMonth | null
+  paybackMonth: { month: string; projected: boolean; monthsFromStart: number } | null
+  valueToDate: number
+  costToDate: number
+  returnToDate: number | null
 }
 
 export interface SeriesPoint {

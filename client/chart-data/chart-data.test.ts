@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Initiative, Series } from '../api/types.js'
 import { csvCell, toCsv } from './csv.js'
 import { formatDuration, formatMoney, formatPercent, relativeChange, changeTone, formatChange } from './format.js'
-import { monthlyValues, paybackModel } from './payback.js'
+import { paybackModel, paybackSentence } from './payback.js'
 import { headline, sortRows, sumSeries } from './portfolio.js'
 import { resolveRange } from './range.js'
 import { metricChartModel } from './series.js'
@@ -132,38 +132,35 @@ describe('metricChartModel', () => {
 })
 
 describe('payback', () => {
-  const start = Date.parse('2026-01-01T00:00:00Z')
-  const month = (m: number) => new Date(Date.UTC(2026, m, 1)).toISOString()
-  it('values a month as hours × rate + revenue + errors avoided × cost per error', () => {
-    const v = monthlyValues(initiative, {
-      timeSaved: [{ start: month(0), value: 10, count: 1 }],
-      revenue: [{ start: month(0), value: 7, count: 1 }],
-      errors: [{ start: month(0), value: 0.05, count: 1, errors: 5, total: 100 }],
-    })
-    // 10 h × $50 + $7 + (0.1 × 100 − 5) × $10
-    expect(v).toEqual([{ start: Date.parse(month(0)), value: 557 }])
+  const row = (month: string, value: number, cost: number, cumulativeValue: number, cumulativeCost: number, projected = false) => ({ month, value, cost, cumulativeValue, cumulativeCost, projected })
+  const curve = {
+    slug: 'x', currency: 'USD', timezone: 'UTC', asOf: '2026-03-11T00:00:00Z',
+    months: [row('2026-01', 300, 1500, 300, 1500), row('2026-02', 900, 500, 1200, 2000), row('2026-04', 1000, 500, 2400, 2677.42, true)],
+    monthToDate: row('2026-03', 200, 177.42, 1400, 2177.42),
+    paybackMonth: { month: '2026-04', projected: true, monthsFromStart: 4 },
+    valueToDate: 1400, costToDate: 2177.42, returnToDate: 0.643,
+  }
+  it('draws the API curve at month ends, the month to date at now, the projection dashed, and marks the payback month', () => {
+    const p = paybackModel(curve, 'UTC')
+    expect(p.actual.map((a) => [new Date(a.x).toISOString().slice(0, 10), a.value, a.cost])).toEqual([['2026-01-01', 0, 0], ['2026-02-01', 300, 1500], ['2026-03-01', 1200, 2000], ['2026-03-11', 1400, 2177.42]])
+    expect(p.projected.map((a) => [new Date(a.x).toISOString().slice(0, 10), a.value, a.cost])).toEqual([['2026-03-01', 1200, 2000], ['2026-05-01', 2400, 2677.42]])
+    expect(p.crossing).toEqual({ x: Date.parse('2026-05-01T00:00:00Z'), month: '2026-04', projected: true })
+    expect(paybackSentence(curve.paybackMonth, 'UTC')).toBe('Projected to pay back in Apr 2026.')
   })
-  it('finds the month where cumulative value reaches cumulative cost', () => {
-    const months = [0, 1, 2, 3].map((m) => ({ start: Date.parse(month(m)), value: 600 }))
-    const p = paybackModel({ upfrontCost: 1000, monthlyCost: 100 }, start, Date.parse('2026-04-20T00:00:00Z'), months)
-    expect(p.crossing?.projected).toBe(false)
-    // Cumulative value 1200 at 1 Mar vs cost ≈ 1193; 600 at 1 Feb vs ≈ 1102: crossing in February.
-    expect(new Date(p.crossing!.x).getUTCMonth()).toBe(1)
-    expect(p.projected).toEqual([])
+  it('lists month, value, cost, cumulative value and cumulative cost in the data table', () => {
+    const t = paybackModel(curve, 'UTC').table
+    expect(t.header).toEqual(['Month', 'Value (USD)', 'Cost (USD)', 'Cumulative value (USD)', 'Cumulative cost (USD)', 'Kind'])
+    expect(t.rows[2]).toEqual(['Mar 2026', '$200.00', '$177.42', '$1,400.00', '$2,177.42', 'month to date'])
+    expect(t.rows.map((r) => r[5])).toEqual(['actual', 'actual', 'month to date', 'projected'])
   })
-  it('projects at the trailing rate, and gives no payback when value trails running cost', () => {
-    const slow = [0, 1, 2, 3].map((m) => ({ start: Date.parse(month(m)), value: 300 }))
-    const p = paybackModel({ upfrontCost: 5000, monthlyCost: 100 }, start, Date.parse('2026-04-20T00:00:00Z'), slow)
-    expect(p.crossing?.projected).toBe(true)
-    expect(p.projected.length).toBeGreaterThan(1)
-    const never = paybackModel({ upfrontCost: 5000, monthlyCost: 400 }, start, Date.parse('2026-04-20T00:00:00Z'), slow)
-    expect(never.crossing).toBeNull()
-    expect(never.projected).toEqual([])
+  it('says so when there is nothing to draw', () => {
+    expect(paybackModel({ ...curve, months: [], monthToDate: null, paybackMonth: null }, 'UTC').empty).toMatch(/not started/)
+    expect(paybackSentence(null, 'UTC')).toBe('Does not pay back at the current rate.')
   })
 })
 
 describe('portfolio', () => {
-  const row = (slug: string, valueTotal: number, ret: number | null) => ({ slug, name: slug, stage: 'pilot' as const, team: null, owner: null, currency: 'USD', timeSavedHours: 0, timeSavedValue: 0, errorRate: null, errorsAvoided: 0, revenueInfluenced: 0, decisionLatencyP50: null, decisionLatencyP90: null, valueTotal, costToDate: 1, returnPerDollar: ret, paybackMonth: null })
+  const row = (slug: string, valueTotal: number, ret: number | null) => ({ slug, name: slug, stage: 'pilot' as const, team: null, owner: null, currency: 'USD', timeSavedHours: 0, timeSavedValue: 0, errorRate: null, errorsAvoided: 0, revenueInfluenced: 0, decisionLatencyP50: null, decisionLatencyP90: null, valueTotal, cost: 1, costToDate: 1, valueToDate: valueTotal, returnPerDollar: ret, returnToDate: ret, paybackMonth: null })
   it('sorts by value by default and puts missing figures last', () => {
     const rows = [row('a', 5, null), row('b', 9, 2), row('c', 1, 3)]
     expect(sortRows(rows, undefined).map((r) => r.slug)).toEqual(['b', 'a', 'c'])
@@ -171,8 +168,8 @@ describe('portfolio', () => {
     expect(sortRows(rows, 'returnPerDollar', false).map((r) => r.slug)).toEqual(['b', 'c', 'a'])
   })
   it('answers in one CFO sentence', () => {
-    const s = { from: '', to: '', timezone: 'UTC', initiatives: [row('a', 1, 1)], portfolio: { ...row('p', 2_400_000, 1.4117), costToDate: 1_700_000, currency: 'USD' } }
-    expect(headline(s, 'last 12 months')).toBe('$2.4M delivered on $1.7M spent: $1.41 per $1, last 12 months.')
+    const s = { from: '', to: '', timezone: 'UTC', initiatives: [row('a', 1, 1)], portfolio: { ...row('p', 2_400_000, 1.4117), cost: 1_700_000, returnToDate: 1.2, currency: 'USD' } }
+    expect(headline(s, 'last 12 months')).toBe('$2.4M delivered on $1.7M spent, last 12 months: $1.41 per $1 this period; $1.20 per $1 to date.')
   })
   it('sums series bucket by bucket', () => {
     expect(sumSeries([[{ start: '2026-01-01T00:00:00Z', value: 1, count: 1 }], [{ start: '2026-01-01T00:00:00Z', value: 2, count: 1 }, { start: '2026-01-02T00:00:00Z', value: null, count: 0 }]])).toEqual([3, 0])

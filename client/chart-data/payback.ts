@@ -1,12 +1,11 @@
 /**
- * Cumulative value vs cumulative cost by month since an initiative started, the payback point (the
- * first instant cumulative value reaches cumulative cost) and, when it has not paid back yet, a
- * projection at the trailing three full months' average rate, drawn dashed.
+ * The payback chart's points from the API's curve (GET /api/v1/initiatives/:slug/payback): cumulative
+ * value and cumulative cost at the end of each month, the month in progress as of now, the projected
+ * months dashed, and the payback month marked. Nothing here computes money: the curve is metrics/money.ts's.
  */
-import type { Initiative, SeriesPoint } from '../api/types.js'
-import { isFiniteNumber } from './format.js'
-
-const MONTH_MS = (365.25 / 12) * 86_400_000
+import type { PaybackCurve } from '../api/types.js'
+import { formatMoneyExact, formatMonth } from './format.js'
+import { startOfLocalMonth } from '../../metrics/time-buckets.js'
 
 export interface PaybackPoint {
   x: number
@@ -17,93 +16,47 @@ export interface PaybackPoint {
 export interface PaybackModel {
   actual: PaybackPoint[]
   projected: PaybackPoint[]
-  /** Where value first reaches cost (interpolated), or null. */
-  crossing: { x: number; projected: boolean } | null
-  /** Value delivered per month, in the initiative's currency (for the data table). */
-  monthly: Array<{ start: number; value: number }>
+  /** The payback month's end, or null. */
+  crossing: { x: number; month: string; projected: boolean } | null
+  /** The data table: every row of the curve, as the API gave it. */
+  table: { header: string[]; rows: string[][] }
   empty: string | null
 }
 
-/**
- * Value per month: hours saved × hourly value + revenue influenced + errors avoided × cost per error,
- * where errors avoided = baseline rate × items checked − errors (the summary's formula).
- * @example monthlyValues(initiative, { timeSaved, revenue, errors })
- */
-export function monthlyValues(
-  i: Pick<Initiative, 'hourlyValue' | 'costPerError' | 'baselines'>,
-  s: { timeSaved?: SeriesPoint[]; revenue?: SeriesPoint[]; errors?: SeriesPoint[] },
-): Array<{ start: number; value: number }> {
-  const byStart = new Map<number, number>()
-  const add = (start: string, v: number) => {
-    const k = Date.parse(start)
-    byStart.set(k, (byStart.get(k) ?? 0) + v)
-  }
-  for (const p of s.timeSaved ?? []) add(p.start, isFiniteNumber(p.value) && isFiniteNumber(i.hourlyValue) ? p.value * i.hourlyValue : 0)
-  for (const p of s.revenue ?? []) add(p.start, isFiniteNumber(p.value) ? p.value : 0)
-  const base = i.baselines.errorRate
-  for (const p of s.errors ?? []) {
-    const avoided = isFiniteNumber(base) && isFiniteNumber(p.total) && isFiniteNumber(p.errors) ? base * p.total - p.errors : 0
-    add(p.start, isFiniteNumber(i.costPerError) ? avoided * i.costPerError : 0)
-  }
-  return [...byStart.entries()].sort((a, b) => a[0] - b[0]).map(([start, value]) => ({ start, value }))
+/** The instant a `YYYY-MM` month ends in the zone. */
+function monthEnd(month: string, zone: string): number {
+  const [y, m] = month.split('-').map(Number)
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`
+  return startOfLocalMonth(next, zone)
 }
 
 /**
- * The payback model from monthly values. Cost accrues as upfront + monthly cost × months elapsed.
- * @example paybackModel({ upfrontCost: 1000, monthlyCost: 100 }, startMs, nowMs, months)
+ * The chart model of a payback curve.
+ * @example paybackModel(await api.payback('invoices'), 'UTC').crossing?.month
  */
-export function paybackModel(
-  costs: Pick<Initiative, 'upfrontCost' | 'monthlyCost'>,
-  startMs: number,
-  nowMs: number,
-  months: Array<{ start: number; value: number }>,
-): PaybackModel {
-  const costAt = (x: number) => costs.upfrontCost + (costs.monthlyCost * Math.max(0, x - startMs)) / MONTH_MS
-  if (nowMs <= startMs) return { actual: [], projected: [], crossing: null, monthly: months, empty: 'The initiative has not started yet.' }
-  const actual: PaybackPoint[] = [{ x: startMs, value: 0, cost: costAt(startMs) }]
-  let cum = 0
-  const sorted = months.filter((m) => m.start >= startMs - 31 * 86_400_000 && m.start < nowMs)
-  for (let k = 0; k < sorted.length; k++) {
-    cum += sorted[k].value
-    const end = Math.min(nowMs, k + 1 < sorted.length ? sorted[k + 1].start : nowMs)
-    const x = Math.max(end, startMs)
-    actual.push({ x, value: cum, cost: costAt(x) })
+export function paybackModel(curve: PaybackCurve, zone: string): PaybackModel {
+  const cur = curve.currency
+  const all = [...curve.months.filter((m) => !m.projected), ...(curve.monthToDate ? [curve.monthToDate] : []), ...curve.months.filter((m) => m.projected)]
+  const table = {
+    header: ['Month', `Value (${cur})`, `Cost (${cur})`, `Cumulative value (${cur})`, `Cumulative cost (${cur})`, 'Kind'],
+    rows: all.map((m) => [formatMonth(m.month, zone), formatMoneyExact(m.value, cur), formatMoneyExact(m.cost, cur), formatMoneyExact(m.cumulativeValue, cur), formatMoneyExact(m.cumulativeCost, cur), m.projected ? 'projected' : m === curve.monthToDate ? 'month to date' : 'actual']),
   }
-  if (actual[actual.length - 1].x < nowMs) actual.push({ x: nowMs, value: cum, cost: costAt(nowMs) })
-  let crossing: PaybackModel['crossing'] = null
-  for (let k = 1; k < actual.length && !crossing; k++) {
-    const a = actual[k - 1]
-    const b = actual[k]
-    if (b.value >= b.cost) {
-      const da = a.value - a.cost
-      const db = b.value - b.cost
-      const t = da >= 0 ? 0 : db === da ? 1 : -da / (db - da)
-      crossing = { x: a.x + t * (b.x - a.x), projected: false }
-    }
-  }
-  const projected: PaybackPoint[] = []
-  if (!crossing) {
-    // Trailing three full months (the month in progress is partial).
-    const full = sorted.slice(0, -1).slice(-3)
-    const rate = full.length > 0 ? full.reduce((s, m) => s + m.value, 0) / full.length : 0
-    if (rate > costs.monthlyCost) {
-      const last = actual[actual.length - 1]
-      projected.push(last)
-      for (let k = 1; k <= 60; k++) {
-        const x = last.x + k * MONTH_MS
-        const p = { x, value: last.value + rate * k, cost: costAt(x) }
-        projected.push(p)
-        if (p.value >= p.cost) {
-          const prev = projected[projected.length - 2]
-          const da = prev.value - prev.cost
-          const db = p.value - p.cost
-          crossing = { x: prev.x + (-da / (db - da)) * (p.x - prev.x), projected: true }
-          break
-        }
-      }
-      if (!crossing) projected.length = 0
-    }
-  }
-  const any = months.some((m) => m.value !== 0)
-  return { actual, projected, crossing, monthly: months, empty: any ? null : 'No value recorded yet: no time-saved, revenue or error-rate events since the start.' }
+  if (all.length === 0) return { actual: [], projected: [], crossing: null, table, empty: 'The initiative has not started yet, or has no full month of figures.' }
+  const first = startOfLocalMonth(all[0].month, zone)
+  const actual: PaybackPoint[] = [{ x: first, value: 0, cost: 0 }]
+  for (const m of curve.months) if (!m.projected) actual.push({ x: monthEnd(m.month, zone), value: m.cumulativeValue, cost: m.cumulativeCost })
+  const lastFull = actual[actual.length - 1]
+  if (curve.monthToDate) actual.push({ x: Date.parse(curve.asOf), value: curve.monthToDate.cumulativeValue, cost: curve.monthToDate.cumulativeCost })
+  const proj = curve.months.filter((m) => m.projected)
+  const projected = proj.length === 0 ? [] : [lastFull, ...proj.map((m) => ({ x: monthEnd(m.month, zone), value: m.cumulativeValue, cost: m.cumulativeCost }))]
+  const p = curve.paybackMonth
+  const crossing = p ? { x: p.month === curve.monthToDate?.month && !p.projected ? Date.parse(curve.asOf) : monthEnd(p.month, zone), month: p.month, projected: p.projected } : null
+  const any = all.some((m) => m.value !== 0 && !m.projected)
+  return { actual, projected, crossing, table, empty: any ? null : 'No value recorded yet: no time-saved, revenue or error-rate events since the start.' }
+}
+
+/** "Paid back in Feb 2027." / "Projected to pay back in …" / "Does not pay back at the current rate." */
+export function paybackSentence(p: { month: string; projected: boolean } | null | undefined, zone: string): string {
+  if (!p) return 'Does not pay back at the current rate.'
+  return `${p.projected ? 'Projected to pay back' : 'Paid back'} in ${formatMonth(p.month, zone)}.`
 }

@@ -4,19 +4,34 @@
  */
 import type { SeriesPoint, Summary, SummaryInitiative, TargetStatus } from '../api/types.js'
 import type { Cell } from './csv.js'
-import { changeTone, formatDuration, formatHours, formatMoney, formatNumber, isFiniteNumber, relativeChange } from './format.js'
+import { changeTone, formatDuration, formatHours, formatMoney, formatNumber, formatPerDollar, isFiniteNumber, relativeChange } from './format.js'
 
 /**
- * "$2.4M delivered on $1.7M spent: $1.41 per $1, last 12 months."
+ * The one-line money answer for the portfolio or one initiative, from the API's figures (CONTRACT.md,
+ * "Money"): the period's value on the period's cost, per $1 this period, and per $1 to date beside it.
+ * @example moneySentence(row, 'USD', 'last 12 months') // '$2.4M delivered on $1.7M spent, last 12 months: $1.41 per $1 this period; $1.20 per $1 to date.'
+ */
+export function moneySentence(f: { valueTotal: number; cost: number; returnPerDollar: number | null; returnToDate: number | null }, currency: string, period: string): string {
+  const toDate = isFiniteNumber(f.returnToDate) ? `; ${formatPerDollar(f.returnToDate, currency, 'to date')}` : ''
+  if (!isFiniteNumber(f.returnPerDollar)) return `${formatMoney(f.valueTotal, currency, true)} delivered, ${period}; no cost in this period${toDate}.`
+  return `${formatMoney(f.valueTotal, currency, true)} delivered on ${formatMoney(f.cost, currency, true)} spent, ${period}: ${formatPerDollar(f.returnPerDollar, currency, 'this period')}${toDate}.`
+}
+
+/**
+ * "$2.4M delivered on $1.7M spent, last 12 months: $1.41 per $1 this period; $1.20 per $1 to date."
  * @example headline(summary, 'last 12 months')
  */
 export function headline(s: Summary, period: string): string {
   const p = s.portfolio
   const cur = p.currency ?? s.initiatives[0]?.currency ?? 'USD'
   if (s.initiatives.length === 0) return `No initiatives match these filters (${period}).`
-  if (!isFiniteNumber(p.valueTotal) || !isFiniteNumber(p.costToDate)) return `No figures yet for ${period}.`
-  const ret = isFiniteNumber(p.returnPerDollar) ? `${formatMoney(Math.round(p.returnPerDollar * 100) / 100, cur)} per ${formatMoney(1, cur).replace(/\.00$/, '')}` : 'no return per dollar yet (no cost recorded)'
-  return `${formatMoney(p.valueTotal, cur, true)} delivered on ${formatMoney(p.costToDate, cur, true)} spent: ${ret}, ${period}.`
+  if (!isFiniteNumber(p.valueTotal) || !isFiniteNumber(p.cost)) return `No figures yet for ${period}.`
+  return moneySentence(p, cur, period)
+}
+
+/** The same sentence for one initiative. */
+export function headlineOf(r: SummaryInitiative, period: string): string {
+  return moneySentence(r, r.currency, period)
 }
 
 export interface Tile {
@@ -113,7 +128,7 @@ export function portfolioCsv(s: Summary, rows: SummaryInitiative[]): { header: s
     'slug', 'name', 'stage', 'team', 'owner', 'currency', 'from', 'to',
     'time_saved_hours', 'time_saved_value', 'time_saved_target', 'error_rate', 'error_rate_target', 'errors_avoided',
     'revenue_influenced', 'revenue_influenced_target', 'decision_latency_p50_seconds', 'decision_latency_target_seconds',
-    'value_total', 'cost_to_date', 'return_per_dollar', 'payback_month', 'payback_projected', 'target_status',
+    'value_total', 'cost', 'return_per_dollar', 'value_to_date', 'cost_to_date', 'return_to_date', 'payback_month', 'payback_projected', 'target_status',
   ]
   return {
     header,
@@ -121,7 +136,7 @@ export function portfolioCsv(s: Summary, rows: SummaryInitiative[]): { header: s
       r.slug, r.name, r.stage, r.team, r.owner, r.currency, s.from, s.to,
       r.timeSavedHours, r.timeSavedValue, r.targets?.timeSaved?.target ?? null, r.errorRate, r.targets?.errorRate?.target ?? null, r.errorsAvoided,
       r.revenueInfluenced, r.targets?.revenueInfluenced?.target ?? null, r.decisionLatencyP50, r.targets?.decisionLatency?.target ?? null,
-      r.valueTotal, r.costToDate, r.returnPerDollar, r.paybackMonth?.month ?? null, r.paybackMonth ? r.paybackMonth.projected : null, STATUS_WORDS[overallStatus(r)].word,
+      r.valueTotal, r.cost, r.returnPerDollar, r.valueToDate, r.costToDate, r.returnToDate, r.paybackMonth?.month ?? null, r.paybackMonth ? r.paybackMonth.projected : null, STATUS_WORDS[overallStatus(r)].word,
     ]),
   }
 }

@@ -91,7 +91,7 @@ export function paybackChartConfig(p: PaybackModel, currency: string, timezone: 
   const all = [...p.actual, ...p.projected]
   const xMin = all[0]?.x ?? 0
   const xMax = all[all.length - 1]?.x ?? 1
-  const marks = p.crossing ? [{ x: p.crossing.x, label: `${p.crossing.projected ? 'projected payback' : 'paid back'}: ${formatMonth(p.crossing.x, timezone)}` }] : []
+  const marks = p.crossing ? [{ x: p.crossing.x, label: `${p.crossing.projected ? 'projected payback' : 'paid back'}: ${formatMonth(p.crossing.month, timezone)}` }] : []
   return {
     type: 'line',
     data: { datasets },

@@ -6,13 +6,13 @@ import { LitElement, html, css } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { Task } from '@lit/task'
 import { api } from '../api/client.js'
-import type { Initiative, Metric, Series, SummaryInitiative } from '../api/types.js'
+import type { Initiative, Metric, PaybackCurve, Series, SummaryInitiative } from '../api/types.js'
 import { toCsv, type Cell } from '../chart-data/csv.js'
 import { formatDate, formatDuration, formatMoney, formatMonth, formatPercent, isFiniteNumber, MISSING } from '../chart-data/format.js'
-import { monthlyValues, paybackModel, type PaybackModel } from '../chart-data/payback.js'
+import { paybackModel, paybackSentence, type PaybackModel } from '../chart-data/payback.js'
 import { resolveRange, type ResolvedRange } from '../chart-data/range.js'
 import { metricChartModel, type MetricChartModel } from '../chart-data/series.js'
-import { STATUS_WORDS } from '../chart-data/portfolio.js'
+import { headlineOf, STATUS_WORDS } from '../chart-data/portfolio.js'
 import { formatInstant, localDateString, startOfLocalDate } from '../../metrics/time-buckets.js'
 import { viewUrl, type ViewState } from '../chart-data/url-state.js'
 import { metricChartConfig, paybackChartConfig } from './chart-config.js'
@@ -31,6 +31,7 @@ interface Loaded {
   range: ResolvedRange
   models: MetricChartModel[]
   payback: PaybackModel
+  curvePayback: PaybackCurve['paybackMonth']
 }
 
 @customElement('ys-initiative')
@@ -64,19 +65,17 @@ export class YsInitiative extends LitElement {
       const initiative = await api.initiative(slug, signal)
       const startMs = Date.parse(initiative.startedAt)
       const range = resolveRange(this.view, Date.now(), tz, startMs)
-      const sinceStart = { from: formatInstant(startOfLocalDate(localDateString(startMs, tz), tz), tz), to: range.toMs > Date.now() ? range.to : formatInstant(Date.now(), tz) }
-      const endAll = formatInstant(startOfLocalDate(localDateString(Date.now() + 86_400_000, tz), tz), tz)
-      const [summary, ...series] = await Promise.all([
+      // The curve as of the range's end (or now), like the summary's payback month: one answer on the page.
+      const [summary, curve, ...series] = await Promise.all([
         api.summary({ from: range.from, to: range.to, initiatives: [slug] }, signal),
+        api.payback(slug, { to: range.to }, signal),
         ...METRICS.map((metric) => api.series(slug, { metric, from: range.from, to: range.to, granularity: range.granularity, compare }, signal)),
-        ...(['time_saved', 'revenue_influenced', 'error_rate'] as const).map((metric) => api.series(slug, { metric, from: sinceStart.from, to: endAll, granularity: 'month' }, signal)),
       ])
       if (summary.timezone && summary.timezone !== tz) this.dispatchEvent(new CustomEvent('ys-timezone', { detail: summary.timezone, bubbles: true, composed: true }))
       const s = series as Series[]
       const models = s.slice(0, 4).map((x) => metricChartModel(x, initiative, { fromMs: range.fromMs, toMs: range.toMs, timezone: tz }))
-      const months = monthlyValues(initiative, { timeSaved: s[4].points, revenue: s[5].points, errors: s[6].points })
-      const payback = paybackModel(initiative, startMs, Date.now(), months)
-      return { initiative, row: summary.initiatives.find((r) => r.slug === slug) ?? null, range, models, payback }
+      const payback = paybackModel(curve, tz)
+      return { initiative, row: summary.initiatives.find((r) => r.slug === slug) ?? null, range, models, payback, curvePayback: curve.paybackMonth }
     },
   })
 
@@ -109,16 +108,8 @@ export class YsInitiative extends LitElement {
     const r = d.row
     const cur = i.currency
     const width = Math.min(this.clientWidth || 600, 720)
-    const line = r
-      ? isFiniteNumber(r.returnPerDollar)
-        ? `${formatMoney(r.valueTotal, cur, true)} delivered on ${formatMoney(r.costToDate, cur, true)} spent: ${formatMoney(Math.round(r.returnPerDollar * 100) / 100, cur)} per ${formatMoney(1, cur).replace(/\.00$/, '')}, ${d.range.label}.`
-        : `${formatMoney(r.valueTotal, cur, true)} delivered, ${d.range.label}; no cost recorded.`
-      : `No figures for ${d.range.label}.`
-    const payback = r?.paybackMonth
-      ? `${r.paybackMonth.projected ? 'Projected to pay back' : 'Paid back'} in ${formatMonth(r.paybackMonth.month, 'UTC')}.`
-      : d.payback.crossing
-        ? `${d.payback.crossing.projected ? 'Projected to pay back' : 'Paid back'} in ${formatMonth(d.payback.crossing.x, this.tz)}.`
-        : 'Does not pay back at the current rate.'
+    const line = r ? headlineOf(r, d.range.label) : `Not running in ${d.range.label}.`
+    const payback = paybackSentence(r ? r.paybackMonth : d.curvePayback, this.tz)
     return html`
       <p><a href=${viewUrl({ ...this.view, page: 'portfolio', slug: undefined, compare: undefined })} @click=${this.back}>← All initiatives</a></p>
       <h1>${i.name} <span class="stage ${i.stage}">${i.stage}</span></h1>
@@ -139,7 +130,7 @@ export class YsInitiative extends LitElement {
         })}
         <section class="card" data-metric="payback">
           <ys-chart .title=${'Cumulative value vs cost since the start'} .empty=${d.payback.empty} .config=${d.payback.empty ? null : paybackChartConfig(d.payback, cur, this.tz, this)}
-            .table=${{ header: ['Month', `Value (${cur})`], rows: d.payback.monthly.map((m) => [formatMonth(m.start, this.tz), formatMoney(m.value, cur)]) }}></ys-chart>
+            .table=${d.payback.table}></ys-chart>
         </section>
       </div>
       <ys-readiness-panel slug=${i.slug} style="margin-top: 12px"></ys-readiness-panel>

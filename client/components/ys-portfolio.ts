@@ -8,7 +8,7 @@ import { Task } from '@lit/task'
 import { api } from '../api/client.js'
 import type { Initiative, SeriesPoint, Summary, SummaryInitiative } from '../api/types.js'
 import { toCsv } from '../chart-data/csv.js'
-import { formatDuration, formatHours, formatMoney, formatMonth, formatNumber, formatChange, formatPercent, isFiniteNumber } from '../chart-data/format.js'
+import { formatDuration, formatHours, formatMoney, formatMonth, formatNumber, formatChange, formatPercent, formatReturn, isFiniteNumber } from '../chart-data/format.js'
 import { headline, overallStatus, portfolioCsv, sortRows, sparkMetric, STATUS_WORDS, sumSeries, tiles, type Tile } from '../chart-data/portfolio.js'
 import { resolveRange, type ResolvedRange } from '../chart-data/range.js'
 import { viewUrl, type ViewState } from '../chart-data/url-state.js'
@@ -30,7 +30,7 @@ const COLUMNS: Array<{ key: string; label: string; num?: boolean }> = [
   { key: 'name', label: 'Initiative' },
   { key: 'stage', label: 'Stage' },
   { key: 'valueTotal', label: 'Value delivered', num: true },
-  { key: 'returnPerDollar', label: 'Return per $1', num: true },
+  { key: 'returnPerDollar', label: 'Per $1 this period', num: true },
   { key: 'timeSavedHours', label: 'Time saved', num: true },
   { key: 'errorsAvoided', label: 'Errors avoided', num: true },
   { key: 'revenueInfluenced', label: 'Revenue', num: true },
@@ -242,8 +242,8 @@ export class YsPortfolio extends LitElement {
         <div class="sub">${r.owner ?? 'no owner'}${r.team ? ` · ${r.team}` : ''}</div>
         ${this.sparks.has(r.slug) ? html`<ys-sparkline .values=${this.sparks.get(r.slug)!} label="${r.name}: ${sparkMetric(r).replace('_', ' ')} trend"></ys-sparkline>` : null}</td>
       <td><span class="stage ${r.stage}">${r.stage}</span></td>
-      <td class="num">${formatMoney(r.valueTotal, r.currency, true)}<div class="sub">cost ${formatMoney(r.costToDate, r.currency, true)}</div></td>
-      <td class="num">${isFiniteNumber(r.returnPerDollar) ? formatMoney(r.returnPerDollar, r.currency) : html`<span class="muted" title="no cost recorded">—</span>`}</td>
+      <td class="num">${formatMoney(r.valueTotal, r.currency, true)}<div class="sub">on ${formatMoney(r.cost, r.currency, true)} spent</div></td>
+      <td class="num">${isFiniteNumber(r.returnPerDollar) ? formatReturn(r.returnPerDollar, r.currency) : html`<span class="muted" title="no cost in this period">—</span>`}<div class="sub">${isFiniteNumber(r.returnToDate) ? `${formatReturn(r.returnToDate, r.currency)} to date` : 'no cost to date'}</div></td>
       <td class="num hide-narrow">${formatHours(r.timeSavedHours, true)}</td>
       <td class="num hide-narrow">${isFiniteNumber(r.errorRate) ? html`${formatNumber(r.errorsAvoided, true)}<div class="sub">rate ${formatPercent(r.errorRate)}</div>` : html`<span class="muted">no data</span>`}</td>
       <td class="num hide-narrow">${formatMoney(r.revenueInfluenced, r.currency, true)}</td>

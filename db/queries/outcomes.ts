@@ -13,15 +13,8 @@ import { findPruneHorizon } from './retention.js'
 import { readRollupMark } from './rollups.js'
 
 /** Sums (and the latency sketch) of the events of one cell. */
-export interface Aggregate {
-  count: number
-  /** Milliseconds (durations) or minor units (money); exact integer sum. */
-  quantitySum: number
-  errorsSum: number
-  totalSum: number
-  /** decision_latency only: values in seconds. */
-  sketch: LatencySketch | null
-}
+import type { Aggregate } from '../../metrics/figures.js'
+export type { Aggregate }
 
 export interface AggregateQuery {
   /** The zone of the rollups (YARDSTICK_TIMEZONE). */

@@ -33,7 +33,7 @@ export async function buildDigestInput(db: Db, config: Pick<Config, 'timezone' |
   }
   const chart = await renderValueChart(summary, `value-chart.${sub.id}@yardstick`)
   // Readiness is a state, not a period figure: as of when the digest is built.
-  const readiness: DigestReadiness[] = (await findReadiness(db, { timezone: config.timezone, now, slugs: [...inScope] }, config.readinessMonths ?? DEFAULT_CONSECUTIVE_MONTHS)).map((r) => {
+  const readiness: DigestReadiness[] = (await findReadiness(db, { timezone: config.timezone, now: Math.min(period.to, now), slugs: [...inScope] }, config.readinessMonths ?? DEFAULT_CONSECUTIVE_MONTHS)).map((r) => {
     const first = (r.verdict === 'at_risk' ? r.risks[0] : undefined) ?? r.missing[0]
     return { slug: r.slug, verdict: r.verdict, firstMissing: first?.message ?? null, moreMissing: Math.max(0, r.missing.length - 1) }
   })

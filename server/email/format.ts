@@ -7,9 +7,13 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 }
 
-/** `$12,345.67` in the currency's own minor digits. */
+import { formatMoneyExact } from '../../metrics/format.js'
+
+export { relativeChange, formatPercent, formatPerDollar, NO_CHANGE, NO_EARLIER_PERIOD } from '../../metrics/format.js'
+
+/** `$12,345.67` in the currency's own minor digits (metrics/format.ts formatMoneyExact). */
 export function money(amount: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount)
+  return formatMoneyExact(amount, currency)
 }
 
 /** `$184k`, `$1.2M`. */
@@ -49,13 +53,4 @@ export function instantLabel(ms: number, zone: string): string {
 /** `October 2026`. */
 export function monthLabel(ms: number, zone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: zone, month: 'long', year: 'numeric' }).format(ms)
-}
-
-/**
- * Relative change in percent, or null when there is nothing to compare with.
- * @example relativeChange(120, 100) // 20
- */
-export function relativeChange(current: number | null, previous: number | null): number | null {
-  if (current === null || previous === null || previous === 0) return null
-  return ((current - previous) / Math.abs(previous)) * 100
 }

@@ -6,7 +6,7 @@
  */
 import { localDateString } from '../../metrics/time-buckets.js'
 import type { InitiativeSummary, Summary, TargetAttainment } from '../outcomes/summary.js'
-import { dayLabel, duration, escapeHtml as e, hours, instantLabel, money, moneyCompact, monthLabel, percent, relativeChange } from './format.js'
+import { dayLabel, duration, escapeHtml as e, formatPercent, formatPerDollar, hours, instantLabel, money, moneyCompact, monthLabel, NO_CHANGE, NO_EARLIER_PERIOD, percent, relativeChange } from './format.js'
 import { isPreset } from './schedule.js'
 
 export interface DigestStageChange {
@@ -116,13 +116,15 @@ interface MetricLine {
 }
 
 function changeOf(current: number | null, previous: number | null, better: 'higher' | 'lower', unit: 'relative' | 'points'): MetricLine['change'] {
-  if (current === null || previous === null) return { text: 'no previous data', tone: 'neutral' }
-  const delta = unit === 'points' ? (current - previous) * 100 : relativeChange(current, previous)
-  if (delta === null) return { text: current === 0 ? 'no change' : 'new this period', tone: 'neutral' }
-  if (Math.abs(delta) < 0.05) return { text: 'no change', tone: 'neutral' }
+  if (current === null || previous === null) return { text: NO_EARLIER_PERIOD, tone: 'neutral' }
+  // Points: the difference of two rates (0.021 − 0.018 = 0.3 pts); relative: metrics/format.ts relativeChange.
+  const delta = unit === 'points' ? current - previous : relativeChange(current, previous)
+  if (delta === null) return { text: current === 0 ? 'no change' : NO_EARLIER_PERIOD, tone: 'neutral' }
+  if (Math.abs(delta) < NO_CHANGE) return { text: 'no change', tone: 'neutral' }
   const up = delta > 0
   const good = better === 'higher' ? up : !up
-  return { text: `${up ? '▲' : '▼'} ${Math.abs(delta).toFixed(1)}${unit === 'points' ? ' pts' : '%'} ${good ? 'better' : 'worse'}`, tone: good ? 'good' : 'bad' }
+  const size = unit === 'points' ? `${(Math.abs(delta) * 100).toFixed(1)} pts` : formatPercent(Math.abs(delta))
+  return { text: `${up ? '▲' : '▼'} ${size} ${good ? 'better' : 'worse'}`, tone: good ? 'good' : 'bad' }
 }
 
 function targetText(t: TargetAttainment, fmt: (n: number) => string): string {
@@ -167,14 +169,14 @@ function metricLines(i: InitiativeSummary): MetricLine[] {
   ]
 }
 
-function paybackText(i: InitiativeSummary): string {
+function paybackText(i: Pick<InitiativeSummary, 'paybackMonth'>): string {
   if (!i.paybackMonth) return 'payback not yet in sight'
   return i.paybackMonth.projected ? `payback projected for ${i.paybackMonth.month}` : `paid back in ${i.paybackMonth.month}`
 }
 
-function returnText(r: number | null, currency: string): string {
-  if (r === null) return 'no cost yet'
-  return `${money(r, currency)} for every ${money(1, currency).replace(/\.00$/, '')}`
+function returnText(r: number | null, currency: string, what: string): string {
+  if (r === null) return `no cost ${what}`
+  return formatPerDollar(r, currency, what)
 }
 
 function movers(s: Summary): Array<{ i: InitiativeSummary; delta: number; pct: number | null }> {
@@ -203,10 +205,12 @@ export function renderDigest(input: DigestInput): RenderedDigest {
   const targeted = s.initiatives.filter(hasTargets).length
   const headline = `${moneyCompact(p.valueTotal, currency)} delivered${targeted === 0 ? '' : off === 0 ? ', all initiatives on target' : `, ${off} initiative${off === 1 ? '' : 's'} off target`}`
   const subject = `AI outcomes, ${label.short}: ${headline}`.replace(/[\r\n]+/g, ' ')
+  // The same period's value over the same period's cost (CONTRACT.md, "Money"); the return to date beside it.
+  const toDate = p.returnToDate === null ? '' : ` To date: ${moneyCompact(p.valueToDate, currency)} on ${moneyCompact(p.costToDate, currency)}, ${formatPerDollar(p.returnToDate, currency)}.`
   const answer =
     p.returnPerDollar === null
-      ? `${money(p.valueTotal, currency)} delivered in the ${label.short.startsWith('week') ? label.short : `period ${label.short}`}; no cost recorded yet.`
-      : `${moneyCompact(p.valueTotal, currency)} delivered on ${moneyCompact(p.costToDate, currency)} spent to date: ${returnText(p.returnPerDollar, currency)}, ${label.short}.`
+      ? `${money(p.valueTotal, currency)} delivered in the ${label.short.startsWith('week') ? label.short : `period ${label.short}`}; no cost in the period.${toDate}`
+      : `${moneyCompact(p.valueTotal, currency)} delivered on ${moneyCompact(p.cost, currency)} spent, ${label.short}: ${returnText(p.returnPerDollar, currency, 'this period')}.${toDate}`
   // The dashboard's custom range takes local dates, the last one inclusive.
   const dashboardUrl = `${input.publicUrl}/?range=custom&from=${localDateString(period.from, zone)}&to=${localDateString(period.to - 1, zone)}`
   const scopeNames = sub.initiatives.length === 0 ? `all initiatives (${s.initiatives.length})` : s.initiatives.map((i) => i.name).join(', ')
@@ -223,8 +227,12 @@ export function renderDigest(input: DigestInput): RenderedDigest {
   t.push(subject, '='.repeat(Math.min(subject.length, 78)), '', answer, '', `Period: ${label.long} (${zone})`, '')
   t.push('PORTFOLIO')
   t.push(row('Value delivered', money(p.valueTotal, currency), portfolioChange.text))
+  t.push(row('Cost in the period', money(p.cost, currency)))
+  t.push(row('Return per $1, period', p.returnPerDollar === null ? 'n/a' : formatPerDollar(p.returnPerDollar, currency)))
+  t.push(row('Value to date', money(p.valueToDate, currency)))
   t.push(row('Cost to date', money(p.costToDate, currency)))
-  t.push(row('Return per $1', p.returnPerDollar === null ? 'n/a' : money(p.returnPerDollar, currency)))
+  t.push(row('Return per $1, to date', p.returnToDate === null ? 'n/a' : formatPerDollar(p.returnToDate, currency)))
+  t.push(row('Payback', paybackText(p).replace(/^payback /, '')))
   t.push(row('Time saved', hours(p.timeSavedHours), changeOf(p.timeSavedHours, p.previous.timeSavedHours, 'higher', 'relative').text))
   t.push(row('Revenue influenced', money(p.revenueInfluenced, currency), changeOf(p.revenueInfluenced, p.previous.revenueInfluenced, 'higher', 'relative').text))
   t.push(row('Errors avoided', p.errorsAvoided.toLocaleString('en-US', { maximumFractionDigits: 2 })))
@@ -232,13 +240,15 @@ export function renderDigest(input: DigestInput): RenderedDigest {
   const mv = movers(s)
   if (mv.length) {
     t.push('', 'BIGGEST MOVERS (value vs previous period)')
-    for (const m of mv) t.push(`  ${m.i.name.padEnd(40)}${signedMoney(m.delta, m.i.currency).padStart(10)}${m.pct === null ? '' : `  (${m.pct >= 0 ? '+' : ''}${m.pct.toFixed(1)}%)`}`)
+    for (const m of mv) t.push(`  ${m.i.name.padEnd(40)}${signedMoney(m.delta, m.i.currency).padStart(10)}${m.pct === null ? '' : `  (${m.pct >= 0 ? '+' : '−'}${formatPercent(Math.abs(m.pct))})`}`)
   }
   for (const i of s.initiatives) {
     t.push('', `${i.name.toUpperCase()} [${i.slug}], ${i.stage}${offTarget(i) ? ', OFF TARGET' : ''}`)
     for (const m of metricLines(i)) t.push(row(m.label, m.value, m.change.text, m.target === '—' ? '' : m.target, `${m.status.icon} ${m.status.word}`))
     t.push(row('Value delivered', money(i.valueTotal, i.currency), changeOf(i.valueTotal, i.previous.valueTotal, 'higher', 'relative').text))
-    t.push(row('Return per $1', i.returnPerDollar === null ? 'n/a' : money(i.returnPerDollar, i.currency)))
+    t.push(row('Cost in the period', money(i.cost, i.currency)))
+    t.push(row('Return per $1, period', i.returnPerDollar === null ? 'n/a' : formatPerDollar(i.returnPerDollar, i.currency)))
+    t.push(row('Return per $1, to date', i.returnToDate === null ? 'n/a' : formatPerDollar(i.returnToDate, i.currency)))
     t.push(row('Payback', paybackText(i).replace(/^payback /, '')))
     const ready = readinessBySlug.get(i.slug)
     if (ready) t.push(`  ${'Readiness'.padEnd(27)}${readinessText(ready)}`)
@@ -261,8 +271,8 @@ export function renderDigest(input: DigestInput): RenderedDigest {
   h.push(`<tr><td style="padding:14px 28px 8px;"><p style="margin:0;font-size:17px;line-height:1.45;color:${INK};">${e(answer)}</p>${off > 0 ? `<p style="margin:8px 0 0;font-size:14px;color:${BAD};">✕ ${off} initiative${off === 1 ? ' is' : 's are'} off target: ${e(s.initiatives.filter(offTarget).map((i) => i.name).join(', '))}</p>` : ''}</td></tr>`)
   h.push(`<tr><td style="padding:10px 18px;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border:1px solid ${RULE};border-radius:6px;"><tr>`)
   h.push(tile('Value delivered', moneyCompact(p.valueTotal, currency), portfolioChange.text, tone(portfolioChange.tone)))
-  h.push(tile('Cost to date', moneyCompact(p.costToDate, currency), 'since each start'))
-  h.push(tile('Return per $1', p.returnPerDollar === null ? 'n/a' : money(p.returnPerDollar, currency), 'value ÷ cost'))
+  h.push(tile('Cost in the period', moneyCompact(p.cost, currency), `${moneyCompact(p.costToDate, currency)} to date`))
+  h.push(tile('Per $1 this period', p.returnPerDollar === null ? 'n/a' : formatPerDollar(p.returnPerDollar, currency), p.returnToDate === null ? 'no cost to date' : `${formatPerDollar(p.returnToDate, currency)} to date`))
   const tsChange = changeOf(p.timeSavedHours, p.previous.timeSavedHours, 'higher', 'relative')
   h.push(tile('Time saved', `${Math.round(p.timeSavedHours).toLocaleString('en-US')} h`, tsChange.text, tone(tsChange.tone)).replace(`border-right:1px solid ${RULE};`, ''))
   h.push(`</tr></table>${p.currencyNote ? `<div style="font-size:12px;color:${MUTED};padding:6px 4px 0;">${e(p.currencyNote)}</div>` : ''}</td></tr>`)
@@ -288,7 +298,7 @@ export function renderDigest(input: DigestInput): RenderedDigest {
     h.push(`<tr><td style="padding:14px 28px 4px;"><h2 style="margin:0 0 6px;font-size:15px;color:${INK};">Biggest movers</h2><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="font-size:14px;">`)
     for (const m of mv) {
       const c = m.delta >= 0 ? GOOD : BAD
-      h.push(`<tr><td style="padding:4px 0;border-bottom:1px solid ${RULE};">${e(m.i.name)}</td><td align="right" style="padding:4px 0;border-bottom:1px solid ${RULE};color:${c};font-variant-numeric:tabular-nums;white-space:nowrap;">${m.delta >= 0 ? '▲' : '▼'} ${e(signedMoney(m.delta, m.i.currency))}${m.pct === null ? '' : ` (${m.pct >= 0 ? '+' : ''}${m.pct.toFixed(1)}%)`}</td></tr>`)
+      h.push(`<tr><td style="padding:4px 0;border-bottom:1px solid ${RULE};">${e(m.i.name)}</td><td align="right" style="padding:4px 0;border-bottom:1px solid ${RULE};color:${c};font-variant-numeric:tabular-nums;white-space:nowrap;">${m.delta >= 0 ? '▲' : '▼'} ${e(signedMoney(m.delta, m.i.currency))}${m.pct === null ? '' : ` (${m.pct >= 0 ? '+' : '−'}${formatPercent(Math.abs(m.pct))})`}</td></tr>`)
     }
     h.push(`</table></td></tr>`)
   }
@@ -296,7 +306,7 @@ export function renderDigest(input: DigestInput): RenderedDigest {
   for (const i of [...s.initiatives].sort((a, b) => b.valueTotal - a.valueTotal)) {
     const isOff = offTarget(i)
     h.push(`<tr><td style="padding:18px 28px 4px;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border:1px solid ${RULE};border-radius:6px;border-left:4px solid ${isOff ? BAD : hasTargets(i) ? GOOD : RULE};">`)
-    h.push(`<tr><td colspan="4" style="padding:12px 14px 6px;"><span style="font-size:16px;font-weight:700;color:${INK};">${e(i.name)}</span> <span style="display:inline-block;font-size:11px;padding:1px 6px;border:1px solid ${RULE};border-radius:10px;color:${MUTED};text-transform:uppercase;letter-spacing:.04em;">${e(i.stage)}</span>${isOff ? ` <span style="font-size:12px;color:${BAD};font-weight:700;">✕ off target</span>` : ''}<div style="font-size:13px;color:${MUTED};padding-top:4px;">${e(moneyCompact(i.valueTotal, i.currency))} delivered · ${e(returnText(i.returnPerDollar, i.currency))} · ${e(paybackText(i))}</div></td></tr>`)
+    h.push(`<tr><td colspan="4" style="padding:12px 14px 6px;"><span style="font-size:16px;font-weight:700;color:${INK};">${e(i.name)}</span> <span style="display:inline-block;font-size:11px;padding:1px 6px;border:1px solid ${RULE};border-radius:10px;color:${MUTED};text-transform:uppercase;letter-spacing:.04em;">${e(i.stage)}</span>${isOff ? ` <span style="font-size:12px;color:${BAD};font-weight:700;">✕ off target</span>` : ''}<div style="font-size:13px;color:${MUTED};padding-top:4px;">${e(moneyCompact(i.valueTotal, i.currency))} delivered on ${e(moneyCompact(i.cost, i.currency))} · ${e(returnText(i.returnPerDollar, i.currency, 'this period'))} · ${e(returnText(i.returnToDate, i.currency, 'to date'))} · ${e(paybackText(i))}</div></td></tr>`)
     h.push(`<tr style="font-size:11px;color:${MUTED};text-transform:uppercase;letter-spacing:.04em;"><td style="padding:6px 14px 2px;">Outcome</td><td align="right" style="padding:6px 8px 2px;">This period</td><td style="padding:6px 8px 2px;">vs previous</td><td style="padding:6px 14px 2px 8px;">vs target</td></tr>`)
     for (const m of metricLines(i)) {
       h.push(`<tr style="font-size:13px;"><td valign="top" style="padding:6px 14px;border-top:1px solid ${RULE};">${e(m.label)}${m.note ? `<div style="font-size:11px;color:${MUTED};">${e(m.note)}</div>` : ''}</td><td valign="top" align="right" style="padding:6px 8px;border-top:1px solid ${RULE};font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap;">${e(m.value)}</td><td valign="top" style="padding:6px 8px;border-top:1px solid ${RULE};color:${tone(m.change.tone)};white-space:nowrap;">${e(m.change.text)}</td><td valign="top" style="padding:6px 14px 6px 8px;border-top:1px solid ${RULE};color:${m.status.color};white-space:nowrap;">${e(m.status.icon)} ${e(m.status.word)}${m.target !== '—' ? `<div style="font-size:11px;color:${MUTED};">target ${e(m.target)}</div>` : ''}</td></tr>`)

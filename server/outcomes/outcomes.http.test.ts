@@ -6,7 +6,6 @@ import { seededRandom } from '../../metrics/random.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTransaction } from '../../db/connection.js'
 import { updateInitiative } from '../../db/queries/initiatives.js'
-import { paybackMonth } from '../../metrics/outcomes.js'
 import { listRollupRows } from '../../db/queries/rollups.js'
 import { startTestServer, TEST_DIALECT, type TestServer } from '../testing/test-server.js'
 import { rebuildRollups, rollupPending } from '../rollup/rollup-job.js'
@@ -34,6 +33,13 @@ function exactQuantile(values: number[], q: number): number | null {
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>()
 /** The local calendar date of an instant, straight from Intl (independent of metrics/time-buckets). */
+/** The first instant of a local month, found by stepping 15 minutes from a day before (offsets are multiples of 15 min). */
+function localMonthStart(month: string, zone: string): number {
+  let t = Date.parse(`${month}-01T00:00:00Z`) - 15 * 3_600_000
+  while (localDate(t, zone).slice(0, 7) !== month) t += 15 * 60_000
+  return t
+}
+
 function localDate(t: number, zone: string): string {
   let f = dateFormats.get(zone)
   if (!f) {
@@ -197,9 +203,17 @@ describe.each(ZONES)('outcomes in $zone', ({ zone, dstDay, dstHours }) => {
     expect(i.decisionCount).toBe(dl.count)
     const value = (ts.quantity / 3_600_000) * HOURLY + rev.quantity / 100 + (BASELINE_ERROR * er.total - er.errors) * COST_PER_ERROR
     expect(i.valueTotal).toBeCloseTo(value, 1)
-    // Started 2026-01-01 local; months begun to the end of the period: January … April = 4.
-    expect(i.costToDate).toBe(5000 + 1000 * 4)
-    expect(i.returnPerDollar).toBeCloseTo(i.valueTotal / 9000, 5)
+    // Cost: 1,000 a month spread over each local month's length; March from `from`, April to `to`.
+    const mar1 = localMonthStart('2026-03', zone)
+    const apr1 = localMonthStart('2026-04', zone)
+    const may1 = localMonthStart('2026-05', zone)
+    const aprilShare = (to - apr1) / (may1 - apr1)
+    const cost = 1000 * ((apr1 - from) / (apr1 - mar1) + aprilShare)
+    expect(i.cost).toBe(Math.round(cost * 100) / 100)
+    expect(i.returnPerDollar).toBeCloseTo(i.valueTotal / i.cost, 5)
+    // To date (started 2026-01-01 local, as of `to`): upfront 5,000 + January, February, March whole + April's share.
+    const costToDate = Math.round((5000 + 3000 + 1000 * aprilShare) * 100) / 100
+    expect(i.costToDate).toBe(costToDate)
     for (const stage of ['pilot', 'production'] as const) {
       expect(i.byStage[stage].eventCount).toBe(expectOf(posted, (e) => period(e) && e.stage === stage).count)
     }
@@ -212,8 +226,25 @@ describe.each(ZONES)('outcomes in $zone', ({ zone, dstDay, dstHours }) => {
       const er = inMonth('error_rate')
       return (inMonth('time_saved').quantity / 3_600_000) * HOURLY + inMonth('revenue_influenced').quantity / 100 + (er.total > 0 ? (BASELINE_ERROR * er.total - er.errors) * COST_PER_ERROR : 0)
     }
-    const months = ['2026-01', '2026-02', '2026-03', '2026-04'].map((month) => ({ month, value: Math.round(monthValue(month) * 100) / 100, cost: 1000 }))
-    expect(i.paybackMonth).toEqual(paybackMonth({ months, upfrontCost: 5000 }))
+    const values = ['2026-01', '2026-02', '2026-03', '2026-04'].map((month) => Math.round(monthValue(month) * 100) / 100)
+    const valueToDate = Math.round(values.reduce((a, b) => a + b, 0) * 100) / 100
+    expect(i.valueToDate).toBeCloseTo(valueToDate, 2)
+    expect(i.returnToDate).toBeCloseTo(valueToDate / costToDate, 5)
+    // Payback: the first full month whose cumulative value reaches the cumulative cost (Jan includes the
+    // upfront), else April (in progress as of `to`) if it does by `to`, else projected from Jan–Mar's average.
+    const cumCost = [6000, 7000, 8000, costToDate]
+    let cum = 0
+    let expected: { month: string; projected: boolean } | null = null
+    values.forEach((v, k) => {
+      cum += v
+      if (expected === null && cum >= cumCost[k] - 0.005) expected = { month: `2026-0${k + 1}`, projected: false }
+    })
+    if (expected === null) {
+      const average = (values[0] + values[1] + values[2]) / 3
+      const gap = 8000 - (values[0] + values[1] + values[2])
+      expected = average > 1000 ? { month: `2026-${String(3 + Math.ceil(gap / (average - 1000))).padStart(2, '0')}`, projected: true } : null
+    }
+    expect(i.paybackMonth === null ? null : { month: i.paybackMonth.month, projected: i.paybackMonth.projected }).toEqual(expected)
     expect(body.portfolio.valueTotal).toBeCloseTo(i.valueTotal, 2)
     expect(body.portfolio.decisionLatencyP50).toBeCloseTo(i.decisionLatencyP50, 6)
     return body

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads'
 import type { Db } from '../../db/connection.js'
 import { rollupReadCache } from '../../db/queries/outcomes.js'
 import { findPortfolioSeries, findSeries, TooManyPointsError, type PortfolioSeriesParams, type SeriesParams } from './series.js'
-import { findSummary, UnknownInitiativesError, type SummaryParams } from './summary.js'
+import { findPayback, findSummary, UnknownInitiativesError, type SummaryParams } from './summary.js'
 import { warmReadCache } from './warm.js'
 
 /** Slugs the caller may see (a scoped key), or null for all. Functions cannot cross threads. */
@@ -21,6 +21,7 @@ export type ReadRequest =
   | { op: 'summary'; params: Scoped<SummaryParams> }
   | { op: 'series'; slug: string; params: SeriesParams }
   | { op: 'portfolioSeries'; params: Scoped<PortfolioSeriesParams> }
+  | { op: 'payback'; slug: string; to: number | null; now: number }
   | { op: 'warm'; now: number }
   | { op: 'cacheStats'; clear: boolean }
 
@@ -38,6 +39,8 @@ export interface OutcomeReader {
   series(slug: string, params: SeriesParams): Promise<string | null>
   /** GET /series's answer as JSON text. Throws UnknownInitiativesError or TooManyPointsError. */
   portfolioSeries(params: Scoped<PortfolioSeriesParams>): Promise<string>
+  /** One initiative's payback curve as JSON text, or null when there is no such initiative. */
+  payback(slug: string, q: { to: number | null; now: number }): Promise<string | null>
   /** Warms the read cache with the dashboard's first reads; ms taken, or null if that failed. */
   warm(now: number): Promise<number | null>
   /** The read cache's counters; `clear` empties it first (benchmarks measure cold reads so). */
@@ -70,6 +73,10 @@ export async function runRead(db: Db, config: { timezone: string }, req: ReadReq
     case 'portfolioSeries': {
       const { allowedSlugs, ...p } = req.params
       return JSON.stringify(await findPortfolioSeries(db, config, { ...p, allowed: allowedOf(allowedSlugs) }))
+    }
+    case 'payback': {
+      const p = await findPayback(db, config, { slug: req.slug, to: req.to ?? undefined, now: req.now })
+      return p === undefined ? null : JSON.stringify(p)
     }
     case 'warm':
       return warmReadCache(db, config, log, req.now)
@@ -109,6 +116,9 @@ abstract class Reader implements OutcomeReader {
   }
   portfolioSeries(params: Scoped<PortfolioSeriesParams>) {
     return this.run<string>({ op: 'portfolioSeries', params })
+  }
+  payback(slug: string, q: { to: number | null; now: number }) {
+    return this.run<string | null>({ op: 'payback', slug, ...q })
   }
   warm(now: number) {
     return this.run<number | null>({ op: 'warm', now })

@@ -9,7 +9,7 @@ import { fromMinorUnits } from '../../metrics/currency.js'
 import type { Metric } from '../../metrics/kinds.js'
 import { previousPeriod } from '../../metrics/outcomes.js'
 import { bucketStarts, formatInstant, nextBucketStart, type Granularity } from '../../metrics/time-buckets.js'
-import { MS_PER_HOUR, round6, roundMoney, scaleMonthlyTarget, sumAggregates } from './figures.js'
+import { MS_PER_HOUR, round6, roundMoney, scaleMonthlyTarget, sumAggregates } from '../../metrics/figures.js'
 import { UnknownInitiativesError } from './summary.js'
 
 /** Most points one series may have. */

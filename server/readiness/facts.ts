@@ -11,7 +11,9 @@ import { countInitiativeAudit, findAttestations, findFits } from '../../db/queri
 import { METRICS } from '../../metrics/kinds.js'
 import { assessReadiness, ACCURACY_WINDOW_DAYS, type MonthFacts, type Readiness, type ReadinessFacts, type ReportedMetric } from '../../metrics/readiness.js'
 import { bucketStart, localMonthString, nextBucketStart } from '../../metrics/time-buckets.js'
-import { periodFigures, sumAggregates, type MetricAggregates } from '../outcomes/figures.js'
+import { costTermsOf } from '../outcomes/summary.js'
+import { initiativeCurveMonths } from '../../metrics/money.js'
+import { periodFigures, sumAggregates, type MetricAggregates } from '../../metrics/figures.js'
 
 const STAGES = ['pilot', 'scaling', 'production', 'retired'] as const
 const DAY = 86_400_000
@@ -77,8 +79,12 @@ export async function collectFacts(tx: Kysely<Database>, q: FactsQuery): Promise
           revenueInfluenced: f.revenueInfluenced,
           decisionLatencyP50: f.decisionLatencyP50,
           value: f.valueTotal,
-          cost: i.monthlyCost,
+          cost: 0,
         })
+      })
+      // Each month's cost as /summary counts it: pro rata, upfront in the start month, none after retirement.
+      initiativeCurveMonths(costTermsOf(i), months.map((m) => m.value), now, i.currency, zone).forEach((c, k) => {
+        months[k].cost = c.cost
       })
     }
     const last30 = aggregatesOf(recent, i.id, 0)
@@ -89,6 +95,8 @@ export async function collectFacts(tx: Kysely<Database>, q: FactsQuery): Promise
       owner: i.owner,
       currency: i.currency,
       upfrontCost: i.upfrontCost,
+      monthlyCost: i.monthlyCost,
+      retiredAt: costTermsOf(i).retiredAtMs,
       baselines: i.baselines,
       targets: i.targets,
       startedAt,

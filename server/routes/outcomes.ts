@@ -139,6 +139,23 @@ export function outcomesRouter(deps: { reader: OutcomeReader; config: Config; cl
     sendJson(res, series)
   })
 
+  router.get('/initiatives/:slug/payback', requirePermission('read'), async (req, res) => {
+    const slug = String(req.params.slug)
+    if (!SLUG_PATTERN.test(slug) || !canUseInitiative(req.actor!, slug)) throw notFound(`no initiative "${slug.slice(0, 64)}"`)
+    const { get, problems } = readQuery(req, ['to'])
+    const raw = get('to')
+    let to: number | null = null
+    if (raw !== undefined && raw !== '') {
+      const t = parseInstant(raw, 'to')
+      if (typeof t === 'string') problems.push({ field: 'to', message: t })
+      else to = t
+    }
+    if (problems.length > 0) fail(problems)
+    const answer = await reader.payback(slug, { to, now: clock() })
+    if (answer === null) throw notFound(`no initiative "${slug}"`)
+    sendJson(res, answer)
+  })
+
   router.get('/series', requirePermission('read'), async (req, res) => {
     const { get, problems } = readQuery(req, ['metric', 'from', 'to', 'granularity', 'stage', 'initiatives'])
     const metric = readMetric(get, problems)

@@ -88,17 +88,21 @@ describe('use-case fit and attestations', () => {
 
   it('computes evidence from the same monthly figures as the summary', async () => {
     const r = (await call('GET', '/api/v1/initiatives/ready-one/readiness', viewer)).body
-    // Each month: 120 h × $100 + (0.1 × 1000 − 10) errors avoided × $10 = $12,900; cost $1,000 upfront + $1,000 a month.
+    // Each month: 120 h × $100 + (0.1 × 1000 − 10) errors avoided × $10 = $12,900; cost $1,000 upfront +
+    // $1,000 a month for May–October, and 24.5 of November's 30 days by NOW (25 Nov, noon).
     const value = 7 * (120 * 100 + (0.1 * 1000 - 10) * 10)
-    const cost = 1000 + 7 * 1000
+    const cost = Math.round((1000 + 6 * 1000 + 1000 * (24.5 / 30)) * 100) / 100
     expect(r.evidence.valueToDate).toBe(value)
     expect(r.evidence.costToDate).toBe(cost)
-    expect(r.evidence.returnPerDollar).toBe(Math.round((value / cost) * 1e4) / 1e4)
+    expect(r.evidence.returnToDate).toBe(Math.round((value / cost) * 1e6) / 1e6)
     expect(r.evidence.returnTrend).toMatchObject({ recentValue: 3 * 12_900, previousValue: 3 * 12_900, direction: 'flat' })
     expect(r.evidence.monthsCounted).toEqual(['2026-08', '2026-09', '2026-10'])
     const summary = (await call('GET', `/api/v1/summary?from=${encodeURIComponent('2026-05-01T00:00:00Z')}&to=${encodeURIComponent(new Date(NOW).toISOString())}&initiatives=ready-one`, viewer)).body
     expect(summary.initiatives[0].valueTotal).toBe(r.evidence.valueToDate)
+    expect(summary.initiatives[0].valueToDate).toBe(r.evidence.valueToDate)
+    expect(summary.initiatives[0].cost).toBe(r.evidence.costToDate)
     expect(summary.initiatives[0].costToDate).toBe(r.evidence.costToDate)
+    expect(summary.initiatives[0].returnToDate).toBe(r.evidence.returnToDate)
     expect(summary.initiatives[0].paybackMonth).toEqual(r.evidence.payback)
     expect(r.benchmarks.map((b: Json) => [b.id, b.source, b.applies])).toEqual([
       ['return_per_dollar', 'Seed: early adopters return $1.41 per $1', true],

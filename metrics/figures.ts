@@ -1,13 +1,35 @@
 /**
  * From exact aggregates to the numbers people read: hours, rates, money, percentiles and the outcome
- * math of metrics/outcomes.ts. Pure; shared by /series, /summary, digests and the dashboard.
+ * math of metrics/outcomes.ts. Pure; shared by /series, /summary, readiness, digests and CSV.
  */
-import type { Aggregate } from '../../db/queries/outcomes.js'
-import type { Initiative } from '../../db/queries/initiatives.js'
-import { currencyExponent, fromMinorUnits } from '../../metrics/currency.js'
-import { decisionsAccelerated, errorsAvoided, timeSavedValue, valueTotal } from '../../metrics/outcomes.js'
-import { LatencySketch } from '../../metrics/sketch.js'
-import { bucketStarts, nextBucketStart } from '../../metrics/time-buckets.js'
+import { fromMinorUnits } from './currency.js'
+import { roundMoney } from './money.js'
+import { decisionsAccelerated, errorsAvoided, timeSavedValue, valueTotal } from './outcomes.js'
+import { LatencySketch } from './sketch.js'
+import { bucketStarts, nextBucketStart } from './time-buckets.js'
+
+export { roundMoney }
+
+/** The exact sums of one metric over some events (what rollups store and reads merge). */
+export interface Aggregate {
+  count: number
+  /** Milliseconds (durations) or minor units (money); exact integer sum. */
+  quantitySum: number
+  errorsSum: number
+  totalSum: number
+  /** decision_latency only: values in seconds. */
+  sketch: LatencySketch | null
+}
+
+/** What turns an initiative's measurements into money. */
+export interface ValueTerms {
+  currency: string
+  /** Value of one hour saved, or null when unknown. */
+  hourlyValue: number | null
+  /** Value of one error avoided, or null when unknown. */
+  costPerError: number | null
+  baselines: { errorRate: number | null; decisionLatencySeconds: number | null }
+}
 
 export const MS_PER_HOUR = 3_600_000
 
@@ -29,16 +51,6 @@ export function sumAggregates(parts: Array<Aggregate | undefined>, metric: strin
     if (out.sketch && p.sketch) out.sketch.merge(p.sketch)
   }
   return out
-}
-
-/**
- * Rounds a money amount to the currency's minor unit (float noise from hours × rate never shows).
- * @example roundMoney(10.005000001, 'USD') // 10.01
- */
-export function roundMoney(amount: number, currency: string): number {
-  const e = currencyExponent(currency)
-  const r = Math.round(amount * 10 ** e) / 10 ** e
-  return r === 0 ? 0 : r
 }
 
 /** Rounds for display without losing meaning (rates, hours, seconds): 6 significant decimals. */
@@ -94,7 +106,7 @@ export interface MetricAggregates {
  * Σtotal − Σerrors) × cost per error. The `valueTotal` of {@link periodFigures}, without the rest.
  * @example periodValue(initiative, { timeSavedMs: 7_200_000, revenueMinor: 0, errors: 0, total: 0 }) // 2 h × hourly value
  */
-export function periodValue(i: Pick<Initiative, 'currency' | 'hourlyValue' | 'costPerError' | 'baselines'>, sums: { timeSavedMs: number; revenueMinor: number; errors: number; total: number }): number {
+export function periodValue(i: ValueTerms, sums: { timeSavedMs: number; revenueMinor: number; errors: number; total: number }): number {
   const tsv = timeSavedValue(sums.timeSavedMs / MS_PER_HOUR, i.hourlyValue)
   const avoided = errorsAvoided(i.baselines.errorRate, sums.errors, sums.total)
   return roundMoney(valueTotal({ timeSavedValue: tsv, revenueInfluenced: fromMinorUnits(sums.revenueMinor, i.currency), errorsAvoided: avoided, costPerError: i.costPerError }), i.currency)
@@ -108,7 +120,7 @@ export function periodValue(i: Pick<Initiative, 'currency' | 'hourlyValue' | 'co
  * value total = value of time + revenue + errors avoided × cost per error.
  * @example periodFigures(initiative, aggregates).valueTotal
  */
-export function periodFigures(i: Pick<Initiative, 'currency' | 'hourlyValue' | 'costPerError' | 'baselines'>, a: MetricAggregates): PeriodFigures {
+export function periodFigures(i: ValueTerms, a: MetricAggregates): PeriodFigures {
   const hours = a.time_saved.quantitySum / MS_PER_HOUR
   const tsv = timeSavedValue(hours, i.hourlyValue)
   const revenue = fromMinorUnits(a.revenue_influenced.quantitySum, i.currency)
