@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every figure beside a raw baseline measured in the same run; writes
  * bench/results.json and prints a table. `npm run bench -- ingest` runs one part (ingest, rollup,
- * rollup-fold, rollup-query, faults, load).
+ * rollup-fold, rollup-query, faults, load, postgres: the PostgreSQL column).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -10,6 +10,7 @@ import { runFaultBench } from './faults.js'
 import { runIngestBench } from './ingest.js'
 import { runLoadBench } from './load.js'
 import { runRollupBench } from './rollup.js'
+import { runPostgresBench } from './postgres.js'
 
 type Part = { name: string; run: (log: (m: string) => void) => Promise<BenchResult[]> }
 
@@ -21,6 +22,7 @@ const parts: Part[] = [
   { name: 'rollup-query', run: (log) => runRollupBench(log, 'query') },
   { name: 'faults', run: (log) => runFaultBench(log) },
   { name: 'load', run: (log) => runLoadBench(log) },
+  { name: 'postgres', run: (log) => runPostgresBench(log) },
 ]
 
 async function main() {
