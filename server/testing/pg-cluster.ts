@@ -107,7 +107,11 @@ export async function startPgCluster(opts: { bin?: string; fsync?: boolean; maxC
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yardstick-pg-'))
   const data = path.join(dir, 'data')
   if (process.getuid?.() === 0) execFileSync('chown', ['postgres', dir])
+  let stopped = false
   const stopNow = () => {
+    if (stopped) return
+    stopped = true
+    process.off('exit', stopNow)
     try {
       runPg(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop'])
     } catch {
@@ -115,6 +119,8 @@ export async function startPgCluster(opts: { bin?: string; fsync?: boolean; maxC
     }
     fs.rmSync(dir, { recursive: true, force: true })
   }
+  // A caller that exits without stop() (an exception, process.exit) still leaves nothing running.
+  process.once('exit', stopNow)
   try {
     runPg(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'])
     let port = 0
