@@ -38,6 +38,8 @@ export default defineConfig({
   build: {
     outDir,
     emptyOutDir: true,
+    // .vite/manifest.json: the server preloads each page's chunks from it (server/app.ts).
+    manifest: true,
     rollupOptions: {
       input: {
         main: 'client/index.html',

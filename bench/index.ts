@@ -1,14 +1,16 @@
 /**
  * `npm run bench`: every figure beside a raw baseline measured in the same run; writes
- * bench/results.json and prints a table. `npm run bench -- ingest` runs one part (ingest, rollup,
- * rollup-fold, rollup-query, faults, load, postgres: the PostgreSQL column).
+ * bench/results.json and prints a table. `npm run bench -- ingest` runs one part (ingest, otlp, rollup,
+ * rollup-fold, rollup-query, faults, load, lighthouse, postgres: the PostgreSQL column).
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { machine, root, type BenchResult } from './lib.js'
 import { runFaultBench } from './faults.js'
 import { runIngestBench } from './ingest.js'
+import { runLighthouseBench } from './lighthouse.js'
 import { runLoadBench } from './load.js'
+import { runOtlpBench } from './otlp.js'
 import { runRollupBench } from './rollup.js'
 import { runPostgresBench } from './postgres.js'
 
@@ -17,11 +19,13 @@ type Part = { name: string; run: (log: (m: string) => void) => Promise<BenchResu
 /** In the order they run; `rollup-fold` and `rollup-query` are the two halves of `rollup`. */
 const parts: Part[] = [
   { name: 'ingest', run: (log) => runIngestBench(log) },
+  { name: 'otlp', run: (log) => runOtlpBench(log) },
   { name: 'rollup', run: (log) => runRollupBench(log) },
   { name: 'rollup-fold', run: (log) => runRollupBench(log, 'fold') },
   { name: 'rollup-query', run: (log) => runRollupBench(log, 'query') },
   { name: 'faults', run: (log) => runFaultBench(log) },
   { name: 'load', run: (log) => runLoadBench(log) },
+  { name: 'lighthouse', run: (log) => runLighthouseBench(log) },
   { name: 'postgres', run: (log) => runPostgresBench(log) },
 ]
 

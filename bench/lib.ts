@@ -60,7 +60,7 @@ export interface LoadResult {
  * request i goes to `path(i)` with `body(i)` (POST) or no body (GET). Latencies in ms.
  * @example await httpLoad({ port, method: 'GET', path: () => '/healthz', concurrency: 4, durationMs: 5000 })
  */
-export async function httpLoad(opts: { port: number; method: 'GET' | 'POST'; path: (i: number) => string; body?: (i: number) => string; concurrency: number; durationMs: number; headers?: Record<string, string>; maxRequests?: number }): Promise<LoadResult> {
+export async function httpLoad(opts: { port: number; method: 'GET' | 'POST'; path: (i: number) => string; body?: (i: number) => string | Buffer; concurrency: number; durationMs: number; headers?: Record<string, string>; maxRequests?: number }): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency })
   const latencies: number[] = []
   const statuses: Record<number, number> = {}
@@ -68,7 +68,7 @@ export async function httpLoad(opts: { port: number; method: 'GET' | 'POST'; pat
   let errors = 0
   const start = performance.now()
   const deadline = start + opts.durationMs
-  const one = (path: string, body: string | undefined) =>
+  const one = (path: string, body: string | Buffer | undefined) =>
     new Promise<number>((resolve) => {
       const headers = body === undefined ? opts.headers : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...opts.headers }
       const req = http.request({ host: '127.0.0.1', port: opts.port, path, method: opts.method, agent, headers }, (res) => {
@@ -100,7 +100,7 @@ export async function httpLoad(opts: { port: number; method: 'GET' | 'POST'; pat
  * POSTs `body(i)` to one path (see {@link httpLoad}).
  * @example await postLoad({ port, path: '/api/v1/events', concurrency: 32, durationMs: 5000, body: () => one })
  */
-export function postLoad(opts: { port: number; path: string; concurrency: number; durationMs: number; body: (i: number) => string; headers?: Record<string, string>; maxRequests?: number }): Promise<LoadResult> {
+export function postLoad(opts: { port: number; path: string; concurrency: number; durationMs: number; body: (i: number) => string | Buffer; headers?: Record<string, string>; maxRequests?: number }): Promise<LoadResult> {
   return httpLoad({ ...opts, method: 'POST', path: () => opts.path })
 }
 

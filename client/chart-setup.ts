@@ -7,7 +7,15 @@ import { Chart, Decimation, Legend, LinearScale, LineController, LineElement, Po
 export interface StageMarksOptions {
   marks?: Array<{ x: number; label: string }>
   color?: string
+  /**
+   * Labels in a band above the plot (the chart reserves it with `layout.padding.top`, see
+   * {@link MARK_ROW_PX}) rather than inside it, so they never cover the data.
+   */
+  above?: boolean
 }
+
+/** Height of one row of stage-mark labels above the plot. */
+export const MARK_ROW_PX = 14
 
 declare module 'chart.js' {
   interface PluginOptionsByType<TType> {
@@ -28,16 +36,24 @@ const stageMarks: Plugin<'line'> = {
     ctx.lineWidth = 1
     ctx.font = '11px system-ui, sans-serif'
     let row = 0
+    // Above the plot: a label moves to the next row up only when it would touch the one before it.
+    const ends: number[] = []
     for (const m of marks) {
       const px = x.getPixelForValue(m.x)
       if (px < chartArea.left || px > chartArea.right) continue
       ctx.beginPath()
-      ctx.moveTo(px, chartArea.top)
+      ctx.moveTo(px, opts.above ? chartArea.top - 2 : chartArea.top)
       ctx.lineTo(px, chartArea.bottom)
       ctx.stroke()
       const w = ctx.measureText(m.label).width
-      const tx = px + 4 + w > chartArea.right ? px - 4 - w : px + 4
-      ctx.fillText(m.label, tx, chartArea.top + 12 + 13 * (row++ % 3))
+      const tx = Math.max(chartArea.left, px + 4 + w > chartArea.right ? px - 4 - w : px + 4)
+      if (opts.above) {
+        let r = ends.findIndex((end) => end + 6 <= tx)
+        if (r === -1) r = ends.length
+        r = Math.min(r, Math.max(0, Math.floor((chartArea.top - 2) / MARK_ROW_PX) - 1))
+        ends[r] = tx + w
+        ctx.fillText(m.label, tx, chartArea.top - 4 - MARK_ROW_PX * r)
+      } else ctx.fillText(m.label, tx, chartArea.top + 12 + 13 * (row++ % 3))
     }
     ctx.restore()
   },

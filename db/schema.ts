@@ -228,6 +228,208 @@ export interface AttestationsTable {
   recorded_at: number
 }
 
+/** Share tokens for embeds: each one a record, ending when revoked, expired, or its minter loses the right. */
+export interface ShareTokensTable {
+  id: Generated<number>
+  /** SHA-256 of the whole token, hex. The token itself is never stored. */
+  token_hash: string
+  /** The token's visible start, for recognising it in lists. */
+  prefix: string
+  initiative_id: number
+  /** 'user' | 'key'. */
+  minted_by_kind: string
+  minted_by_id: number
+  /** The minter's email or key name, as the audit log names it. */
+  minted_by: string
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
+  revoked_by: string | null
+}
+
+/** Failed sign-ins per account, per address and per (account, address), in fixed windows. */
+export interface SignInThrottleTable {
+  key: string
+  failures: number
+  window_start: number
+}
+
+/** Events the rollup could not fold (sums would overflow), skipped and reported. */
+export interface RollupSkippedEventsTable {
+  event_id: number
+  initiative_id: number
+  reason: string
+  at: number
+}
+
+/** The last point of each cumulative OTLP series (server/otlp). */
+export interface OtlpSeriesTable {
+  series_key: string
+  initiative_id: number
+  metric: string
+  /** Nanoseconds since the epoch, as decimal text (beyond 2^53). */
+  start_ns: string
+  time_ns: string
+  /** The last cumulative value (Sums) or JSON of cumulative bucket counts (Histograms). */
+  state: string
+  updated_at: number
+}
+
+/** CSV imports started from the dashboard, with their progress (server/import). */
+export interface ImportsTable {
+  id: Generated<number>
+  file_name: string
+  actor: string
+  dry_run: number
+  status: string
+  bytes_total: number
+  bytes_read: number
+  rows_read: number
+  accepted: number
+  duplicates: number
+  bad_rows: number
+  problems: string
+  message: string | null
+  started_at: number
+  finished_at: number | null
+}
+
+/** A webhook endpoint alerts are posted to (admins). The secret signs each body; shown once. */
+export interface WebhooksTable {
+  id: Generated<number>
+  url: string
+  /** 'json' | 'slack'. */
+  format: string
+  secret: string
+  created_by: string
+  created_at: number
+  /** The first failed attempt since the last success (null while healthy). */
+  failing_since: number | null
+  last_success_at: number | null
+  disabled_at: number | null
+  disabled_reason: string | null
+}
+
+export interface AlertRulesTable {
+  id: Generated<number>
+  name: string
+  /** null: every initiative. */
+  initiative_id: number | null
+  /** 'trajectory' | 'readiness' | 'payback' | 'silence'. */
+  kind: string
+  /** JSON object, per kind (server/alerts/rule-input.ts). */
+  params: string
+  /** JSON array of email addresses. */
+  emails: string
+  /** The creator's email when a dashboard user created it (told when a webhook is disabled). */
+  owner: string | null
+  created_by: string
+  created_at: number
+  updated_at: number
+}
+
+export interface AlertRuleWebhooksTable {
+  rule_id: number
+  webhook_id: number
+}
+
+/** The state of one (rule, initiative) pair (metrics/alert-state.ts). */
+export interface AlertStatesTable {
+  rule_id: number
+  initiative_id: number
+  /** 'ok' | 'firing' | 'resolved'. */
+  state: string
+  since: number | null
+  episode: number
+  /** Compare-and-set counter: a change applies only to the version it was computed from. */
+  version: number
+  /** The latest evaluation's message. */
+  message: string | null
+  /** JSON: per-kind memory (the payback reference month). */
+  info: string | null
+  evaluated_at: number
+}
+
+/** One message announcing one state change, under its stable event id. */
+export interface AlertNotificationsTable {
+  id: Generated<number>
+  event_id: string
+  rule_id: number
+  initiative_id: number | null
+  /** 'alert.firing' | 'alert.resolved' | 'webhook.disabled'. */
+  type: string
+  message: string
+  at: number
+}
+
+/** One message to one destination (an email address or a webhook), under a unique send key. */
+export interface AlertDeliveriesTable {
+  id: Generated<number>
+  send_key: string
+  rule_id: number
+  /** 'email' | 'webhook'. */
+  channel: string
+  /** The email address, or the webhook's id. */
+  target: string
+  webhook_id: number | null
+  /** Yardstick-Event-Id: the notification's event id, or a digest's own id. */
+  event_id: string
+  /** JSON array of alert_notifications ids (more than one: a digest). */
+  notification_ids: string
+  /** 'pending' | 'sending' | 'sent' | 'retrying' | 'failed' | 'cancelled'. */
+  status: string
+  uncertain: number
+  attempts: number
+  handoffs: number
+  lease_owner: string | null
+  lease_until: number
+  next_attempt_at: number
+  last_error: string | null
+  sent_at: number | null
+  created_at: number
+  updated_at: number
+}
+
+/** Every attempt at a delivery, shown on the rule's page. */
+export interface AlertAttemptsTable {
+  id: Generated<number>
+  delivery_id: number
+  at: number
+  duration_ms: number
+  /** 'delivered' | 'retry' | 'failed'. */
+  outcome: string
+  status_code: number | null
+  error: string | null
+}
+
+/** The last event received per initiative, kept up to date above job_state 'alert-events'. */
+export interface AlertLastEventsTable {
+  initiative_id: number
+  last_event_id: number
+  last_received_at: number
+}
+
+/** One taking of the organisation's AI-readiness assessment (metrics/assessment.ts). */
+export interface AssessmentsTable {
+  id: Generated<number>
+  taken_at: number
+  taken_by: string
+  note: string
+  /** Scores 1–4 × 10 as computed when taken; null where not computed. */
+  overall_tenths: number | null
+  use_case_tenths: number | null
+  integration_tenths: number | null
+  governance_tenths: number | null
+  measurement_tenths: number | null
+}
+
+/** One answer (1–4) of an assessment. */
+export interface AssessmentAnswersTable {
+  assessment_id: number
+  question: string
+  level: number
+}
+
 export interface Database {
   initiatives: InitiativesTable
   stage_changes: StageChangesTable
@@ -245,4 +447,19 @@ export interface Database {
   settings: SettingsTable
   use_case_fit: UseCaseFitTable
   attestations: AttestationsTable
+  share_tokens: ShareTokensTable
+  sign_in_throttle: SignInThrottleTable
+  rollup_skipped_events: RollupSkippedEventsTable
+  otlp_series: OtlpSeriesTable
+  imports: ImportsTable
+  webhooks: WebhooksTable
+  alert_rules: AlertRulesTable
+  alert_rule_webhooks: AlertRuleWebhooksTable
+  alert_states: AlertStatesTable
+  alert_notifications: AlertNotificationsTable
+  alert_deliveries: AlertDeliveriesTable
+  alert_attempts: AlertAttemptsTable
+  alert_last_events: AlertLastEventsTable
+  assessments: AssessmentsTable
+  assessment_answers: AssessmentAnswersTable
 }

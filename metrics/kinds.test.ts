@@ -16,7 +16,14 @@ describe('parseInstant', () => {
     ['2026-11-25T09:00:00+05:30', Date.UTC(2026, 10, 25, 3, 30)],
     ['2026-11-25T09:00:00.250-08:00', Date.UTC(2026, 10, 25, 17, 0, 0, 250)],
     ['2028-02-29T00:00Z', Date.UTC(2028, 1, 29)],
+    // Years 0000-0099 as written, not 1900-1999: 0050-01-01 is 1920 years of 365.2425 days before 1970.
+    ['0050-01-01T00:00:00Z', -(1920 * 365 + 465) * 86_400_000],
+    ['0000-03-01T00:00:00Z', -62162035200000],
   ])('reads %s', (text, ms) => expect(parseInstant(text)).toBe(ms))
+
+  it.each(['0000', '0050', '0099'])('keeps the year %s as written', (year) => {
+    expect(new Date(parseInstant(`${year}-06-15T12:00:00Z`) as number).getUTCFullYear()).toBe(Number(year))
+  })
 
   it.each([
     ['2026-11-25T09:00:00', /must include a timezone offset, e.g. 2026-11-25T09:00:00Z/],
@@ -28,6 +35,13 @@ describe('parseInstant', () => {
 })
 
 describe('parseEvent', () => {
+  it.each(['0000-01-01T00:00:00Z', '0070-06-01T00:00:00Z', '0099-12-31T23:59:59Z'])('refuses occurredAt %s clearly instead of storing a year 19xx', (occurredAt) => {
+    const p = problems({ ...base, occurredAt })
+    expect(p).toHaveLength(1)
+    expect(p[0]).toMatchObject({ field: 'occurredAt' })
+    expect(p[0].message).toMatch(/1970 or later/)
+  })
+
   it('converts durations to seconds with the default unit of each metric', () => {
     const ts = parseEvent(base, NOW)
     expect(ts.ok && ts.event.value).toBe(180)

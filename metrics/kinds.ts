@@ -25,13 +25,28 @@ export interface MetricKind {
   direction: 'higher' | 'lower'
   /** Whether negative values are allowed (refunds may make revenue negative). */
   allowNegative: boolean
+  /**
+   * The largest stored amount of one event, in storage units (|amount| for money; each of errors and
+   * total for counts), checked after units are applied. Far above any real single outcome, and small
+   * enough that millions of events fit in a bucket's sum (limits: docs/SECURITY.md "Values").
+   */
+  maxStored: number
+  /** {@link maxStored} in the words of the API, for the error message. */
+  maxStoredLabel: string
 }
 
+/** 1,000,000 hours in milliseconds: the longest duration one event may carry. */
+export const MAX_DURATION_MS = 3_600_000_000_000
+/** 10^13 minor units (100 billion in a two-decimal currency): the largest amount one event may carry. */
+export const MAX_MONEY_MINOR = 10_000_000_000_000
+/** The most errors or items one error_rate event may count. */
+export const MAX_COUNT = 1_000_000_000
+
 export const KINDS: Record<Metric, MetricKind> = {
-  time_saved: { metric: 'time_saved', label: 'Time saved', storage: 'milliseconds', defaultUnit: 'minutes', direction: 'higher', allowNegative: false },
-  error_rate: { metric: 'error_rate', label: 'Error rate', storage: 'counts', direction: 'lower', allowNegative: false },
-  revenue_influenced: { metric: 'revenue_influenced', label: 'Revenue influenced', storage: 'minor_units', direction: 'higher', allowNegative: true },
-  decision_latency: { metric: 'decision_latency', label: 'Decision latency', storage: 'milliseconds', defaultUnit: 'seconds', direction: 'lower', allowNegative: false },
+  time_saved: { metric: 'time_saved', label: 'Time saved', storage: 'milliseconds', defaultUnit: 'minutes', direction: 'higher', allowNegative: false, maxStored: MAX_DURATION_MS, maxStoredLabel: '1,000,000 hours (60,000,000 minutes)' },
+  error_rate: { metric: 'error_rate', label: 'Error rate', storage: 'counts', direction: 'lower', allowNegative: false, maxStored: MAX_COUNT, maxStoredLabel: '1,000,000,000 items' },
+  revenue_influenced: { metric: 'revenue_influenced', label: 'Revenue influenced', storage: 'minor_units', direction: 'higher', allowNegative: true, maxStored: MAX_MONEY_MINOR, maxStoredLabel: '10^13 minor units of the currency (100 billion USD)' },
+  decision_latency: { metric: 'decision_latency', label: 'Decision latency', storage: 'milliseconds', defaultUnit: 'seconds', direction: 'lower', allowNegative: false, maxStored: MAX_DURATION_MS, maxStoredLabel: '1,000,000 hours (3,600,000,000 seconds)' },
 }
 
 export function isMetric(x: unknown): x is Metric {
@@ -93,7 +108,19 @@ export function parseInstant(text: string, field = 'occurredAt'): number | strin
     offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om)
   }
   const millis = frac === undefined ? 0 : Math.floor(Number(frac.padEnd(3, '0').slice(0, 3)))
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000
+  return utcMillis(year, month, day, hour, minute, second, millis) - offsetMinutes * 60_000
+}
+
+/**
+ * Epoch milliseconds of a UTC calendar instant, any year 0000–9999 taken as written (Date.UTC would
+ * read years 0–99 as 1900–1999).
+ * @example utcMillis(50, 1, 1, 0, 0, 0, 0) // -60589296000000 (the year 50, not 1950)
+ */
+export function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number): number {
+  const d = new Date(0)
+  d.setUTCFullYear(year, month - 1, day)
+  d.setUTCHours(hour, minute, second, millis)
+  return d.getTime()
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
@@ -152,7 +179,7 @@ export function parseEvent(raw: unknown, nowMs: number): { ok: true; event: Pars
     const t = parseInstant(raw.occurredAt)
     if (typeof t === 'string') bad('occurredAt', t)
     else if (t > nowMs + MAX_FUTURE_MS) bad('occurredAt', 'occurredAt is more than 5 minutes in the future; check the sending clock and the timezone offset')
-    else if (t < 0) bad('occurredAt', 'occurredAt must be after 1970-01-01T00:00:00Z')
+    else if (t < 0) bad('occurredAt', `occurredAt must be in 1970 or later (got the year ${raw.occurredAt.slice(0, 4)}); check the date`)
     else occurredAt = t
   }
 
@@ -166,6 +193,7 @@ export function parseEvent(raw: unknown, nowMs: number): { ok: true; event: Pars
       const x = raw[field]
       if (x === undefined) { bad(field, `${field} is required for error_rate: a whole number`); return null }
       if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < min) { bad(field, `${field} must be a whole number ≥ ${min}`); return null }
+      if (x > MAX_COUNT) { bad(field, `${field} must be at most ${KINDS.error_rate.maxStoredLabel} per event; split larger counts over several events`); return null }
       return x
     }
     errors = count('errors', 0)
@@ -236,7 +264,9 @@ export interface StoredFigures {
 
 /**
  * Applies the initiative-dependent rules: the currency must be the initiative's, money must fit its
- * minor unit, durations become integer milliseconds (sub-millisecond precision is dropped).
+ * minor unit, durations become integer milliseconds (sub-millisecond precision is dropped), and the
+ * stored amount must be within the kind's {@link MetricKind.maxStored} (checked after the unit is
+ * applied, so 10^12 hours is refused although 10^12 is a plausible number of seconds).
  * @example normalizeForInitiative(event, 'USD') // { ok: true, figures: { quantity: 1234, ... } }
  */
 export function normalizeForInitiative(e: ParsedEvent, initiativeCurrency: string): { ok: true; figures: StoredFigures } | { ok: false; problem: FieldProblem } {
@@ -247,7 +277,14 @@ export function normalizeForInitiative(e: ParsedEvent, initiativeCurrency: strin
     }
     const minor = toMinorUnits(e.value!, initiativeCurrency)
     if (minor === null) return { ok: false, problem: { field: 'value', message: `value ${e.value} has more decimal places than ${initiativeCurrency} allows; round it to the currency's minor unit` } }
+    if (Math.abs(minor) > MAX_MONEY_MINOR) return { ok: false, problem: tooLarge('revenue_influenced') }
     return { ok: true, figures: { quantity: minor, errors: null, total: null } }
   }
-  return { ok: true, figures: { quantity: Math.round(e.value! * 1000), errors: null, total: null } }
+  const ms = Math.round(e.value! * 1000)
+  if (ms > KINDS[e.metric].maxStored) return { ok: false, problem: tooLarge(e.metric) }
+  return { ok: true, figures: { quantity: ms, errors: null, total: null } }
+}
+
+function tooLarge(metric: Metric): FieldProblem {
+  return { field: 'value', message: `value is too large: one ${metric} event may carry at most ${KINDS[metric].maxStoredLabel}; check the unit, or split the amount over several events` }
 }

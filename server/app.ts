@@ -4,6 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import compression from 'compression'
 import express, { type Express, type RequestHandler } from 'express'
 import helmet from 'helmet'
 import { sql } from 'kysely'
@@ -23,8 +24,17 @@ import { subscriptionsRouter, unsubscribeRouter } from './routes/subscriptions.j
 import { outcomesRouter } from './routes/outcomes.js'
 import { readinessRouter } from './routes/readiness.js'
 import { authenticateShareToken, embedCors } from './auth/share-token.js'
+import { SESSION_COOKIE } from './auth/cookies.js'
 import { shareRouter } from './routes/share.js'
 import { demoRouter } from './demo/route.js'
+import { apiDocsRouter } from './routes/api-docs.js'
+import { health, healthDown } from '../metrics/api/schemas.js'
+import { send } from './routes/answer.js'
+import { otlpRouter } from './otlp/receiver.js'
+import { importsRouter } from './import/route.js'
+import { alertRulesRouter, webhooksRouter } from './routes/alerts.js'
+import { assessmentRouter } from './routes/assessment.js'
+import { demoReadOnly, demoVisitor } from './demo/read-only.js'
 
 export interface AppDeps {
   db: Db
@@ -68,6 +78,73 @@ function onceComputedHeaders(middleware: (req: IncomingMessage, res: ServerRespo
   }
 }
 
+/**
+ * gzip for what browsers read (the dashboard's files, GET answers over 1 KiB); ingest requests pass
+ * straight through, so a single-event POST pays nothing for it.
+ */
+function readsCompressed(): RequestHandler {
+  const gzip = compression()
+  return function compressReads(req, res, next) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next()
+    gzip(req, res, next)
+  }
+}
+
+/** Which page's code a path opens (client/components/ys-app.ts loads the same on demand). */
+const PAGE_MODULES: Array<[RegExp, string]> = [
+  [/^\/$/, 'components/ys-portfolio.ts'],
+  [/^\/initiatives\/(new|[^/]+\/edit)\/?$/, 'components/ys-initiative-edit.ts'],
+  [/^\/initiatives\/[^/]+\/?$/, 'components/ys-initiative.ts'],
+  [/^\/(audit|subscriptions|admin|setup)\/?$/, 'components/ys-$1.ts'],
+]
+
+/**
+ * The dashboard's index.html, read again only when the file changes, with two additions per request:
+ * - `<link rel="modulepreload">` for the page's own code and what it imports (from Vite's manifest), so
+ *   the browser fetches it beside the entry script instead of after it;
+ * - with `session` (the request carries a session cookie, not yet checked) `<ys-app data-session>`: the
+ *   shell asks for the page's data at once instead of first asking whether it may read, one round trip
+ *   less for a signed-in user on a fresh browser (a stale cookie just ends on the sign-in page).
+ */
+function dashboardPage(clientDir: string): (pathname: string, session: boolean) => string {
+  const file = path.join(clientDir, 'index.html')
+  const manifestFile = path.join(clientDir, '.vite', 'manifest.json')
+  let cached: { mtimeMs: number; html: string; manifest: Record<string, { file: string; imports?: string[] }>; pages: Map<string, string> } | null = null
+  const preloads = (key: string, manifest: NonNullable<typeof cached>['manifest']): string[] => {
+    const files: string[] = []
+    const walk = (k: string) => {
+      const e = manifest[k]
+      if (!e || k === 'index.html' || files.includes(e.file)) return
+      files.push(e.file)
+      for (const i of e.imports ?? []) walk(i)
+    }
+    walk(key)
+    return files
+  }
+  return (pathname, session) => {
+    const mtimeMs = fs.statSync(file).mtimeMs
+    if (!cached || cached.mtimeMs !== mtimeMs) {
+      let manifest = {}
+      try {
+        manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'))
+      } catch {
+        // Built without a manifest: no preloads.
+      }
+      cached = { mtimeMs, html: fs.readFileSync(file, 'utf8'), manifest, pages: new Map() }
+    }
+    const match = PAGE_MODULES.find(([re]) => re.test(pathname))
+    const key = `${match ? pathname.replace(match[0], match[1]) : ''}|${session}`
+    let page = cached.pages.get(key)
+    if (page === undefined) {
+      const links = match ? preloads(key.split('|')[0], cached.manifest).map((f) => `<link rel="modulepreload" crossorigin href="/${f}">`).join('') : ''
+      page = cached.html.replace('</head>', `${links}</head>`)
+      if (session) page = page.replace('<ys-app>', '<ys-app data-session>')
+      if (cached.pages.size < 64) cached.pages.set(key, page)
+    }
+    return page
+  }
+}
+
 export function createApp(deps: AppDeps): App {
   const { db, config } = deps
   const clock = deps.clock ?? Date.now
@@ -105,39 +182,60 @@ export function createApp(deps: AppDeps): App {
     })),
   )
 
+  app.use(readsCompressed())
   app.use(embedCors())
+  // The live demo refuses every change, on every route, before anything else runs.
+  if (config.demo) app.use(demoReadOnly())
 
   app.get('/healthz', publicRoute(), async (_req, res) => {
     try {
       await sql`select 1`.execute(db)
-      res.json({ status: 'ok' })
+      send(res, health, { status: 'ok' })
     } catch {
-      res.status(503).json({ status: 'unavailable', error: { code: 'storage_unavailable', message: 'the database does not answer', details: [] } })
+      send(res, healthDown, { status: 'unavailable', error: { code: 'storage_unavailable', message: 'the database does not answer', details: [] } }, 503)
     }
   })
+
+  app.use(apiDocsRouter())
+  app.use(otlpRouter({ db, config, writer, clock }))
 
   const api = express.Router()
   api.use(authenticateKey(db))
   api.use(authenticateShareToken(db, clock))
   api.use(authenticateSession({ db, config, clock }))
   api.use(requireSameOrigin(config))
+  if (config.demo) api.use(demoVisitor())
   api.use('/events', eventsRouter({ db, config, writer, clock }))
+  api.use('/imports', importsRouter({ db, writer, clock, log }))
   api.use(express.json({ limit: '1mb' }))
   api.use(governanceRouter({ db, config, clock }))
   api.use(outcomesRouter({ reader, config, clock }))
   api.use(readinessRouter({ db, config, clock }))
+  api.use('/assessment', assessmentRouter({ db, config, clock }))
   api.use('/share-tokens', shareRouter({ db, clock }))
   api.use('/demo', demoRouter({ db, config, clock }))
   api.use('/initiatives', initiativesRouter({ db, config, clock }))
   api.use('/subscriptions', subscriptionsRouter({ db, config, clock }))
+  api.use('/webhooks', webhooksRouter({ db, clock }))
+  api.use('/alert-rules', alertRulesRouter({ db, clock }))
   api.use(notFoundHandler)
   app.use('/api/v1', api)
   app.use(unsubscribeRouter({ db, clock }))
 
   const clientDir = deps.clientDir ?? path.resolve('dist/client')
   if (fs.existsSync(path.join(clientDir, 'index.html'))) {
-    app.use(express.static(clientDir, { index: false, maxAge: '1h' }))
-    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')))
+    app.get('/robots.txt', (_req, res) => res.type('text/plain').send('User-agent: *\nDisallow: /\n'))
+    // Vite names every file under assets/ by its content hash: a changed file is a new URL, so those
+    // are cached for a year; the rest (index.html, /embed.js) revalidate.
+    app.use('/assets', express.static(path.join(clientDir, 'assets'), { index: false, immutable: true, maxAge: '365d' }))
+    app.use('/assets', notFoundHandler)
+    app.use(express.static(clientDir, { index: false, maxAge: 0 }))
+    const page = dashboardPage(clientDir)
+    app.get(/^\/(?!api\/).*/, (req, res) => {
+      res.setHeader('cache-control', 'no-cache')
+      res.setHeader('vary', 'Cookie')
+      res.type('html').send(page(req.path, String(req.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`)))
+    })
   }
   app.use(notFoundHandler)
   app.use(errorMiddleware(log))

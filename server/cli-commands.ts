@@ -7,5 +7,7 @@ import './demo/cli.js'
 import './auth/cli.js'
 import './email/cli.js'
 import './ops/cli.js'
+import './import/cli.js'
+import './alerts/cli.js'
 
 export {}

@@ -8,6 +8,8 @@ import { createInitiative, findInitiativeFields, listInitiatives } from '../db/q
 import { createKey, KEY_ROLES, listKeys, revokeKey, type KeyRole } from '../db/queries/keys.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { parseCreateInitiative } from './routes/initiative-input.js'
+import { keyScopeProblem } from './auth/actor.js'
+import { textProblem } from '../metrics/text.js'
 
 export class CliError extends Error {}
 
@@ -110,10 +112,13 @@ registerCommand('keys', {
     if (sub === 'create') {
       const { values } = opts(rest, { name: { type: 'string' }, initiatives: { type: 'string' }, role: { type: 'string' } }, keysUsage)
       if (!values.name || values.name.trim() === '') throw new CliError(`--name is required\nusage: ${keysUsage}`)
-      if (/[\r\n]/.test(values.name) || values.name.length > 200) throw new CliError('--name must be one line of at most 200 characters')
+      const nameProblem = textProblem(values.name.trim(), { max: 200 })
+      if (nameProblem) throw new CliError(`--name ${nameProblem}`)
       const role = (values.role ?? 'ingest') as KeyRole
       if (!KEY_ROLES.includes(role)) throw new CliError(`--role must be one of ${KEY_ROLES.join(', ')}, got "${values.role}"`)
       const slugs = values.initiatives ? values.initiatives.split(',').map((s) => s.trim()).filter(Boolean) : null
+      const scopeProblem = keyScopeProblem(role, slugs)
+      if (scopeProblem) throw new CliError(`--initiatives: ${scopeProblem}`)
       const { db } = await ctx.open()
       const result = await writeTransaction(db, async (tx) => {
         for (const s of slugs ?? []) if (!(await findInitiativeFields(tx, s))) throw new CliError(`no initiative "${s}"; create it first with: npm run cli -- initiatives create --slug ${s} --name "..."`)

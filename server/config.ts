@@ -46,6 +46,14 @@ export interface Config {
   signInWindowMs: number
   /** Scale readiness: consecutive full months a targeted metric must be on target (default 3). */
   readinessMonths: number
+  /** How long an alert sender holds a claimed delivery, and the evaluator its lease (ms). */
+  alertLeaseMs: number
+  /** A webhook attempt with no answer within this long counts as a timeout, retried (ms). */
+  webhookTimeoutMs: number
+  /** A webhook failing for this many days in a row is disabled, and the rules' owners are emailed. */
+  webhookDisableDays: number
+  /** YARDSTICK_DEMO=1: the live demo (demo data, read-only, open to anyone; server/demo/live.ts). */
+  demo: boolean
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (!ok) throw new ConfigError('DATABASE_URL must be a PostgreSQL URL such as postgres://yardstick:secret@db.internal:5432/yardstick (unset it to use the SQLite file YARDSTICK_DB)')
   }
+  const demoRaw = (env.YARDSTICK_DEMO ?? '').trim().toLowerCase()
+  if (!['', '0', 'false', '1', 'true'].includes(demoRaw)) throw new ConfigError(`YARDSTICK_DEMO must be 1 (serve the read-only live demo) or 0, got "${env.YARDSTICK_DEMO}"`)
   return {
     port,
     host,
@@ -113,5 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInFailuresPerIp: int(env, 'YARDSTICK_SIGNIN_FAILURES_PER_IP', 20, 1, 100_000),
     signInWindowMs: int(env, 'YARDSTICK_SIGNIN_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
     readinessMonths: int(env, 'YARDSTICK_READINESS_MONTHS', 3, 1, 24),
+    alertLeaseMs: int(env, 'YARDSTICK_ALERT_LEASE_SECONDS', 120, 1, 86_400) * 1000,
+    webhookTimeoutMs: int(env, 'YARDSTICK_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
+    webhookDisableDays: int(env, 'YARDSTICK_WEBHOOK_DISABLE_DAYS', 3, 1, 90),
+    demo: demoRaw === '1' || demoRaw === 'true',
   }
 }

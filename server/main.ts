@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { buildClientIfNeeded } from './client-build.js'
 import { startJobs } from './jobs/index.js'
 import { ensureSetupToken } from './auth/setup.js'
+import { DemoDatabaseRefused, prepareLiveDemo } from './demo/live.js'
 
 function fail(message: string): never {
   console.error(`yardstick: ${message}`)
@@ -29,6 +30,7 @@ async function main() {
 
   const handle = openDatabase(config.database, { sync: config.sync })
   await migrateToLatest(handle.db)
+  if (config.demo) await prepareLiveDemo(handle.db, config, { now: Date.now(), log: (m) => console.log(m) }).catch((e) => (e instanceof DemoDatabaseRefused ? fail(e.message) : Promise.reject(e)))
   const { app, close, ready, writer, reader } = createApp({ db: handle.db, config })
   await ready()
   // The reader thread boots (compiles, opens its connection) before the first request.
@@ -44,7 +46,8 @@ async function main() {
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   console.log(`Yardstick is serving on http://localhost:${port} (database ${handle.file}, timezone ${config.timezone})`)
-  await ensureSetupToken(handle.db, (m) => console.log(m), config.port === 0 ? `http://localhost:${port}` : config.publicUrl)
+  if (config.demo) console.log('Live demo (YARDSTICK_DEMO=1): the demo data, read-only, open to anyone without signing in')
+  else await ensureSetupToken(handle.db, (m) => console.log(m), config.port === 0 ? `http://localhost:${port}` : config.publicUrl)
   // On the reader thread, in the background: requests are served meanwhile.
   void reader.warm(Date.now())
 

@@ -3,7 +3,7 @@
  * cookie), or a read key / share token for embeds. A 401 raises a `ys-unauthorized` event on window,
  * which the app answers with the sign-in page; pages never deal with sign-in themselves.
  */
-import type { ApiKeyInfo, AuditEntry, Initiative, InitiativePatch, KeyRole, PaybackCurve, PortfolioSeries, Series, SessionUser, Subscription, SubscriptionInput, Summary, User, UserRole } from './types.js'
+import type { ApiKeyInfo, AuditEntry, Initiative, InitiativeInput, InitiativePatch, KeyRole, PaybackCurve, PortfolioSeries, Series, SessionUser, Subscription, SubscriptionInput, Summary, User, UserRole } from './types.js'
 
 /** One item of an error body's `details`: the field at fault (or null) and what to fix. */
 export interface ApiErrorDetail {
@@ -125,7 +125,7 @@ export const api = new ApiClient()
 // Governance and email: typed fetchers over the same client (docs/API.md, docs/EMAIL.md).
 
 /** GET /api/v1/setup: whether the first admin still has to be created. */
-export function fetchSetupNeeded(client: ApiClient = api): Promise<{ needed: boolean }> {
+export function fetchSetupNeeded(client: ApiClient = api): Promise<{ needed: boolean; signedIn?: boolean; canRead?: boolean }> {
   return client.get('/api/v1/setup')
 }
 
@@ -188,6 +188,11 @@ export function updateSubscription(id: number, body: Partial<SubscriptionInput>,
 
 export function deleteSubscription(id: number, client: ApiClient = api): Promise<unknown> {
   return client.request('DELETE', `/api/v1/subscriptions/${id}`)
+}
+
+/** POST /api/v1/initiatives (editors): registers an initiative; 409 when the slug is taken. */
+export function createInitiative(body: InitiativeInput, client: ApiClient = api): Promise<Initiative> {
+  return client.request('POST', '/api/v1/initiatives', { body })
 }
 
 /** PATCH /api/v1/initiatives/:slug (editors). A refused move to production answers 422 with details. */

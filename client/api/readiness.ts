@@ -2,31 +2,10 @@
  * Typed fetchers for scale readiness (GET /api/v1/readiness, /initiatives/:slug/readiness, fit and
  * attestations), over the dashboard's one API client.
  */
-import type { AttestableItem, Readiness, UseCaseCategory } from '../../metrics/readiness.js'
 import { api, type ApiClient } from './client.js'
+import type { AttestationInput, FitInput, InitiativeReadiness, PortfolioReadiness } from './types.js'
 
-export interface PortfolioReadiness {
-  asOf: string
-  consecutiveMonths: number
-  counts: { ready: number; not_yet: number; at_risk: number }
-  initiatives: Readiness[]
-}
-
-export interface FitInput {
-  category: UseCaseCategory
-  repetitiveness: number
-  clarity: number
-  engagement: number
-  note?: string
-}
-
-export interface AttestationInput {
-  item: AttestableItem
-  note: string
-  /** YYYY-MM-DD; default today. */
-  date?: string
-  reviewer?: string
-}
+export type { AttestationInput, FitInput, InitiativeReadiness, PortfolioReadiness }
 
 let shared: { at: number; client: ApiClient; promise: Promise<PortfolioReadiness> } | null = null
 
@@ -50,9 +29,6 @@ export function fetchAllReadiness(client: ApiClient = api, maxAgeMs = 5000): Pro
 export function forgetReadiness(): void {
   shared = null
 }
-
-/** One initiative's readiness, with what the caller may do about it. */
-export type InitiativeReadiness = Readiness & { permissions: { attest: boolean; recordFit: boolean; override: boolean } }
 
 export function fetchReadiness(slug: string, signal?: AbortSignal, client: ApiClient = api): Promise<InitiativeReadiness> {
   return client.get<InitiativeReadiness>(`/api/v1/initiatives/${encodeURIComponent(slug)}/readiness`, undefined, signal)

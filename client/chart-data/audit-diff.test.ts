@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { auditChanges, auditSentence, fieldLabel, valueText } from './audit-diff.js'
+import { auditChanges, auditSentence, fieldLabel, valueText, overrideSummary } from './audit-diff.js'
 
 describe('audit diff', () => {
   it('lists only the fields that changed, nested paths in words', () => {
@@ -58,5 +58,22 @@ describe('audit diff', () => {
     expect(fieldLabel('baselines.decisionLatencySeconds')).toBe('baseline: decision latency seconds')
     expect(auditSentence({ action: 'revoke', entity: 'key', entityId: '3' })).toBe('revoked API key 3')
     expect(auditSentence({ action: 'some_new_thing', entity: 'widget', entityId: 'w' })).toBe('some new thing widget w')
+  })
+})
+
+describe('overrideSummary', () => {
+  it('reads what an override let through: the gaps at the time, not a fix', () => {
+    const e = {
+      action: 'stage_override',
+      before: { stage: 'scaling', verdict: 'not_yet', missing: [{ item: 'bias', message: 'no bias review recorded' }, { item: 'baselines', message: 'no baseline error rate' }] },
+      after: { stage: 'production', verdict: 'not_yet', reason: 'board decision, 3 Dec' },
+    }
+    expect(overrideSummary(e)).toEqual({ from: 'scaling', verdict: 'not yet', missing: ['no bias review recorded', 'no baseline error rate'], reason: 'board decision, 3 Dec' })
+    expect(auditSentence({ action: 'stage_override', entity: 'initiative', entityId: 'triage' })).toBe('moved to production over the readiness gate: initiative triage')
+  })
+
+  it('is null for other entries and tolerates a malformed one', () => {
+    expect(overrideSummary({ action: 'update', before: {}, after: {} })).toBeNull()
+    expect(overrideSummary({ action: 'stage_override', before: null, after: null })).toEqual({ from: '—', verdict: '—', missing: [], reason: '—' })
   })
 })

@@ -104,7 +104,7 @@ const ACTION_WORDS: Record<string, string> = {
   stage_change: 'moved to another stage',
   delete: 'deleted',
   revoke: 'revoked',
-  stage_override: 'overrode the readiness gate for',
+  stage_override: 'moved to production over the readiness gate:',
   attest: 'attested a check for',
   record_fit: 'recorded use-case fit for',
   unsubscribe: 'unsubscribed from',
@@ -121,4 +121,36 @@ export function auditSentence(e: { action: string; entity: string; entityId: str
   const verb = ACTION_WORDS[e.action] ?? e.action.replace(/_/g, ' ')
   const what = ENTITY_WORDS[e.entity] ?? e.entity
   return `${verb} ${what} ${e.entityId}`
+}
+
+/** What an admin's override of the readiness gate recorded: the gaps that were overridden, not fixed. */
+export interface OverrideSummary {
+  /** The stage it moved from. */
+  from: string
+  /** The verdict at the time, in words ("not yet", "at risk"). */
+  verdict: string
+  /** What was missing at the time, in plain words. */
+  missing: string[]
+  reason: string
+}
+
+const VERDICT_TEXT: Record<string, string> = { ready: 'ready', not_yet: 'not yet', at_risk: 'at risk' }
+
+/**
+ * Reads a `stage_override` audit entry (before: `{stage, verdict, missing}`, after: `{stage, verdict,
+ * reason}`); null for any other entry or a malformed one.
+ * @example overrideSummary({ action: 'stage_override', before: { stage: 'scaling', verdict: 'not_yet', missing: [{ item: 'bias', message: 'no bias review' }] }, after: { stage: 'production', reason: 'board decision' } })
+ * // { from: 'scaling', verdict: 'not yet', missing: ['no bias review'], reason: 'board decision' }
+ */
+export function overrideSummary(e: { action: string; before: unknown; after: unknown }): OverrideSummary | null {
+  if (e.action !== 'stage_override') return null
+  const b = (e.before ?? {}) as { stage?: unknown; verdict?: unknown; missing?: unknown }
+  const a = (e.after ?? {}) as { reason?: unknown }
+  const missing = Array.isArray(b.missing) ? b.missing.map((m) => (m && typeof m === 'object' && typeof (m as { message?: unknown }).message === 'string' ? (m as { message: string }).message : valueText(m))) : []
+  return {
+    from: typeof b.stage === 'string' ? b.stage : NONE,
+    verdict: typeof b.verdict === 'string' ? VERDICT_TEXT[b.verdict] ?? b.verdict : NONE,
+    missing,
+    reason: typeof a.reason === 'string' && a.reason ? a.reason : NONE,
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Initiative, Series } from '../api/types.js'
+import type { Initiative, Series, SeriesPoint, Summary, SummaryInitiative } from '../api/types.js'
 import { csvCell, toCsv } from './csv.js'
 import { formatDuration, formatMoney, formatPercent, relativeChange, changeTone, formatChange } from './format.js'
 import { paybackModel, paybackSentence } from './payback.js'
@@ -11,7 +11,17 @@ import { parseView, viewUrl } from './url-state.js'
 const NOW = Date.parse('2026-05-15T10:30:00Z')
 const DAY = 86_400_000
 
+/** A day's point with the fields the API always sends; tests give what they are about. */
+const point = (p: Pick<SeriesPoint, 'start' | 'value' | 'count'> & Partial<SeriesPoint>): SeriesPoint => ({ end: new Date(Date.parse(p.start) + DAY).toISOString(), partial: false, target: null, ...p })
+const series = (s: Pick<Series, 'metric' | 'granularity'> & { points: Array<Parameters<typeof point>[0]>; previous?: Array<Parameters<typeof point>[0]> }): Series => ({
+  initiative: 'inv', from: '', to: '', timezone: 'UTC', unit: '', currency: 'USD', baseline: null, target: { value: null, per: 'month' }, stageChanges: [],
+  ...s, points: s.points.map(point), previous: s.previous?.map(point),
+})
+const periodFigures = { eventCount: 0, timeSavedHours: 0, timeSavedValue: 0, errorRate: null, errors: 0, total: 0, errorsAvoided: 0, revenueInfluenced: 0, decisionLatencyP50: null, decisionLatencyP90: null, decisionLatencyMean: null, decisionCount: 0, decisionsAccelerated: null, valueTotal: 0 }
+const noTarget = { target: null, actual: null, status: 'no_target' as const }
+
 const initiative: Initiative = {
+  id: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
   slug: 'inv', name: 'Invoices', description: '', owner: null, team: null, stage: 'production', currency: 'USD',
   hourlyValue: 50, upfrontCost: 1000, monthlyCost: 100, costPerError: 10, startedAt: '2026-01-01T00:00:00.000Z',
   baselines: { errorRate: 0.1, decisionLatencySeconds: 7200 },
@@ -102,18 +112,21 @@ describe('metricChartModel', () => {
   const fromMs = Date.parse('2026-03-01T00:00:00Z')
   const toMs = Date.parse('2026-03-08T00:00:00Z')
   const days = Array.from({ length: 7 }, (_, i) => new Date(fromMs + i * DAY).toISOString())
-  it('scales a monthly time target to each bucket and marks stage changes in range', () => {
-    const s: Series = { metric: 'time_saved', granularity: 'day', points: days.map((d, i) => ({ start: d, value: i, count: i })) }
+  it("draws the server's per-bucket target (a monthly target scaled by the server) and marks stage changes in range", () => {
+    // The server scales a monthly target by the share of the calendar month each bucket covers: a March day is 1/31.
+    const perDay = 304.375 / 31
+    const s = series({ metric: 'time_saved', granularity: 'day', points: days.map((d, i) => ({ start: d, value: i, count: i, target: perDay })) })
     const m = metricChartModel(s, initiative, { fromMs, toMs, timezone: 'UTC' })
     expect(m.title).toBe('Hours saved per day')
-    expect(m.target?.[0].y).toBeCloseTo(304.375 / (365.25 / 12))
+    expect(m.target?.[0].y).toBeCloseTo(9.818548, 5)
+    expect(m.target?.every((p) => Math.abs((p.y ?? NaN) - perDay) < 1e-9)).toBe(true)
     expect(m.baseline).toBeNull()
     expect(m.marks).toEqual([{ x: Date.parse('2026-03-03T00:00:00Z'), label: '→ production, 3 Mar' }])
     expect(m.points[0].y).toBe(0)
     expect(m.empty).toBeNull()
   })
   it('shows error rates in percent with baseline and target, and gaps where nothing was checked', () => {
-    const s: Series = { metric: 'error_rate', granularity: 'day', points: days.map((d, i) => ({ start: d, value: i === 2 ? null : 0.05, count: i === 2 ? 0 : 3, errors: 1, total: 20 })) }
+    const s = series({ metric: 'error_rate', granularity: 'day', points: days.map((d, i) => ({ start: d, value: i === 2 ? null : 0.05, count: i === 2 ? 0 : 3, errors: 1, total: 20 })) })
     const m = metricChartModel(s, initiative, { fromMs, toMs, timezone: 'UTC' })
     expect(m.points.map((p) => p.y)).toEqual([5, 5, null, 5, 5, 5, 5])
     expect(m.baseline?.[0].y).toBeCloseTo(10)
@@ -121,11 +134,11 @@ describe('metricChartModel', () => {
     expect(m.format(4.25)).toBe('4.3%')
   })
   it('says why a chart is empty', () => {
-    const s: Series = { metric: 'decision_latency', granularity: 'day', points: days.map((d) => ({ start: d, value: null, count: 0 })) }
+    const s = series({ metric: 'decision_latency', granularity: 'day', points: days.map((d) => ({ start: d, value: null, count: 0 })) })
     expect(metricChartModel(s, initiative, { fromMs, toMs, timezone: 'UTC' }).empty).toBe('No decision-latency events in this period.')
   })
   it('aligns the previous period bucket by bucket', () => {
-    const s: Series = { metric: 'time_saved', granularity: 'day', points: days.map((d) => ({ start: d, value: 2, count: 1 })), previous: days.map((d) => ({ start: new Date(Date.parse(d) - 7 * DAY).toISOString(), value: 1, count: 1 })) }
+    const s = series({ metric: 'time_saved', granularity: 'day', points: days.map((d) => ({ start: d, value: 2, count: 1 })), previous: days.map((d) => ({ start: new Date(Date.parse(d) - 7 * DAY).toISOString(), value: 1, count: 1 })) })
     const m = metricChartModel(s, initiative, { fromMs, toMs, timezone: 'UTC' })
     expect(m.previous?.map((p) => p.x)).toEqual(m.points.map((p) => p.x))
   })
@@ -160,7 +173,7 @@ describe('payback', () => {
 })
 
 describe('portfolio', () => {
-  const row = (slug: string, valueTotal: number, ret: number | null) => ({ slug, name: slug, stage: 'pilot' as const, team: null, owner: null, currency: 'USD', timeSavedHours: 0, timeSavedValue: 0, errorRate: null, errorsAvoided: 0, revenueInfluenced: 0, decisionLatencyP50: null, decisionLatencyP90: null, valueTotal, cost: 1, costToDate: 1, valueToDate: valueTotal, returnPerDollar: ret, returnToDate: ret, paybackMonth: null })
+  const row = (slug: string, valueTotal: number, ret: number | null): SummaryInitiative => ({ ...periodFigures, slug, name: slug, stage: 'pilot' as const, team: null, owner: null, currency: 'USD', retiredAt: null, valueTotal, cost: 1, costToDate: 1, valueToDate: valueTotal, returnPerDollar: ret, returnToDate: ret, paybackMonth: null, targets: { timeSaved: noTarget, errorRate: noTarget, revenueInfluenced: noTarget, decisionLatency: noTarget }, previous: { ...periodFigures, cost: 0, returnPerDollar: null } })
   it('sorts by value by default and puts missing figures last', () => {
     const rows = [row('a', 5, null), row('b', 9, 2), row('c', 1, 3)]
     expect(sortRows(rows, undefined).map((r) => r.slug)).toEqual(['b', 'a', 'c'])
@@ -168,10 +181,11 @@ describe('portfolio', () => {
     expect(sortRows(rows, 'returnPerDollar', false).map((r) => r.slug)).toEqual(['b', 'c', 'a'])
   })
   it('answers in one CFO sentence', () => {
-    const s = { from: '', to: '', timezone: 'UTC', initiatives: [row('a', 1, 1)], portfolio: { ...row('p', 2_400_000, 1.4117), cost: 1_700_000, returnToDate: 1.2, currency: 'USD' } }
+    const portfolio = { ...periodFigures, valueTotal: 2_400_000, cost: 1_700_000, returnPerDollar: 1.4117, valueToDate: 2_400_000, costToDate: 2_000_000, returnToDate: 1.2, paybackMonth: null, currency: 'USD', mixedCurrencies: false, currencyNote: null, initiativeCount: 1 }
+    const s: Summary = { from: '', to: '', timezone: 'UTC', generatedAt: '', freshness: { rolledUpTo: 0, rolledUpAt: null, tailEvents: 0 }, previous: { from: '', to: '' }, initiatives: [row('a', 1, 1)], notInRange: [], portfolio: { ...portfolio, previous: { ...periodFigures, cost: 0, returnPerDollar: null } } }
     expect(headline(s, 'last 12 months')).toBe('$2.4M delivered on $1.7M spent, last 12 months: $1.41 per $1 this period; $1.20 per $1 to date.')
   })
   it('sums series bucket by bucket', () => {
-    expect(sumSeries([[{ start: '2026-01-01T00:00:00Z', value: 1, count: 1 }], [{ start: '2026-01-01T00:00:00Z', value: 2, count: 1 }, { start: '2026-01-02T00:00:00Z', value: null, count: 0 }]])).toEqual([3, 0])
+    expect(sumSeries([[point({ start: '2026-01-01T00:00:00Z', value: 1, count: 1 })], [point({ start: '2026-01-01T00:00:00Z', value: 2, count: 1 }), point({ start: '2026-01-02T00:00:00Z', value: null, count: 0 })]])).toEqual([3, 0])
   })
 })

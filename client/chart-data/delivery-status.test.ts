@@ -10,6 +10,7 @@ function d(status: DeliveryStatus, key: string, extra: Partial<Delivery> = {}): 
     period: { key, from: `${key}-01T00:00:00.000Z`, to: `${key}-08T00:00:00.000Z` },
     kind: 'scheduled',
     recipient: `r${nextId}@example.com`,
+    messageId: `<m${nextId}@example.com>`,
     status,
     attempts: 1,
     lastError: null,

@@ -2,9 +2,11 @@
  * The portfolio page's words and figures: the CFO's one-line answer, the four tiles with their change,
  * the initiatives table sorted and exported, and the sparklines summed across initiatives.
  */
+import { byAction, recommend, type Recommendation } from '../../metrics/recommendation.js'
 import type { SeriesPoint, Summary, SummaryInitiative, TargetStatus } from '../api/types.js'
 import type { Cell } from './csv.js'
-import { changeTone, formatDuration, formatHours, formatMoney, formatNumber, formatPerDollar, isFiniteNumber, relativeChange } from './format.js'
+import { changeTone, formatDuration, formatHours, formatMoney, formatNumber, formatPercent, formatPerDollar, isFiniteNumber, relativeChange } from './format.js'
+import { decisionsFaster } from '../../metrics/decisions.js'
 
 /**
  * The one-line money answer for the portfolio or one initiative, from the API's figures (CONTRACT.md,
@@ -60,8 +62,20 @@ export function tiles(s: Summary): Tile[] {
     t('timeSaved', 'Time saved', formatHours(p.timeSavedHours, true), `worth ${formatMoney(p.timeSavedValue, cur, true)}`, p.timeSavedHours, prev.timeSavedHours, 'higher', p.timeSavedHours > 0 ? null : 'No time-saved events in this period.'),
     t('errorsAvoided', 'Errors avoided', formatNumber(p.errorsAvoided, true, 1), 'against each baseline error rate', p.errorsAvoided, prev.errorsAvoided, 'higher', anyErrors ? null : 'No error-rate events in this period.'),
     t('revenue', 'Revenue influenced', formatMoney(p.revenueInfluenced, cur, true), cur, p.revenueInfluenced, prev.revenueInfluenced, 'higher', p.revenueInfluenced !== 0 ? null : 'No revenue events in this period.'),
-    t('latency', 'Decision latency', formatDuration(p.decisionLatencyP50), `median; 90% within ${formatDuration(p.decisionLatencyP90)}`, p.decisionLatencyP50, prev.decisionLatencyP50, 'lower', anyLatency ? null : 'No decision-latency events in this period.'),
+    latencyTile(s, anyLatency, t),
   ]
+}
+
+/**
+ * Decision speed across the portfolio: the share of decisions faster than their own initiative's baseline
+ * (metrics/decisions.ts), not a median across unlike decisions. Without any baseline, the tile says so.
+ */
+function latencyTile(s: Summary, anyLatency: boolean, t: (key: Tile['key'], label: string, value: string, detail: string, now: number | null | undefined, before: number | null | undefined, direction: 'higher' | 'lower', empty: string | null) => Tile): Tile {
+  const now = decisionsFaster(s.initiatives)
+  const before = decisionsFaster(s.initiatives.map((r) => r.previous ?? {}))
+  if (!anyLatency) return t('latency', 'Decisions faster than before', '—', '', null, null, 'higher', 'No decision-latency events in this period.')
+  if (!now) return t('latency', 'Decisions faster than before', '—', '', null, null, 'higher', 'No initiative reporting decisions has a baseline decision time to compare with.')
+  return t('latency', 'Decisions faster than before', formatPercent(now.share), `${formatNumber(now.faster, true)} of ${formatNumber(now.decisions, true)} decisions beat their initiative's baseline (${now.initiatives} ${now.initiatives === 1 ? 'initiative' : 'initiatives'})`, now.share, before?.share, 'higher', null)
 }
 
 /** The words and tone of a target status: never colour alone. */
@@ -83,7 +97,34 @@ export function overallStatus(i: SummaryInitiative): TargetStatus {
   return all.includes('no_data') ? 'no_data' : 'no_target'
 }
 
-export const SORT_KEYS = ['name', 'stage', 'valueTotal', 'returnPerDollar', 'timeSavedHours', 'errorsAvoided', 'revenueInfluenced', 'decisionLatencyP50', 'payback', 'status'] as const
+/**
+ * Each row's recommendation (metrics/recommendation.ts), from the summary's money figures and the
+ * readiness verdicts (GET /api/v1/readiness); readiness may be absent while it loads.
+ * @example recommendations(summary.initiatives, readiness.initiatives).get('invoice-processing')
+ */
+export function recommendations(rows: SummaryInitiative[], readiness: Array<{ slug: string; verdict: 'ready' | 'not_yet' | 'at_risk'; missing: Array<{ item: string; message: string }> }> | null): Map<string, Recommendation> {
+  const bySlug = new Map((readiness ?? []).map((r) => [r.slug, r]))
+  const out = new Map<string, Recommendation>()
+  for (const r of rows) {
+    const ready = bySlug.get(r.slug)
+    out.set(r.slug, recommend({
+      stage: r.stage,
+      currency: r.currency,
+      valueTotal: r.valueTotal,
+      cost: r.cost,
+      returnPerDollar: r.returnPerDollar,
+      valueToDate: r.valueToDate,
+      costToDate: r.costToDate,
+      returnToDate: r.returnToDate,
+      paybackMonth: r.paybackMonth,
+      eventCount: r.eventCount,
+      readiness: ready ? { verdict: ready.verdict, missing: ready.missing } : undefined,
+    }, formatMoney))
+  }
+  return out
+}
+
+export const SORT_KEYS = ['action', 'name', 'stage', 'valueTotal', 'returnPerDollar', 'timeSavedHours', 'errorsAvoided', 'revenueInfluenced', 'decisionLatencyP50', 'payback', 'status'] as const
 export type SortKey = (typeof SORT_KEYS)[number]
 
 const STAGE_ORDER = { pilot: 0, scaling: 1, production: 2, retired: 3 }
@@ -93,8 +134,13 @@ const STATUS_ORDER: Record<TargetStatus, number> = { off_track: 0, at_risk: 1, o
  * Rows sorted by a column (default: value delivered, highest first); missing figures sort last.
  * @example sortRows(rows, 'returnPerDollar', true)
  */
-export function sortRows(rows: SummaryInitiative[], key: string | undefined, desc = true): SummaryInitiative[] {
+export function sortRows(rows: SummaryInitiative[], key: string | undefined, desc = true, recs?: Map<string, Recommendation>): SummaryInitiative[] {
   const k = (SORT_KEYS as readonly string[]).includes(key ?? '') ? (key as SortKey) : 'valueTotal'
+  if (k === 'action') {
+    // What needs a decision first (stop, fix, scale, keep going, retired); within one, most value first.
+    const a = (r: SummaryInitiative) => recs?.get(r.slug)?.action ?? 'keep_going'
+    return [...rows].sort((x, y) => (desc ? byAction(a(x), a(y)) : byAction(a(y), a(x))) || (y.valueTotal ?? 0) - (x.valueTotal ?? 0) || x.name.localeCompare(y.name))
+  }
   const val = (r: SummaryInitiative): number | string | null => {
     switch (k) {
       case 'name':
@@ -106,7 +152,7 @@ export function sortRows(rows: SummaryInitiative[], key: string | undefined, des
       case 'status':
         return STATUS_ORDER[overallStatus(r)]
       default: {
-        const v = r[k]
+        const v = r[k as 'valueTotal']
         return isFiniteNumber(v) ? v : null
       }
     }

@@ -8,7 +8,6 @@ import { durationUnit, formatDate, formatDuration, formatHours, formatMoney, for
 import { perBucket } from './range.js'
 
 const DAY = 86_400_000
-const MONTH_DAYS = 365.25 / 12
 
 export interface XY {
   x: number
@@ -59,11 +58,6 @@ export const METRIC_WORDS: Record<Metric, { noun: string; events: string }> = {
   decision_latency: { noun: 'Median decision latency', events: 'decision-latency' },
 }
 
-/** The length of a bucket in days (for scaling monthly targets to weeks and days). */
-function bucketDays(start: number, end: number): number {
-  return (end - start) / DAY
-}
-
 /** Bucket ends: the API's `end`, else the next point's start, else start + granularity. */
 function ends(series: Series, toMs: number): number[] {
   const pts = series.points
@@ -94,14 +88,14 @@ export function metricChartModel(series: Series, initiative: Initiative, range: 
   let direction: 'higher' | 'lower' = 'higher'
   let baselineFor: ((i: number) => number | null) | null = null
   let targetFor: ((i: number) => number | null) | null = null
-  const perMonth = (v: number | null) => (v === null || !isFiniteNumber(v) ? null : (i: number) => (v * bucketDays(starts[i], endMs[i])) / MONTH_DAYS)
+  // Monthly targets come scaled to each bucket by the server (metrics/figures.ts scaleMonthlyTarget): drawn as given.
+  const serverTarget = (v: number | null) => (v === null || !isFiniteNumber(v) ? null : (i: number) => (isFiniteNumber(pts[i]?.target) ? pts[i].target! : null))
 
   if (metric === 'time_saved') {
     title = `Hours saved ${perBucket(g)}`
     yTitle = 'hours'
     format = (y) => formatHours(y)
-    const t = perMonth(initiative.targets.timeSavedHoursPerMonth)
-    targetFor = t
+    targetFor = serverTarget(initiative.targets.timeSavedHoursPerMonth)
   } else if (metric === 'error_rate') {
     title = `Error rate ${perBucket(g)}`
     yTitle = '% of items with an error'
@@ -116,7 +110,7 @@ export function metricChartModel(series: Series, initiative: Initiative, range: 
     title = `Revenue influenced ${perBucket(g)}`
     yTitle = currency
     format = (y) => formatMoney(y, currency)
-    targetFor = perMonth(initiative.targets.revenueInfluencedPerMonth)
+    targetFor = serverTarget(initiative.targets.revenueInfluencedPerMonth)
   } else {
     direction = 'lower'
     const values = pts.map((p) => p.value).filter(isFiniteNumber)

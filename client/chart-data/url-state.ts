@@ -12,6 +12,8 @@ export interface ViewState {
   to?: string
   stage?: string
   team?: string
+  /** Portfolio filter: one recommendation (metrics/recommendation.ts `Action`). */
+  rec?: string
   /** Portfolio table sort: a column key, and direction. */
   sort?: string
   desc?: boolean
@@ -42,6 +44,8 @@ export function parseView(pathname: string, search: string): ViewState {
   if (stage && STAGES.includes(stage)) v.stage = stage
   const team = q.get('team')
   if (team) v.team = team.slice(0, 100)
+  const rec = q.get('rec')
+  if (rec && ['scale', 'keep_going', 'fix', 'stop', 'retired'].includes(rec)) v.rec = rec
   const sort = q.get('sort')
   if (sort && /^[a-zA-Z]{1,30}$/.test(sort)) v.sort = sort
   if (q.get('desc') === '0') v.desc = false
@@ -63,6 +67,7 @@ export function viewUrl(v: ViewState): string {
   if (v.page === 'portfolio') {
     if (v.stage) q.set('stage', v.stage)
     if (v.team) q.set('team', v.team)
+    if (v.rec) q.set('rec', v.rec)
     if (v.sort) q.set('sort', v.sort)
     if (v.desc === false) q.set('desc', '0')
   } else if (v.compare) q.set('compare', '1')

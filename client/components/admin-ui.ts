@@ -16,6 +16,9 @@ export const forms = css`
   legend { font-weight: 600; padding: 0 4px; }
   fieldset > label { font-weight: 400; display: flex; gap: 6px; align-items: center; margin: 2px 0; }
   fieldset > label input { width: auto; }
+  /* Checkboxes at least 20 px on rows 28 px apart: targets easy to hit on a phone (WCAG 2.5.8). */
+  fieldset > label { min-height: 28px; }
+  input[type='checkbox'], input[type='radio'], fieldset > label input[type='checkbox'], fieldset > label input[type='radio'] { width: 20px; height: 20px; margin: 0; flex: none; }
   .scope-field { margin-top: 12px; }
   input, select, textarea { width: 100%; box-sizing: border-box; padding: 8px; border: 1px solid var(--_border); border-radius: 6px; background: #fff; color: inherit; }
   input[type='checkbox'], input[type='radio'] { width: auto; }
@@ -37,7 +40,7 @@ export const forms = css`
   @media (max-width: 640px) {
     table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
     table.stack tr { display: block; border-bottom: 1px solid var(--_border); padding: 6px 0; }
-    table.stack td { display: block; border: 0; padding: 2px 0; overflow-wrap: anywhere; }
+    table.stack td { display: block; border: 0; padding: 2px 0; overflow-wrap: break-word; }
     table.stack td[data-label]::before { content: attr(data-label) ': '; font-weight: 600; color: var(--_muted); }
   }
 `

@@ -2,7 +2,7 @@
  * Chart.js configurations for the dashboard's charts, built from the pure chart-data models.
  */
 import type { ChartConfiguration, ChartDataset } from 'chart.js'
-import { PALETTE } from '../chart-setup.js'
+import { MARK_ROW_PX, PALETTE } from '../chart-setup.js'
 import type { MetricChartModel, XY } from '../chart-data/series.js'
 import type { PaybackModel } from '../chart-data/payback.js'
 import { formatDate, formatMoney, formatMonth } from '../chart-data/format.js'
@@ -28,8 +28,23 @@ export function themeColors(el: Element | null) {
   }
 }
 
+/**
+ * Date ticks: months for long ranges; otherwise day and month, with the year on the first tick and on
+ * each tick where the year changes, so a range across New Year reads "7 Dec 2025 … 7 Dec 2026".
+ */
 function dateTick(timezone: string, spanMs: number) {
-  return (v: number | string) => (spanMs > 400 * 86_400_000 ? formatMonth(Number(v), timezone) : formatDate(Number(v), timezone, false))
+  const year = (v: number) => formatDate(v, timezone).slice(-4)
+  return (v: number | string, i: number, ticks: Array<{ value: number }>) => {
+    if (spanMs > 400 * 86_400_000) return formatMonth(Number(v), timezone)
+    const first = i === 0 || year(ticks[i - 1].value) !== year(Number(v))
+    const crosses = ticks.length > 0 && year(ticks[0].value) !== year(ticks[ticks.length - 1].value)
+    return formatDate(Number(v), timezone, first && (crosses || i === 0))
+  }
+}
+
+/** Rows reserved above a plot for stage-mark labels: enough for each to have its own when they crowd. */
+function markRows(marks: Array<{ label: string }>): number {
+  return Math.min(marks.length, 3)
 }
 
 /** One outcome over time: series, previous period, baseline and target, stage marks. */
@@ -42,6 +57,7 @@ export function metricChartConfig(m: MetricChartModel, timezone: string, widthPx
   if (m.previous) datasets.push({ label: 'previous period', data: m.previous, borderColor: c.previous, backgroundColor: c.previous, borderWidth: 1.5, pointRadius: 0, parsing: false, normalized: true })
   if (m.baseline) datasets.push({ label: 'baseline', data: m.baseline, borderColor: c.baseline, backgroundColor: c.baseline, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0, stepped: 'before', parsing: false })
   if (m.target) datasets.push({ label: 'target', data: m.target, borderColor: c.good, backgroundColor: c.good, borderDash: [3, 3], borderWidth: 1.5, pointRadius: 0, stepped: 'before', parsing: false })
+  const rows = markRows(m.marks)
   return {
     type: 'line',
     data: { datasets },
@@ -51,13 +67,15 @@ export function metricChartConfig(m: MetricChartModel, timezone: string, widthPx
       animation: false,
       parsing: false,
       normalized: true,
+      layout: { padding: { top: rows * MARK_ROW_PX + (rows ? 4 : 0) } },
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
         x: { type: 'linear', min: m.xMin, max: m.xMax, grid: { color: c.grid }, ticks: { color: c.text, maxTicksLimit: compact ? 4 : 8, callback: dateTick(timezone, m.xMax - m.xMin) } },
         y: { type: 'linear', beginAtZero: true, grid: { color: c.grid }, title: { display: !compact, text: m.yTitle, color: c.text }, ticks: { color: c.text, maxTicksLimit: 6, callback: (v) => compactTick(Number(v)) } },
       },
       plugins: {
-        legend: { display: !compact, labels: { boxHeight: 2, color: c.text } },
+        // Below the plot, so the band above it is free for the stage labels.
+        legend: { display: !compact, position: 'bottom', labels: { boxHeight: 2, color: c.text } },
         decimation: { enabled: true, algorithm: 'lttb', samples: Math.max(50, Math.round(widthPx)) },
         tooltip: {
           callbacks: {
@@ -65,7 +83,7 @@ export function metricChartConfig(m: MetricChartModel, timezone: string, widthPx
             label: (item) => `${item.dataset.label}: ${m.format(item.parsed.y ?? null)}`,
           },
         },
-        stageMarks: { marks: m.marks, color: c.text },
+        stageMarks: { marks: m.marks, color: c.text, above: true },
       },
     },
   }

@@ -3,20 +3,35 @@
  * (history.pushState), and shows the sign-in page whenever the API answers 401 (or the first-run setup
  * page while no user exists). The header's links follow the signed-in user's role (GET /api/v1/session).
  */
-import { LitElement, html, css } from 'lit'
+import { LitElement, html } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
-import { ApiError, fetchSession, fetchSetupNeeded, signOut } from '../api/client.js'
+import { api, ApiError, fetchSession, fetchSetupNeeded, signOut } from '../api/client.js'
 import type { SessionUser } from '../api/types.js'
 import { parseView, viewUrl, type ViewState } from '../chart-data/url-state.js'
-import { base } from './styles.js'
-import './ys-portfolio.js'
-import './ys-initiative.js'
 import './ys-sign-in.js'
-import './ys-setup.js'
-import './ys-audit.js'
-import './ys-subscriptions.js'
-import './ys-admin.js'
-import './ys-initiative-edit.js'
+
+/**
+ * Each page's code, loaded when the page is first shown (the sign-in page is in the entry): a phone
+ * opening the portfolio does not download the initiative page's charts.
+ */
+const PAGE_MODULES: Record<string, () => Promise<unknown>> = {
+  portfolio: () => import('./ys-portfolio.js'),
+  initiative: () => import('./ys-initiative.js'),
+  setup: () => import('./ys-setup.js'),
+  audit: () => import('./ys-audit.js'),
+  subscriptions: () => import('./ys-subscriptions.js'),
+  admin: () => import('./ys-admin.js'),
+  alerts: () => import('./ys-alerts.js'),
+  assessment: () => import('./ys-assessment.js'),
+  edit: () => import('./ys-initiative-edit.js'),
+  new: () => import('./ys-initiative-edit.js'),
+}
+const loaded = new Set<string>()
+function loadPage(page: string): void {
+  if (loaded.has(page) || !PAGE_MODULES[page]) return
+  loaded.add(page)
+  PAGE_MODULES[page]().catch(() => loaded.delete(page))
+}
 
 const TZ_KEY = 'yardstick.timezone'
 /** Set while this browser holds a dashboard session it signed in with (API keys and share links have none). */
@@ -24,7 +39,7 @@ const SIGNED_IN_KEY = 'yardstick.signedIn'
 
 /** The pages outside the portfolio/initiative views. */
 export interface AdminPage {
-  page: 'setup' | 'audit' | 'subscriptions' | 'admin' | 'edit'
+  page: 'setup' | 'audit' | 'subscriptions' | 'alerts' | 'admin' | 'edit' | 'new' | 'assessment'
   slug?: string
 }
 
@@ -32,8 +47,9 @@ export interface AdminPage {
  * @example adminRoute('/initiatives/invoices/edit') // { page: 'edit', slug: 'invoices' }
  */
 export function adminRoute(pathname: string): AdminPage | null {
-  const simple = /^\/(setup|audit|subscriptions|admin)\/?$/.exec(pathname)
+  const simple = /^\/(setup|audit|subscriptions|alerts|admin|assessment)\/?$/.exec(pathname)
   if (simple) return { page: simple[1] as AdminPage['page'] }
+  if (/^\/initiatives\/new\/?$/.test(pathname)) return { page: 'new' }
   const edit = /^\/initiatives\/([^/]+)\/edit\/?$/.exec(pathname)
   if (edit) {
     try {
@@ -47,25 +63,15 @@ export function adminRoute(pathname: string): AdminPage | null {
 
 @customElement('ys-app')
 export class YsApp extends LitElement {
-  static override styles = [
-    base,
-    css`
-      :host { display: block; max-width: 1400px; margin: 0 auto; padding: 12px 16px 40px; box-sizing: border-box; }
-      header { display: flex; align-items: baseline; gap: 12px; border-bottom: 1px solid var(--_border); padding-bottom: 8px; margin-bottom: 12px; }
-      header a { color: inherit; text-decoration: none; font-weight: 700; font-size: 1.1rem; }
-      header { flex-wrap: wrap; row-gap: 4px; }
-      header nav { display: flex; flex-wrap: wrap; gap: 4px 14px; margin-left: auto; align-items: baseline; }
-      header nav a { font-weight: 500; font-size: 0.95rem; color: var(--_accent); }
-      header nav a[aria-current='page'] { color: inherit; text-decoration: underline; text-underline-offset: 4px; }
-      header nav .who { color: var(--_muted); font-size: 0.9rem; overflow-wrap: anywhere; }
-      header nav button { background: #fff; border: 1px solid var(--_border); border-radius: 6px; padding: 2px 10px; font-size: 0.9rem; }
-      @media (max-width: 600px) { header .tagline { display: none; } header nav { margin-left: 0; } }
-      .page-actions { margin: 0 0 8px; }
-      .page-actions a { color: var(--_accent); }
-      .skip { position: absolute; left: -999px; }
-      .skip:focus { left: 8px; top: 8px; background: #fff; padding: 4px 8px; }
-    `,
-  ]
+  /**
+   * The shell renders into the page itself (no shadow root), so that the skip link, the banner and the
+   * main landmark are in the document where assistive technology and `#main` find them; its styles are
+   * inline in index.html. The pages inside keep their own shadow roots.
+   */
+  protected override createRenderRoot() {
+    return this
+  }
+
   @state() private view: ViewState = parseView(location.pathname, location.search)
   @state() private signIn = false
   @state() private tz = readTz()
@@ -75,6 +81,17 @@ export class YsApp extends LitElement {
   @state() private me: SessionUser | null | undefined = undefined
   @state() private sessionAsked = false
   @state() private setupNeeded = false
+  @state() private probing = false
+  /** The live demo's banner text (GET /api/v1/demo), or null. */
+  @state() private demo: string | null = null
+  /** Whether this is the live demo, asked once (a demo visitor has no session to ask for). */
+  private demoAsked: Promise<boolean> = api
+    .get<{ demo: boolean; message: string | null }>('/api/v1/demo')
+    .then((d) => {
+      this.demo = d.demo ? d.message : null
+      return d.demo
+    })
+    .catch(() => false)
 
   override connectedCallback() {
     super.connectedCallback()
@@ -82,13 +99,46 @@ export class YsApp extends LitElement {
     window.addEventListener('ys-unauthorized', this.onUnauthorized)
     // Asked only where it matters or where this browser signed in, so that a page opened with an API
     // key (which has no session) makes no request bound to fail.
-    if ((this.extra && this.extra.page !== 'setup') || readFlag()) void this.loadSession()
-    else this.sessionAsked = true
+    // The page's code downloads while the session is asked for.
+    loadPage(this.extra?.page ?? this.view.page)
+    // A known session (this browser signed in, or the server saw a session cookie): straight to the page.
+    if (readFlag() || this.hasAttribute('data-session')) void this.loadSession()
+    else if (this.extra?.page === 'setup') this.sessionAsked = true
+    else void this.probe()
+  }
+
+  /**
+   * A first visit (no session known in this browser): asks whether this request may read at all before
+   * showing a page, so a signed-out visitor gets the sign-in page without a 401 in the console.
+   */
+  private async probe() {
+    this.probing = true
+    try {
+      const r = await fetchSetupNeeded()
+      if (r.canRead === false) {
+        this.setupNeeded = r.needed
+        this.signIn = true
+        this.me = null
+      } else if (r.signedIn) {
+        this.probing = false
+        await this.loadSession()
+        return
+      }
+    } catch {
+      // The page itself will say what is wrong.
+    } finally {
+      this.probing = false
+    }
+    this.sessionAsked = true
   }
 
   private async loadSession() {
     this.sessionAsked = false
     try {
+      if (await this.demoAsked) {
+        this.me = null
+        return
+      }
       this.me = await fetchSession()
       writeFlag(true)
     } catch (e) {
@@ -163,10 +213,13 @@ export class YsApp extends LitElement {
   private renderNav() {
     const me = this.me
     const page = this.extra?.page ?? this.view.page
+    if (this.demo && !me) return html`<nav aria-label="Main">${this.navLink('/', 'Portfolio', page === 'portfolio')}${this.navLink('/assessment', 'Assessment', page === 'assessment')}</nav>`
     if (!me || this.signIn) return null
     return html`<nav aria-label="Main">
       ${this.navLink('/', 'Portfolio', page === 'portfolio')}
+      ${this.navLink('/assessment', 'Assessment', page === 'assessment')}
       ${this.navLink('/subscriptions', 'Email summaries', page === 'subscriptions')}
+      ${this.navLink('/alerts', 'Alerts', page === 'alerts')}
       ${me.role === 'admin' ? html`${this.navLink('/audit', 'Audit log', page === 'audit')}${this.navLink('/admin', 'Users & keys', page === 'admin')}` : null}
       <span class="who">${me.email} (${me.role})</span>
       <button type="button" @click=${() => this.signOut()}>Sign out</button>
@@ -182,10 +235,16 @@ export class YsApp extends LitElement {
         return html`<ys-audit .search=${location.search} .tz=${this.tz}></ys-audit>`
       case 'subscriptions':
         return html`<ys-subscriptions .userRole=${role} .tz=${this.tz}></ys-subscriptions>`
+      case 'alerts':
+        return html`<ys-alerts .userRole=${role} .tz=${this.tz}></ys-alerts>`
+      case 'assessment':
+        return html`<ys-assessment .tz=${this.tz}></ys-assessment>`
       case 'admin':
         return html`<ys-admin .me=${this.me ?? null} .tz=${this.tz}></ys-admin>`
       case 'edit':
         return html`<ys-initiative-edit .slug=${x.slug ?? ''} .userRole=${role}></ys-initiative-edit>`
+      case 'new':
+        return html`<ys-initiative-edit create .userRole=${role}></ys-initiative-edit>`
     }
   }
 
@@ -198,13 +257,16 @@ export class YsApp extends LitElement {
   }
 
   override render() {
-    const titles = { setup: 'First run', audit: 'Audit log', subscriptions: 'Email summaries', admin: 'Users & keys', edit: `Edit ${this.extra?.slug}` }
+    const titles = { assessment: 'AI-readiness assessment', setup: 'First run', audit: 'Audit log', subscriptions: 'Email summaries', alerts: 'Alerts', admin: 'Users & keys', edit: `Edit ${this.extra?.slug}`, new: 'New initiative' }
+    if (this.probing) return html`<main id="main" tabindex="-1"><p class="muted" role="status">Loading…</p></main>`
+    loadPage(this.signIn ? (this.setupNeeded || this.extra?.page === 'setup' ? 'setup' : 'sign-in') : this.extra?.page ?? this.view.page)
     document.title = this.extra ? `${titles[this.extra.page]} · Yardstick` : this.view.page === 'initiative' ? `${this.view.slug} · Yardstick` : 'AI outcomes · Yardstick'
     const canEdit = this.me?.role === 'editor' || this.me?.role === 'admin'
     return html`<a class="skip" href="#main">Skip to content</a>
+      ${this.demo ? html`<p class="demo-banner" role="note"><strong>Live demo.</strong> ${this.demo}</p>` : null}
       <header><a href="/" @click=${(e: MouseEvent) => { e.preventDefault(); this.go({ page: 'portfolio', range: this.view.range, from: this.view.from, to: this.view.to }) }}>Yardstick</a>
         <span class="muted tagline">AI outcomes in business terms</span>${this.renderNav()}</header>
-      <main id="main"
+      <main id="main" tabindex="-1"
         @ys-navigate=${(e: CustomEvent<ViewState>) => this.go(e.detail)}
         @ys-navigate-url=${(e: CustomEvent<string>) => this.goUrl(e.detail)}
         @ys-timezone=${(e: CustomEvent<string>) => this.setTz(e.detail)}
@@ -217,8 +279,8 @@ export class YsApp extends LitElement {
           : this.extra
             ? this.renderExtra(this.extra)
           : this.view.page === 'initiative'
-            ? html`${canEdit ? html`<p class="page-actions"><a href=${`/initiatives/${encodeURIComponent(this.view.slug ?? '')}/edit`} @click=${(e: MouseEvent) => { e.preventDefault(); this.goUrl((e.currentTarget as HTMLAnchorElement).getAttribute('href')!) }}>Edit owner, stage, costs, baselines and targets</a></p>` : null}<ys-initiative .view=${this.view} .tz=${this.tz} .reloadToken=${this.reloadToken}></ys-initiative>`
-            : html`<ys-portfolio .view=${this.view} .tz=${this.tz} .reloadToken=${this.reloadToken}></ys-portfolio>`}
+            ? html`${canEdit ? html`<p class="page-actions"><a href=${`/initiatives/${encodeURIComponent(this.view.slug ?? '')}/edit`} @click=${(e: MouseEvent) => { e.preventDefault(); this.goUrl((e.currentTarget as HTMLAnchorElement).getAttribute('href')!) }}>Edit owner, stage, costs, baselines and targets</a></p>` : null}<ys-initiative .view=${this.view} .tz=${this.tz} .userRole=${this.me?.role ?? null} .reloadToken=${this.reloadToken}></ys-initiative>`
+            : html`${canEdit ? html`<p class="page-actions"><a href="/initiatives/new" id="new-initiative" @click=${(e: MouseEvent) => { e.preventDefault(); this.goUrl('/initiatives/new') }}>+ New initiative</a></p>` : null}<ys-portfolio .view=${this.view} .tz=${this.tz} .reloadToken=${this.reloadToken}></ys-portfolio>`}
       </main>`
   }
 

@@ -3,13 +3,14 @@
  * changed field. Filters (kind of thing, date range in the organisation's zone) live in the URL.
  */
 import { LitElement, html, css } from 'lit'
-import { customElement, property } from 'lit/decorators.js'
+import { customElement, property, state } from 'lit/decorators.js'
 import { Task, TaskStatus } from '@lit/task'
 import { fetchAudit } from '../api/client.js'
 import type { AuditEntry } from '../api/types.js'
-import { auditChanges, auditSentence } from '../chart-data/audit-diff.js'
+import { auditChanges, auditSentence, overrideSummary } from '../chart-data/audit-diff.js'
 import { localDateString, startOfLocalDate } from '../../metrics/time-buckets.js'
 import { errorBlock, formatDateTime, forms, navigate } from './admin-ui.js'
+import { DAY_HINT, formatDay, parseDay } from '../chart-data/day-input.js'
 import { base } from './styles.js'
 
 const LIMIT = 500
@@ -92,8 +93,10 @@ export class YsAudit extends LitElement {
       <form class="grid card" @submit=${this.apply} aria-label="Filter the audit log">
         <div class="field"><label for="entity">Show</label>
           <select id="entity" name="entity">${ENTITIES.map(([k, label]) => html`<option value=${k} ?selected=${k === f.entity}>${label}</option>`)}</select></div>
-        <div class="field"><label for="from">From</label><input id="from" name="from" type="date" max=${today} .value=${f.from} /></div>
-        <div class="field"><label for="to">To (inclusive)</label><input id="to" name="to" type="date" max=${today} .value=${f.to} /></div>
+        <div class="field"><label for="from">From</label><input id="from" name="from" autocomplete="off" .value=${formatDay(f.from)} aria-describedby="day-hint" /></div>
+        <div class="field"><label for="to">To (inclusive)</label><input id="to" name="to" autocomplete="off" .value=${formatDay(f.to)} aria-describedby="day-hint" /></div>
+        <p class="hint" id="day-hint">Dates like ${DAY_HINT.replace('e.g. ', '')}, up to ${formatDay(today)}.</p>
+        ${this.dateError ? html`<p class="error" role="alert">${this.dateError}</p>` : null}
         <div class="field"><button class="primary" type="submit">Apply filters</button></div>
       </form>
       ${this.task.render({
@@ -115,13 +118,20 @@ export class YsAudit extends LitElement {
 
   private renderEntry(e: AuditEntry) {
     const changes = auditChanges(e.before, e.after)
+    const override = overrideSummary(e)
     const line = (c: (typeof changes)[number]) =>
       html`<li><span class="field">${c.label}:</span> ${e.before == null ? html`<span class="new">${c.after}</span>` : e.after == null ? html`<span class="old">${c.before}</span>` : html`<span class="old">${c.before}</span> → <span class="new">${c.after}</span>`}</li>`
     return html`<tr>
       <td class="when num" data-label="When">${formatDateTime(e.at, this.tz)}</td>
       <td data-label="Who">${e.actor}</td>
       <td class="what" data-label="What">${auditSentence(e)}</td>
-      <td data-label="Changes">${changes.length === 0
+      <td data-label="Changes">${override
+        ? html`<ul class="changes override">
+            <li><span class="field">stage:</span> <span class="old">${override.from}</span> → <span class="new">production</span></li>
+            <li><span class="field">verdict at the time:</span> ${override.verdict} (overridden, not fixed)</li>
+            <li><span class="field">missing at the time:</span> ${override.missing.length ? override.missing.join('; ') : 'nothing listed'}</li>
+            <li><span class="field">reason:</span> ${override.reason}</li></ul>`
+        : changes.length === 0
         ? html`<span class="muted">no field changed</span>`
         : html`<ul class="changes">${changes.slice(0, CHANGES_SHOWN).map(line)}</ul>${changes.length > CHANGES_SHOWN
             ? html`<details><summary>${changes.length - CHANGES_SHOWN} more</summary><ul class="changes">${changes.slice(CHANGES_SHOWN).map(line)}</ul></details>`
@@ -129,14 +139,23 @@ export class YsAudit extends LitElement {
     </tr>`
   }
 
+  @state() private dateError = ''
+
   private apply(e: Event) {
     e.preventDefault()
     const data = new FormData(e.target as HTMLFormElement)
     const q = new URLSearchParams()
-    for (const k of ['entity', 'from', 'to']) {
-      const v = String(data.get(k) ?? '')
+    const entity = String(data.get('entity') ?? '')
+    if (entity) q.set('entity', entity)
+    for (const [k, word] of [['from', 'From'], ['to', 'To']] as const) {
+      const v = parseDay(String(data.get(k) ?? ''))
+      if (v === null) {
+        this.dateError = `${word}: write a date like ${DAY_HINT.replace('e.g. ', '')} (or 2026-12-06).`
+        return
+      }
       if (v) q.set(k, v)
     }
+    this.dateError = ''
     const s = q.toString()
     navigate(this, `/audit${s ? `?${s}` : ''}`)
   }

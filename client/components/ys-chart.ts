@@ -3,10 +3,45 @@
  * disconnect) and the data table behind it for screen readers ("Show data").
  */
 import { LitElement, html, css, type PropertyValues } from 'lit'
-import { customElement, property, query } from 'lit/decorators.js'
+import { customElement, property, query, state } from 'lit/decorators.js'
 import type { ChartConfiguration } from 'chart.js'
 import { Chart } from '../chart-setup.js'
 import { base } from './styles.js'
+
+/**
+ * Charts marked `deferred` are drawn one per task, in the order they asked, so a page of charts never
+ * blocks input for the time of all of them at once (Lighthouse's total blocking time).
+ */
+const drawQueue: Array<() => void> = []
+let draining = false
+let idle: Array<() => void> = []
+
+function drawLater(job: () => void): void {
+  drawQueue.push(job)
+  if (draining) return
+  draining = true
+  setTimeout(drainOne, 0)
+}
+
+function drainOne(): void {
+  drawQueue.shift()?.()
+  if (drawQueue.length > 0) {
+    setTimeout(drainOne, 0)
+    return
+  }
+  draining = false
+  const waiting = idle
+  idle = []
+  for (const r of waiting) r()
+}
+
+/**
+ * Resolves once every deferred chart asked for so far is drawn.
+ * @example await chartsDrawn(); element.setAttribute('data-ready', 'true')
+ */
+export function chartsDrawn(): Promise<void> {
+  return draining ? new Promise((r) => idle.push(r)) : Promise.resolve()
+}
 
 export interface ChartTable {
   header: string[]
@@ -37,6 +72,9 @@ export class YsChart extends LitElement {
   /** Shown instead of the chart when there is nothing to draw (says why). */
   @property() empty: string | null = null
   @property({ type: Boolean }) hideTable = false
+  /** Draw in a task of its own after the page renders (see {@link chartsDrawn}). */
+  @property({ type: Boolean }) deferred = false
+  @state() private tableOpen = false
 
   @query('canvas') private canvas?: HTMLCanvasElement
   private chart: Chart<'line', Array<{ x: number; y: number | null }>> | null = null
@@ -48,18 +86,23 @@ export class YsChart extends LitElement {
         ? html`<p class="empty">${this.empty}</p>`
         : html`<div class="box"><canvas role="img" aria-label=${this.title + (this.table ? ' (the data is in the table below)' : '')}></canvas></div>`}
       ${this.table && !this.empty && !this.hideTable
-        ? html`<details>
+        ? html`<details @toggle=${(e: Event) => (this.tableOpen = (e.target as HTMLDetailsElement).open)}>
             <summary>Show data</summary>
-            <div class="scroll" tabindex="0">
-              <table>
-                <caption class="sr-only">${this.title}</caption>
-                <thead><tr>${this.table.header.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
-                <tbody>${this.table.rows.map((r) => html`<tr>${r.map((c) => html`<td class="num">${c}</td>`)}</tr>`)}</tbody>
-              </table>
-            </div>
+            ${this.tableOpen ? this.renderTable(this.table) : null}
           </details>`
         : null}
     </figure>`
+  }
+
+  /** The rows are built when "Show data" opens: a closed table is read by no one and costs a render. */
+  private renderTable(table: ChartTable) {
+    return html`<div class="scroll" tabindex="0">
+              <table>
+                <caption class="sr-only">${this.title}</caption>
+                <thead><tr>${table.header.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
+                <tbody>${table.rows.map((r) => html`<tr>${r.map((c) => html`<td class="num">${c}</td>`)}</tr>`)}</tbody>
+              </table>
+            </div>`
   }
 
   protected override updated(changed: PropertyValues<this>) {
@@ -73,9 +116,22 @@ export class YsChart extends LitElement {
       this.chart.data = this.config.data
       this.chart.options = this.config.options ?? {}
       this.chart.update('none')
+      this.drawn()
+    } else if (this.deferred) {
+      const config = this.config
+      drawLater(() => {
+        // Skipped when the element left the page or got another config meanwhile (that one is queued).
+        if (!this.isConnected || this.config !== config || !this.canvas || this.chart) return
+        this.chart = new Chart(this.canvas, config)
+        this.drawn()
+      })
     } else {
       this.chart = new Chart(this.canvas, this.config)
+      this.drawn()
     }
+  }
+
+  private drawn() {
     this.dispatchEvent(new CustomEvent('ys-chart-drawn', { bubbles: true, composed: true }))
   }
 

@@ -1,10 +1,12 @@
 /**
  * <ys-first-run>: what an empty database shows: how to register an initiative and post the first
- * event (the real commands with this server's URL), and a button that loads the demo data.
+ * event (the README's commands, chart-data/first-run.ts, with this server's URL), and a button that
+ * loads the demo data.
  */
 import { LitElement, html, css } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { api, ApiError } from '../api/client.js'
+import { firstRunCommands } from '../chart-data/first-run.js'
 import { base } from './styles.js'
 
 @customElement('ys-first-run')
@@ -13,7 +15,7 @@ export class YsFirstRun extends LitElement {
     base,
     css`
       :host { display: block; max-width: 860px; }
-      pre { background: #f6f8fa; border: 1px solid var(--_border); border-radius: 6px; padding: 10px; overflow-x: auto; white-space: pre-wrap; word-break: break-all; font-size: 0.85em; }
+      pre { background: #f6f8fa; border: 1px solid var(--_border); border-radius: 6px; padding: 10px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.85em; }
       button { padding: 8px 16px; background: var(--_accent); color: #fff; border: 0; border-radius: 6px; }
       ol > li { margin-bottom: 12px; }
     `,
@@ -22,22 +24,18 @@ export class YsFirstRun extends LitElement {
   @state() private error = ''
 
   override render() {
-    const origin = location.origin
     const now = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString().replace('.000Z', 'Z')
-    const event = JSON.stringify({ initiative: 'invoice-processing', metric: 'time_saved', occurredAt: now, value: 12, unit: 'minutes' })
+    const c = firstRunCommands(location.origin, now)
     return html`<section class="card" aria-labelledby="fr-title">
       <h1 id="fr-title">No initiatives yet</h1>
-      <p>Yardstick shows what each AI initiative delivers once it reports outcomes. Register an initiative and send its first event:</p>
+      <p>Yardstick shows what each AI initiative delivers once it reports outcomes. Register an initiative (an editor can also use <a href="/initiatives/new" @click=${this.newInitiative}>New initiative</a>) and send its first event, from the project folder in a terminal:</p>
       <ol>
-        <li>Register the initiative (from the project folder):
-          <pre>npm run cli -- initiatives create --slug invoice-processing --name "Invoice processing" --hourly-value 45 --monthly-cost 3000</pre></li>
-        <li>Create an ingest key; the token is printed on the last line:
-          <pre>npm run cli -- keys create --name "invoice bot" --role ingest --initiatives invoice-processing</pre></li>
-        <li>Post the first event:
-          <pre>curl -X POST ${origin}/api/v1/events \\
-  -H "Authorization: Bearer $YARDSTICK_KEY" \\
-  -H "Content-Type: application/json" \\
-  -d '${event}'</pre></li>
+        <li>Register the initiative:
+          <pre>${c.register}</pre></li>
+        <li>Create an ingest key and keep its token (printed on the last line) in <code>$TOKEN</code>:
+          <pre>${c.key}</pre></li>
+        <li>Post the first event (sent twice, it counts once: it has an <code>id</code>):
+          <pre>${c.event}</pre></li>
       </ol>
       <h2>Or look around with demo data</h2>
       <p>Seven made-up initiatives with a year of events: one pays back early, one never does, one is stuck in pilot.</p>
@@ -46,6 +44,12 @@ export class YsFirstRun extends LitElement {
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
       <p class="muted">From the command line: <code>npm run cli -- demo</code></p>
     </section>`
+  }
+
+  private newInitiative = (e: MouseEvent) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return
+    e.preventDefault()
+    this.dispatchEvent(new CustomEvent('ys-navigate-url', { detail: '/initiatives/new', bubbles: true, composed: true }))
   }
 
   private async loadDemo() {

@@ -3,24 +3,33 @@
  * changes, previous period on demand), cumulative value vs cost with the payback point, and the facts.
  */
 import { LitElement, html, css } from 'lit'
-import { customElement, property } from 'lit/decorators.js'
+import { customElement, property, state } from 'lit/decorators.js'
 import { Task } from '@lit/task'
-import { api } from '../api/client.js'
-import type { Initiative, Metric, PaybackCurve, Series, SummaryInitiative } from '../api/types.js'
+import { api, fetchAudit } from '../api/client.js'
+import type { Initiative, Metric, PaybackCurve, Series, StageChange, SummaryInitiative, UserRole } from '../api/types.js'
+import { overrideSummary, type OverrideSummary } from '../chart-data/audit-diff.js'
 import { toCsv, type Cell } from '../chart-data/csv.js'
 import { formatDate, formatDuration, formatMoney, formatMonth, formatPercent, isFiniteNumber, MISSING } from '../chart-data/format.js'
 import { paybackModel, paybackSentence, type PaybackModel } from '../chart-data/payback.js'
 import { resolveRange, type ResolvedRange } from '../chart-data/range.js'
 import { metricChartModel, type MetricChartModel } from '../chart-data/series.js'
-import { headlineOf, STATUS_WORDS } from '../chart-data/portfolio.js'
+import { headlineOf, recommendations, STATUS_WORDS } from '../chart-data/portfolio.js'
+import { ACTION_WORDS, type Recommendation } from '../../metrics/recommendation.js'
+import { fetchAllReadiness } from '../api/readiness.js'
 import { formatInstant, localDateString, startOfLocalDate } from '../../metrics/time-buckets.js'
 import { viewUrl, type ViewState } from '../chart-data/url-state.js'
 import { metricChartConfig, paybackChartConfig } from './chart-config.js'
 import { downloadText } from './download.js'
 import { base } from './styles.js'
-import './ys-chart.js'
+import { chartsDrawn } from './ys-chart.js'
 import './ys-range-picker.js'
 import './ys-readiness-panel.js'
+import './ys-share-links.js'
+
+/** The stage changes an admin forced through the readiness gate (the server records "override: why"). */
+export function overriddenMoves(history: StageChange[]): StageChange[] {
+  return history.filter((h) => h.to === 'production' && typeof h.reason === 'string' && h.reason.startsWith('override: '))
+}
 
 const METRICS: Metric[] = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency']
 const TARGET_KEY = { time_saved: 'timeSaved', error_rate: 'errorRate', revenue_influenced: 'revenueInfluenced', decision_latency: 'decisionLatency' } as const
@@ -31,6 +40,7 @@ interface Loaded {
   range: ResolvedRange
   models: MetricChartModel[]
   payback: PaybackModel
+  recommendation: Recommendation | null
   curvePayback: PaybackCurve['paybackMonth']
 }
 
@@ -52,30 +62,49 @@ export class YsInitiative extends LitElement {
       ol { padding-left: 20px; margin: 0; }
       a { color: var(--_accent); }
       .status { font-size: 0.9em; margin-top: 4px; }
+      .recommendation { font-size: 1.05rem; margin: 4px 0 8px; }
+      .override { border-left: 4px solid var(--_warn); background: #fdf3e1; padding: 8px 12px; margin: 8px 0; border-radius: 4px; }
+      .override strong { color: var(--_warn); }
+      .override .sub { font-size: 0.9em; color: #4a3200; margin-top: 2px; }
     `,
   ]
 
   @property({ attribute: false }) view: ViewState = { page: 'initiative', range: '12m' }
   @property() tz = 'UTC'
+  /** The signed-in user's role (null: unknown, an API key); admins also see what an override let through. */
+  @property({ attribute: false }) userRole: UserRole | null = null
+  private readying = false
+  /** What each override let through, from the audit log (read for admins only), by slug. */
+  @state() private overrides: { slug: string; list: OverrideSummary[] } | null = null
 
   private task = new Task(this, {
     args: () => [this.view.slug ?? '', this.view.range, this.view.from, this.view.to, this.view.compare === true, this.tz] as const,
     task: async ([slug, , , , compare, tz], { signal }): Promise<Loaded> => {
       this.removeAttribute('data-ready')
+      // Only "all time" depends on the initiative's start: any other range asks for the period's
+      // figures at once, beside the initiative (one round trip less before the page shows).
+      const readiness = fetchAllReadiness().catch(() => null)
+      // The payback curve as of the range's end (or now), like the summary's payback month.
+      const periodOf = (range: ResolvedRange) =>
+        Promise.all([
+          api.summary({ from: range.from, to: range.to, initiatives: [slug] }, signal),
+          api.payback(slug, { to: range.to }, signal),
+          ...METRICS.map((metric) => api.series(slug, { metric, from: range.from, to: range.to, granularity: range.granularity, compare }, signal)),
+        ])
+      const early = this.view.range !== 'all' ? resolveRange(this.view, Date.now(), tz) : null
+      const earlyPeriod = early ? periodOf(early) : null
+      earlyPeriod?.catch(() => {})
       const initiative = await api.initiative(slug, signal)
       const startMs = Date.parse(initiative.startedAt)
-      const range = resolveRange(this.view, Date.now(), tz, startMs)
-      // The curve as of the range's end (or now), like the summary's payback month: one answer on the page.
-      const [summary, curve, ...series] = await Promise.all([
-        api.summary({ from: range.from, to: range.to, initiatives: [slug] }, signal),
-        api.payback(slug, { to: range.to }, signal),
-        ...METRICS.map((metric) => api.series(slug, { metric, from: range.from, to: range.to, granularity: range.granularity, compare }, signal)),
-      ])
+      const range = early ?? resolveRange(this.view, Date.now(), tz, startMs)
+      const [summary, curve, ...series] = await (earlyPeriod ?? periodOf(range))
       if (summary.timezone && summary.timezone !== tz) this.dispatchEvent(new CustomEvent('ys-timezone', { detail: summary.timezone, bubbles: true, composed: true }))
       const s = series as Series[]
       const models = s.slice(0, 4).map((x) => metricChartModel(x, initiative, { fromMs: range.fromMs, toMs: range.toMs, timezone: tz }))
       const payback = paybackModel(curve, tz)
-      return { initiative, row: summary.initiatives.find((r) => r.slug === slug) ?? null, range, models, payback, curvePayback: curve.paybackMonth }
+      const row = summary.initiatives.find((r) => r.slug === slug) ?? null
+      const recommendation = row ? recommendations([row], (await readiness)?.initiatives ?? null).get(slug) ?? null : null
+      return { initiative, row, range, models, payback, recommendation, curvePayback: curve.paybackMonth }
     },
   })
 
@@ -88,8 +117,24 @@ export class YsInitiative extends LitElement {
   }
 
   override updated() {
-    if (this.task.status === 2 && !this.hasAttribute('data-ready')) {
-      requestAnimationFrame(() => this.setAttribute('data-ready', 'true'))
+    const loaded = this.task.value
+    if (this.task.status === 2 && loaded && this.userRole === 'admin' && this.overrides?.slug !== loaded.initiative.slug && overriddenMoves(loaded.initiative.stageHistory).length > 0) {
+      const slug = loaded.initiative.slug
+      this.overrides = { slug, list: [] }
+      fetchAudit({ entity: 'initiative', entityId: slug, limit: 100 })
+        .then(({ entries }) => (this.overrides = { slug, list: entries.map((e) => overrideSummary(e)).filter((x): x is OverrideSummary => x !== null).reverse() }))
+        .catch(() => {})
+    }
+    if (this.task.status === 2 && !this.hasAttribute('data-ready') && !this.readying) {
+      // Ready once its charts are drawn (each in a task of its own).
+      this.readying = true
+      void this.updateComplete
+        .then(() => new Promise((r) => requestAnimationFrame(r)))
+        .then(() => chartsDrawn())
+        .then(() => {
+          this.readying = false
+          if (this.task.status === 2) this.setAttribute('data-ready', 'true')
+        })
     }
   }
 
@@ -114,6 +159,8 @@ export class YsInitiative extends LitElement {
       <p><a href=${viewUrl({ ...this.view, page: 'portfolio', slug: undefined, compare: undefined })} @click=${this.back}>← All initiatives</a></p>
       <h1>${i.name} <span class="stage ${i.stage}">${i.stage}</span></h1>
       <p class="headline" id="headline">${line} ${payback}</p>
+      ${d.recommendation ? html`<p class="recommendation" id="recommendation"><strong class=${ACTION_WORDS[d.recommendation.action].tone}><span aria-hidden="true">${ACTION_WORDS[d.recommendation.action].icon}</span> ${ACTION_WORDS[d.recommendation.action].word}:</strong> ${d.recommendation.reason}${d.recommendation.gaps.length ? html` <span class="muted">(${d.recommendation.gaps.length} ${d.recommendation.gaps.length === 1 ? 'gap' : 'gaps'} listed under “Ready to scale?”)</span>` : null}</p>` : null}
+      ${this.renderOverrides(i, this.overrides?.slug === i.slug ? this.overrides.list : [])}
       <div class="bar">
         <ys-range-picker .range=${this.view.range} .from=${this.view.from ?? ''} .to=${this.view.to ?? ''} @ys-range-change=${(e: CustomEvent) => this.navigate({ range: e.detail.range, from: e.detail.from, to: e.detail.to })}></ys-range-picker>
         <label class="toggle"><input type="checkbox" id="compare" .checked=${this.view.compare === true} @change=${(e: Event) => this.navigate({ compare: (e.target as HTMLInputElement).checked || undefined })} /> Compare with the previous period</label>
@@ -124,16 +171,17 @@ export class YsInitiative extends LitElement {
           const t = r?.targets?.[TARGET_KEY[m.metric]]
           const st = t ? STATUS_WORDS[t.status] : null
           return html`<section class="card" data-metric=${m.metric}>
-            <ys-chart .title=${m.title} .empty=${m.empty} .config=${m.empty ? null : metricChartConfig(m, this.tz, width, this)} .table=${this.table(m)}></ys-chart>
-            ${st ? html`<div class="status ${st.tone}">${st.icon} Target ${st.word}</div>` : null}
+            <ys-chart deferred .title=${m.title} .empty=${m.empty} .config=${m.empty ? null : metricChartConfig(m, this.tz, width, this)} .table=${this.table(m)}></ys-chart>
+            ${t ? html`<div class="status ${st!.tone}">${t.status === 'no_target' ? 'No target set' : t.status === 'no_data' ? 'Target set; no data in this period' : html`${st!.icon} Target ${st!.word}`}</div>` : null}
           </section>`
         })}
         <section class="card" data-metric="payback">
-          <ys-chart .title=${'Cumulative value vs cost since the start'} .empty=${d.payback.empty} .config=${d.payback.empty ? null : paybackChartConfig(d.payback, cur, this.tz, this)}
+          <ys-chart deferred .title=${'Cumulative value vs cost since the start'} .empty=${d.payback.empty} .config=${d.payback.empty ? null : paybackChartConfig(d.payback, cur, this.tz, this)}
             .table=${d.payback.table}></ys-chart>
         </section>
       </div>
-      <ys-readiness-panel slug=${i.slug} style="margin-top: 12px"></ys-readiness-panel>
+      <ys-readiness-panel id="readiness" slug=${i.slug} style="margin-top: 12px"></ys-readiness-panel>
+      <ys-share-links slug=${i.slug} .tz=${this.tz} style="margin-top: 12px"></ys-share-links>
       <div class="facts">
         <section class="card" aria-labelledby="facts-h">
           <h2 id="facts-h">Facts</h2>
@@ -155,6 +203,20 @@ export class YsInitiative extends LitElement {
           <ol>${i.stageHistory.map((h) => html`<li>${formatDate(h.at, this.tz)}: ${h.from ? `${h.from} → ${h.to}` : `started in ${h.to}`}${h.reason ? html` <span class="muted">(${h.reason})</span>` : null}</li>`)}</ol>
         </section>
       </div>`
+  }
+
+  /** The mark an admin's override leaves: who, when, why, and (for admins) what was missing then. */
+  private renderOverrides(i: Initiative, details: OverrideSummary[]) {
+    const moves = overriddenMoves(i.stageHistory)
+    if (moves.length === 0) return null
+    return html`${moves.map((h, k) => {
+      const d = details.length ? details[Math.min(k, details.length - 1)] : null
+      return html`<div class="override" role="note" id=${k === 0 ? 'override-mark' : ''}>
+        <strong><span aria-hidden="true">! </span>In production by an admin's override of the readiness gate</strong>
+        <div>${h.actor}, ${formatDate(h.at, this.tz)}: “${h.reason!.slice('override: '.length)}”</div>
+        ${d ? html`<div class="sub">Verdict then: ${d.verdict}. Missing then: ${d.missing.length ? d.missing.join('; ') : 'nothing listed'}.</div>` : html`<div class="sub">The readiness panel below shows what is still missing.</div>`}
+      </div>`
+    })}`
   }
 
   private table(m: MetricChartModel) {

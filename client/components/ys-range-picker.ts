@@ -3,7 +3,8 @@
  * `{ range, from?, to? }` (local dates, `to` inclusive).
  */
 import { LitElement, html, css } from 'lit'
-import { customElement, property } from 'lit/decorators.js'
+import { customElement, property, state } from 'lit/decorators.js'
+import { DAY_HINT, formatDay, parseDay } from '../chart-data/day-input.js'
 import { PRESETS, PRESET_LABELS, type RangeKey } from '../chart-data/range.js'
 import { base } from './styles.js'
 
@@ -20,12 +21,15 @@ export class YsRangePicker extends LitElement {
     css`
       :host { display: inline-flex; flex-wrap: wrap; gap: 8px; align-items: end; }
       label { display: flex; flex-direction: column; font-size: 0.85em; gap: 2px; }
-      select, input { padding: 5px; border: 1px solid var(--_border); border-radius: 6px; background: #fff; }
+      select, input { padding: 5px; min-height: 32px; box-sizing: border-box; border: 1px solid var(--_border); border-radius: 6px; background: #fff; }
+      .hint { font-size: 0.85em; color: var(--_muted); align-self: center; }
+      .hint[role='alert'] { color: var(--_bad); }
     `,
   ]
   @property() range: RangeKey = '12m'
   @property() from = ''
   @property() to = ''
+  @state() private problem = ''
 
   override render() {
     return html`<label>Period
@@ -33,8 +37,9 @@ export class YsRangePicker extends LitElement {
           ${[...PRESETS, 'custom' as const].map((p) => html`<option value=${p} ?selected=${p === this.range}>${PRESET_LABELS[p]}</option>`)}
         </select></label>
       ${this.range === 'custom'
-        ? html`<label>From <input type="date" id="from" .value=${this.from} @change=${this.onCustom} /></label>
-            <label>To <input type="date" id="to" .value=${this.to} @change=${this.onCustom} /></label>`
+        ? html`<label>From <input id="from" autocomplete="off" size="11" .value=${formatDay(this.from)} @change=${this.onCustom} aria-describedby="range-hint" /></label>
+            <label>To <input id="to" autocomplete="off" size="11" .value=${formatDay(this.to)} @change=${this.onCustom} aria-describedby="range-hint" /></label>
+            <span class="hint" id="range-hint" role=${this.problem ? 'alert' : 'note'}>${this.problem || `Dates like ${DAY_HINT.replace('e.g. ', '')}`}</span>`
         : null}`
   }
 
@@ -52,8 +57,9 @@ export class YsRangePicker extends LitElement {
   }
 
   private onCustom() {
-    const from = (this.renderRoot.querySelector('#from') as HTMLInputElement).value
-    const to = (this.renderRoot.querySelector('#to') as HTMLInputElement).value
+    const from = parseDay((this.renderRoot.querySelector('#from') as HTMLInputElement).value)
+    const to = parseDay((this.renderRoot.querySelector('#to') as HTMLInputElement).value)
+    this.problem = from === null || to === null ? `Write dates like ${DAY_HINT.replace('e.g. ', '')} (or 2026-12-06).` : ''
     if (from && to) this.emit({ range: 'custom', from, to })
   }
 }

@@ -10,6 +10,7 @@ import { Task } from '@lit/task'
 import { ATTESTABLE_ITEMS, CATEGORY_LABELS, CHECKLIST_LABELS, FIT_SCALES, USE_CASE_CATEGORIES, VERDICT_WORDS, type AttestableItem, type Finding, type Readiness, type Verdict } from '../../metrics/readiness.js'
 import { attest, fetchReadiness, saveFit } from '../api/readiness.js'
 import { base } from './styles.js'
+import { DAY_HINT, parseDay } from '../chart-data/day-input.js'
 import './ys-readiness-badge.js'
 
 const PHASES: Record<number, string> = { 1: 'Phase 1 · use case', 2: 'Phase 2 · integration', 3: 'Phase 3 · governance', 4: 'Phase 4 · evidence' }
@@ -122,7 +123,7 @@ export class YsReadinessPanel extends LitElement {
           <label>Item
             <select name="item" required>${ATTESTABLE_ITEMS.map((i) => html`<option value=${i}>${CHECKLIST_LABELS[i]}</option>`)}</select></label>
           <label>What was done (note) <textarea name="note" required maxlength="2000" placeholder="e.g. Reviewed outcomes by region and supplier size; no disparity found"></textarea></label>
-          <label>Date <input type="date" name="date" /></label>
+          <label>Date <span class="muted">(${DAY_HINT}; empty for today)</span> <input name="date" autocomplete="off" /></label>
           <label>Reviewer, if not you <input name="reviewer" maxlength="200" /></label>
           <button type="submit" ?disabled=${this.busy}>Attest</button>
         </form>
@@ -147,7 +148,11 @@ export class YsReadinessPanel extends LitElement {
     e.preventDefault()
     const form = e.currentTarget as HTMLFormElement
     const d = new FormData(form)
-    const date = String(d.get('date') ?? '')
+    const date = parseDay(String(d.get('date') ?? ''))
+    if (date === null) {
+      this.message = { tone: 'bad', text: `Date: write it like ${DAY_HINT.replace('e.g. ', '')} (or 2026-12-06), or leave it empty for today.` }
+      return
+    }
     const reviewer = String(d.get('reviewer') ?? '').trim()
     const item = String(d.get('item')) as AttestableItem
     const ok = await this.change(() => attest(this.slug, { item, note: String(d.get('note') ?? ''), ...(date ? { date } : {}), ...(reviewer ? { reviewer } : {}) }), `${CHECKLIST_LABELS[item]}: attested.`)

@@ -16,7 +16,7 @@ export class YsSignIn extends LitElement {
       label { display: block; margin: 12px 0 4px; font-weight: 600; }
       input { width: 100%; box-sizing: border-box; padding: 8px; border: 1px solid var(--_border); border-radius: 6px; }
       button { margin-top: 16px; padding: 8px 16px; background: var(--_accent); color: #fff; border: 0; border-radius: 6px; }
-      code { word-break: break-all; }
+      code { overflow-wrap: break-word; }
     `,
   ]
   @state() private error = ''

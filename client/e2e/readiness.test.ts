@@ -21,6 +21,7 @@ import { ARTIFACTS, buildClientInto, HAS_CHROMIUM, launchChromium } from './supp
 
 interface ApiReadiness {
   slug: string
+  stage: string
   verdict: 'ready' | 'not_yet' | 'at_risk'
   missing: Array<{ item: string; message: string }>
   risks: Array<{ item: string; message: string }>
@@ -83,12 +84,14 @@ describe.skipIf(!HAS_CHROMIUM)('readiness in the dashboard, headless Chromium (i
     const api = await apiReadiness()
     const page = await open('/')
     await page.waitForSelector('ys-portfolio[data-ready]', { timeout: 30_000 })
-    await page.locator('ys-readiness-badge .badge').nth(DEMO_SCENARIOS.length - 1).waitFor({ timeout: 30_000 })
+    const retired = DEMO_SCENARIOS.filter((s) => api.find((x) => x.slug === s.slug)!.stage === 'retired').length
+    await page.locator('ys-readiness-badge .badge').nth(DEMO_SCENARIOS.length - retired - 1).waitFor({ timeout: 30_000 })
     const rows = await page.locator('ys-portfolio table#initiatives tbody tr').evaluateAll((trs) =>
       trs.map((tr) => {
         const name = tr.querySelector('td a')?.textContent?.trim() ?? ''
         const badge = tr.querySelector('ys-readiness-badge')?.shadowRoot
-        return { name, verdict: badge?.querySelector('.badge')?.getAttribute('data-verdict') ?? '', word: badge?.querySelector('.badge')?.textContent?.trim() ?? '', detail: badge?.querySelector('.detail')?.textContent?.trim() ?? '' }
+        const gaps = [...tr.querySelectorAll('td.rec li')].map((li) => li.textContent?.trim() ?? '')
+        return { name, verdict: badge?.querySelector('.badge')?.getAttribute('data-verdict') ?? '', word: badge?.querySelector('.badge')?.textContent?.trim() ?? '', gaps, text: tr.textContent ?? '' }
       }),
     )
     expect(rows).toHaveLength(DEMO_SCENARIOS.length)
@@ -96,12 +99,21 @@ describe.skipIf(!HAS_CHROMIUM)('readiness in the dashboard, headless Chromium (i
     for (const s of DEMO_SCENARIOS) {
       const row = rows.find((r) => r.name === s.name)!
       const r = api.find((x) => x.slug === s.slug)!
+      if (r.stage === 'retired') {
+        // Retired initiatives are out of the gate: no red "not yet", no gaps.
+        expect(row.verdict).toBe('')
+        expect(row.text).toContain('left out of the gate')
+        expect(row.gaps).toEqual([])
+        continue
+      }
       expect(row.verdict, s.slug).toBe(r.verdict)
       expect(row.word).toBe(words[r.verdict])
-      const first = (r.verdict === 'at_risk' ? r.risks[0] : undefined) ?? r.missing[0]
-      expect(row.detail).toBe(first?.message ?? '')
+      const shown = r.missing.slice(0, 2).map((m) => m.message)
+      if (r.missing.length > 2) shown.push(`and ${r.missing.length - 2} more on its page`)
+      expect(row.gaps, s.slug).toEqual(shown)
     }
-    expect(new Set(rows.map((r) => r.verdict))).toEqual(new Set(['ready', 'not_yet', 'at_risk']))
+    expect(new Set(rows.filter((r) => r.verdict).map((r) => r.verdict))).toEqual(new Set(api.filter((r) => r.stage !== 'retired').map((r) => r.verdict)))
+    expect(rows.filter((r) => r.verdict).length).toBeGreaterThan(0)
     const header = await page.locator('ys-portfolio table#initiatives thead th').allTextContents()
     expect(header.at(-1)?.trim()).toBe('Ready to scale?')
     await page.screenshot({ path: path.join(ARTIFACTS, 'readiness-portfolio.png'), fullPage: true })

@@ -7,6 +7,13 @@ import * as readiness from './2026_11_25_1600_readiness.js'
 import * as rollupsCovering from './2026_11_25_1712_rollups_covering.js'
 import * as outboxHandoffs from './2026_11_25_1800_outbox_handoffs.js'
 import * as rollupChanges from './2026_11_25_1900_rollup_changes.js'
+import * as shareTokens from './2026_12_06_1000_share_tokens.js'
+import * as signInThrottle from './2026_12_06_1001_sign_in_throttle.js'
+import * as rollupSkippedEvents from './2026_12_06_1002_rollup_skipped_events.js'
+import * as otlpSeries from './2026_12_06_1200_otlp_series.js'
+import * as imports from './2026_12_06_1201_imports.js'
+import * as alerts from './2026_12_06_1300_alerts.js'
+import * as assessments from './2026_12_06_1400_assessments.js'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that migrations run the same under
@@ -21,6 +28,13 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_1712_rollups_covering': rollupsCovering,
   '2026_11_25_1800_outbox_handoffs': outboxHandoffs,
   '2026_11_25_1900_rollup_changes': rollupChanges,
+  '2026_12_06_1000_share_tokens': shareTokens,
+  '2026_12_06_1001_sign_in_throttle': signInThrottle,
+  '2026_12_06_1002_rollup_skipped_events': rollupSkippedEvents,
+  '2026_12_06_1200_otlp_series': otlpSeries,
+  '2026_12_06_1201_imports': imports,
+  '2026_12_06_1300_alerts': alerts,
+  '2026_12_06_1400_assessments': assessments,
 }
 
 export const migrationProvider: MigrationProvider = {

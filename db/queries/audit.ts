@@ -1,6 +1,6 @@
 import type { Tx } from '../connection.js'
 
-export type AuditEntity = 'initiative' | 'key' | 'user' | 'subscription' | 'event'
+export type AuditEntity = 'initiative' | 'key' | 'user' | 'subscription' | 'event' | 'share_token' | 'alert_rule' | 'webhook' | 'assessment'
 
 export interface AuditInput {
   at: number

@@ -60,3 +60,54 @@ export async function existingSlugs(tx: Tx, slugs: string[]): Promise<string[]> 
   const rows = await tx.selectFrom('initiatives').select('slug').where('slug', 'in', slugs).execute()
   return rows.map((r) => r.slug)
 }
+
+/** The job_state row of the live demo's top-up: `watermark` is the instant events were generated up to. */
+export const DEMO_TOPUP_JOB = 'demo-topup'
+
+/**
+ * The live demo's top-up state (the instant generated up to, and the ingest key its integrated
+ * initiatives report through), or undefined when this database was not prepared as a live demo.
+ * @example const state = await findDemoTopUp(db)
+ */
+export async function findDemoTopUp(tx: Tx): Promise<{ through: number; feedKeyId: number | null } | undefined> {
+  const row = await tx.selectFrom('job_state').select(['watermark', 'info']).where('name', '=', DEMO_TOPUP_JOB).executeTakeFirst()
+  if (!row) return undefined
+  const info = row.info ? (JSON.parse(row.info) as { feedKeyId?: number | null }) : {}
+  return { through: Number(row.watermark), feedKeyId: info.feedKeyId ?? null }
+}
+
+/**
+ * Starts the top-up state at `through` (does nothing when it exists).
+ * @example await startDemoTopUp(tx, { through: now, feedKeyId: 3, at: now })
+ */
+export async function startDemoTopUp(tx: Tx, s: { through: number; feedKeyId: number | null; at: number }): Promise<void> {
+  await tx
+    .insertInto('job_state')
+    .values({ name: DEMO_TOPUP_JOB, watermark: s.through, lease_owner: null, lease_until: 0, updated_at: s.at, info: JSON.stringify({ feedKeyId: s.feedKeyId }) })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute()
+}
+
+/**
+ * Moves the top-up from `from` to `to` only if it still stands at `from` (compare-and-set, so two
+ * processes never generate the same span twice). Returns whether it moved.
+ * @example if (await advanceDemoTopUp(tx, { from, to, at: now })) await insertEventRows(tx, rows)
+ */
+export async function advanceDemoTopUp(tx: Tx, s: { from: number; to: number; at: number }): Promise<boolean> {
+  const r = await tx.updateTable('job_state').set({ watermark: s.to, updated_at: s.at }).where('name', '=', DEMO_TOPUP_JOB).where('watermark', '=', s.from).executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
+/** Every registered slug (the live demo checks the database holds nothing but the demo). */
+export async function allSlugs(tx: Tx): Promise<string[]> {
+  return (await tx.selectFrom('initiatives').select('slug').execute()).map((r) => r.slug)
+}
+
+/**
+ * When the newest event was received (events.id is the order of receipt), or null without events.
+ * @example const since = await latestReceivedAt(db)
+ */
+export async function latestReceivedAt(tx: Tx): Promise<number | null> {
+  const row = await tx.selectFrom('events').select('received_at').orderBy('id', 'desc').limit(1).executeTakeFirst()
+  return row ? Number(row.received_at) : null
+}

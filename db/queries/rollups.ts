@@ -174,7 +174,13 @@ export type EventSelection = { lo: number; hi: number } | { initiativeId: number
 function selectEvents(tx: Tx, sel: EventSelection) {
   const q = tx.selectFrom('events')
   if ('lo' in sel) return q.where('id', '>', sel.lo).where('id', '<=', sel.hi)
-  return q.where('initiative_id', '=', sel.initiativeId).where('occurred_at', '>=', sel.from).where('occurred_at', '<', sel.to).where('id', '<=', sel.maxId)
+  // A refold leaves out the events the rollup skipped (db/queries/rollup-skips.ts): no figure counts them.
+  return q
+    .where('initiative_id', '=', sel.initiativeId)
+    .where('occurred_at', '>=', sel.from)
+    .where('occurred_at', '<', sel.to)
+    .where('id', '<=', sel.maxId)
+    .where('id', 'not in', tx.selectFrom('rollup_skipped_events').select('event_id'))
 }
 
 /**

@@ -17,7 +17,7 @@ export { ensureSetupToken } from './setup.js'
 
 /** @example api.use(governanceRouter({ db, config, clock })) */
 export function governanceRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
-  const limits = signInLimits(deps.config, deps.clock)
+  const limits = signInLimits(deps.db, deps.config, deps.clock)
   const router = Router()
   router.use('/session', sessionRouter({ ...deps, limits }))
   router.use('/setup', setupRouter({ ...deps, limits }))

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { FailureWindow } from './sign-in-limiter.js'
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './password.js'
 
 const cheap = { N: 1024, r: 8, p: 1 }
@@ -44,36 +43,16 @@ describe('password hashing', () => {
     [42, 'must be a string'],
     ['x'.repeat(1025), 'must be at most 1024 characters long'],
     ['long enough pw', null],
+    // Common passwords (the issue's examples), any case; length in code points, not UTF-16 units.
+    ['password12', 'is one of the most commonly used passwords, which attackers try first; choose another'],
+    ['1234567890', 'is one of the most commonly used passwords, which attackers try first; choose another'],
+    ['Password12', 'is one of the most commonly used passwords, which attackers try first; choose another'],
+    ['qwertyuiop', 'is one of the most commonly used passwords, which attackers try first; choose another'],
+    ['\u{1F600}'.repeat(5), 'must be at least 10 characters long'],
+    ['\u{1F600}'.repeat(10), null],
+    ['e\u0301'.repeat(5), 'must be at least 10 characters long'],
+    ['lone \uD800 surrogate', 'must be valid Unicode text (it contains a lone surrogate)'],
   ])('password %j: %s', (pw, problem) => {
     expect(passwordProblem(pw)).toBe(problem)
-  })
-})
-
-describe('FailureWindow', () => {
-  it('allows `limit` failures in the window, then says how long to wait', () => {
-    let now = 1_000_000
-    const w = new FailureWindow(3, 60_000, () => now)
-    for (let i = 0; i < 3; i++) {
-      expect(w.retryAfterSeconds('a')).toBe(0)
-      w.fail('a')
-      now += 10_000
-    }
-    // Failures at 0 s, 10 s, 20 s; now 30 s: the first leaves the window at 60 s, 30 s from now.
-    expect(w.retryAfterSeconds('a')).toBe(30)
-    expect(w.retryAfterSeconds('b')).toBe(0)
-    now += 30_000
-    expect(w.retryAfterSeconds('a')).toBe(0)
-  })
-
-  it('forgives the last failure and clears a key', () => {
-    const w = new FailureWindow(2, 60_000, () => 5)
-    w.fail('a')
-    w.fail('a')
-    expect(w.retryAfterSeconds('a')).toBe(60)
-    w.forgiveOne('a')
-    expect(w.retryAfterSeconds('a')).toBe(0)
-    w.fail('a')
-    w.clear('a')
-    expect(w.retryAfterSeconds('a')).toBe(0)
   })
 })

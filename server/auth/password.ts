@@ -3,6 +3,7 @@
  * `scrypt$N$r$p$<salt base64url>$<hash base64url>`, so parameters can be raised without a migration.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { dictionary } from '@zxcvbn-ts/language-common'
 
 /** Default cost: N = 2^15, r = 8, p = 1 (32 MiB, about 50–100 ms a hash on a server core). */
 export const SCRYPT_DEFAULTS = { N: 1 << 15, r: 8, p: 1 } as const
@@ -56,11 +57,29 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   return false
 }
 
-/** Why a new password is not acceptable, or null. */
+let common: Set<string> | undefined
+/**
+ * The ~49,000 most common passwords of breach corpora, lower-cased, from zxcvbn-ts's common list
+ * (@zxcvbn-ts/language-common, the list behind zxcvbn's password strength estimate).
+ */
+function commonPasswords(): Set<string> {
+  common ??= new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()))
+  return common
+}
+
+/**
+ * Why a new password is not acceptable, or null (NIST SP 800-63B): at least {@link PASSWORD_MIN} and at
+ * most {@link PASSWORD_MAX} characters counted as Unicode code points after NFC (five emoji are five
+ * characters, not ten UTF-16 units), valid Unicode, not only spaces, and not a commonly used password.
+ * @example passwordProblem('password12') // 'is one of the most commonly used passwords, which attackers try first; choose another'
+ */
 export function passwordProblem(password: unknown): string | null {
   if (typeof password !== 'string') return 'must be a string'
-  if (password.length < PASSWORD_MIN) return `must be at least ${PASSWORD_MIN} characters long`
-  if (password.length > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters long`
+  if (!password.isWellFormed()) return 'must be valid Unicode text (it contains a lone surrogate)'
+  const length = [...password.normalize('NFC')].length
+  if (length < PASSWORD_MIN) return `must be at least ${PASSWORD_MIN} characters long`
+  if (length > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters long`
   if (password.trim() === '') return 'must not be only spaces'
+  if (commonPasswords().has(password.toLowerCase())) return 'is one of the most commonly used passwords, which attackers try first; choose another'
   return null
 }

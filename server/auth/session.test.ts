@@ -38,7 +38,7 @@ function me(srv: TestServer, cookie: string) {
 describe('first run', () => {
   it('lets the holder of the printed token create the first admin, once', async () => {
     const srv = await boot()
-    expect(await (await fetch(srv.url + '/api/v1/setup')).json()).toEqual({ needed: true })
+    expect(await (await fetch(srv.url + '/api/v1/setup')).json()).toMatchObject({ needed: true })
     const printed: string[] = []
     const token = (await ensureSetupToken(srv.handle.db, (m) => printed.push(m), 'http://localhost:3000'))!
     expect(printed.join('\n')).toContain('http://localhost:3000/setup')
@@ -54,7 +54,7 @@ describe('first run', () => {
 
     const again = await post(srv, '/api/v1/setup', { token, email: 'other@example.com', password: 'second-admin-pw' })
     expect(again.status).toBe(409)
-    expect(await (await fetch(srv.url + '/api/v1/setup')).json()).toEqual({ needed: false })
+    expect(await (await fetch(srv.url + '/api/v1/setup')).json()).toMatchObject({ needed: false })
     const audit = await findAudit(srv.handle.db, { entity: 'user' })
     expect(audit).toHaveLength(1)
     expect(audit[0]).toMatchObject({ actor: 'root@example.com', action: 'create', after: { email: 'root@example.com', role: 'admin' } })
@@ -66,7 +66,7 @@ describe('first run', () => {
     const srv = await boot()
     const res = await post(srv, '/api/v1/setup', { token: 'anything-at-all', email: 'root@example.com', password: 'first-admin-pw' })
     expect(res.status).toBe(403)
-    expect(await (await fetch(srv.url + '/api/v1/setup')).json()).toEqual({ needed: true })
+    expect(await (await fetch(srv.url + '/api/v1/setup')).json()).toMatchObject({ needed: true })
   })
 })
 

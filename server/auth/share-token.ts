@@ -1,93 +1,78 @@
 /**
- * Signed, expiring share tokens for embedded charts: `ys_share_<payload>.<signature>`, where the payload
- * is base64url JSON `{"initiative", "exp"}` (exp in epoch seconds) and the signature an HMAC-SHA256 with
- * a server secret kept in the database. A valid token sent as `X-Yardstick-Share` makes the request a
- * read-only actor scoped to that one initiative. Also: the CORS and resource-policy headers that let
- * another site's page load /embed.js and call the read API with a key or a share token (never cookies).
+ * Share tokens for embedded charts: `ys_share_<random>`, each one a record (db/queries/share-tokens.ts)
+ * naming one initiative, an expiry and who minted it. A token sent as `X-Yardstick-Share` makes a GET
+ * of the embed data ({@link EMBED_PATHS}) a read-only actor scoped to that initiative, while the token
+ * is live: not revoked, not expired, and its minter still holds the right to mint it (a user still
+ * enabled with a role that mints, a key not revoked whose role mints and whose scope holds the
+ * initiative). Also: the CORS and resource-policy headers that let another site's page load /embed.js
+ * and read the embed data with a key or a share token (never cookies), and nothing else cross-origin.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { RequestHandler } from 'express'
 import type { Db } from '../../db/connection.js'
-import { findOrCreateSecret } from '../../db/queries/subscriptions.js'
+import { findShareTokenForAuth, SHARE_PREFIX, type ShareTokenForAuth } from '../../db/queries/share-tokens.js'
 import { forbidden, unauthorized } from '../errors.js'
+import { can, canUseInitiative, type Actor, type UserRole } from './actor.js'
 
-const PREFIX = 'ys_share_'
 /** The id share-token actors carry, so routes can tell them from real keys. */
 export const SHARE_ACTOR_ID = -1
 
-export interface SharePayload {
-  initiative: string
-  /** Expiry, epoch seconds. */
-  exp: number
-}
+/**
+ * The read routes an embed uses (paths under /api/v1): the only ones a share token opens, and the only
+ * API answers that carry `Access-Control-Allow-Origin: *`.
+ */
+export const EMBED_PATHS: readonly RegExp[] = [/^\/summary$/, /^\/series$/, /^\/initiatives\/[^/]+$/, /^\/initiatives\/[^/]+\/(series|payback)$/]
 
-const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url')
-
-function sign(secret: string, payload: string): string {
-  return createHmac('sha256', secret).update(payload).digest('base64url')
-}
-
-let cached: { db: Db; secret: string } | null = null
-/** The signing secret, created at random on first use and kept in the database. */
-export async function shareSecret(db: Db, now: number): Promise<string> {
-  if (cached?.db === db) return cached.secret
-  const secret = await findOrCreateSecret(db, 'share-tokens', () => randomBytes(32).toString('hex'), now)
-  cached = { db, secret }
-  return secret
+/** Whether a path under /api/v1 is embed data. */
+export function isEmbedPath(apiPath: string): boolean {
+  return EMBED_PATHS.some((p) => p.test(apiPath))
 }
 
 /**
- * Creates a token for one initiative.
- * @example createShareToken(secret, { initiative: 'invoice-processing', exp: Math.floor(Date.now() / 1000) + 86400 })
+ * Why a stored token does not grant its initiative now, or null while it does.
+ * @example shareTokenProblem(record, Date.now()) // 'the share token was revoked on …'
  */
-export function createShareToken(secret: string, p: SharePayload): string {
-  const payload = b64(JSON.stringify({ initiative: p.initiative, exp: p.exp }))
-  return `${PREFIX}${payload}.${sign(secret, payload)}`
-}
-
-/**
- * The payload of a genuine, unexpired token, or a reason it is refused.
- * @example verifyShareToken(secret, token, Date.now()) // { ok: true, payload: { initiative, exp } }
- */
-export function verifyShareToken(secret: string, token: string, nowMs: number): { ok: true; payload: SharePayload } | { ok: false; reason: string } {
-  if (!token.startsWith(PREFIX) || token.length > 1000) return { ok: false, reason: 'not a Yardstick share token' }
-  const [payload, sig, extra] = token.slice(PREFIX.length).split('.')
-  if (!payload || !sig || extra !== undefined) return { ok: false, reason: 'the share token is malformed' }
-  const expected = Buffer.from(sign(secret, payload))
-  const given = Buffer.from(sig)
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'the share token signature does not match' }
-  let p: SharePayload
-  try {
-    p = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SharePayload
-  } catch {
-    return { ok: false, reason: 'the share token is malformed' }
+export function shareTokenProblem(t: ShareTokenForAuth, nowMs: number): string | null {
+  if (t.revokedAt !== null) return `the share token was revoked on ${new Date(t.revokedAt).toISOString()}; ask for a new one`
+  if (t.expiresAt <= nowMs) return `the share token expired on ${new Date(t.expiresAt).toISOString()}; ask for a new one`
+  const m = t.minter
+  const lost = 'the share token ended: whoever made it may no longer share this initiative; ask for a new one'
+  if (m.kind === 'user') {
+    if (m.disabled || m.role === null) return lost
+    const actor: Actor = { kind: 'user', id: m.id, email: m.email, role: m.role as UserRole }
+    return can(actor, 'share:manage') ? null : lost
   }
-  if (typeof p.initiative !== 'string' || typeof p.exp !== 'number') return { ok: false, reason: 'the share token is malformed' }
-  if (p.exp * 1000 <= nowMs) return { ok: false, reason: `the share token expired on ${new Date(p.exp * 1000).toISOString()}; ask for a new one` }
-  return { ok: true, payload: p }
+  if (m.revoked || m.role === null) return lost
+  const actor: Actor = { kind: 'key', id: m.id, name: m.name, role: m.role as 'admin', initiatives: m.initiatives ? new Set(m.initiatives) : null }
+  return can(actor, 'share:manage') && canUseInitiative(actor, t.initiative) ? null : lost
 }
 
 /**
- * Reads `X-Yardstick-Share`: a valid token makes the request a read-only actor for its initiative
- * (GET only); an invalid or expired one is a 401.
+ * Reads `X-Yardstick-Share`: a live token makes a GET of embed data a read-only actor for its
+ * initiative; an unknown, revoked, expired or orphaned token is a 401; any other use is a 403.
  * @example api.use(authenticateShareToken(db, Date.now))
  */
 export function authenticateShareToken(db: Db, clock: () => number): RequestHandler {
   return async function authenticateShareTokenMiddleware(req, _res, next) {
-    const token = req.headers['x-yardstick-share']
-    if (typeof token !== 'string' || token === '') return next()
+    const header = req.headers['x-yardstick-share']
+    if (typeof header !== 'string' || header === '') return next()
     if (req.method !== 'GET' && req.method !== 'HEAD') return next(forbidden('a share token only reads; sign in or use an API key to change anything'))
-    const r = verifyShareToken(await shareSecret(db, clock()), token.trim(), clock())
-    if (!r.ok) return next(unauthorized(r.reason))
-    if (!req.actor) req.actor = { kind: 'key', id: SHARE_ACTOR_ID, name: `share token (${r.payload.initiative})`, role: 'read', initiatives: new Set([r.payload.initiative]) }
+    if (!isEmbedPath(req.path)) return next(forbidden('a share token reads only the embedded charts\' data (summary, series and the initiative); use an API key for the rest of the API'))
+    const token = header.trim()
+    if (!token.startsWith(SHARE_PREFIX) || token.length > 200) return next(unauthorized('not a Yardstick share token'))
+    const t = await findShareTokenForAuth(db, token)
+    if (!t) return next(unauthorized('unknown share token; ask for a new one'))
+    const problem = shareTokenProblem(t, clock())
+    if (problem) return next(unauthorized(problem))
+    if (!req.actor) req.actor = { kind: 'key', id: SHARE_ACTOR_ID, name: `share token ${t.id} (${t.initiative})`, role: 'read', initiatives: new Set([t.initiative]) }
     next()
   }
 }
 
 /**
- * Lets other sites' pages use the embeds: /embed.js may be loaded cross-origin, and the read API
- * answers cross-origin GETs that carry a key or a share token. Cookies are never accepted
- * cross-origin (no Allow-Credentials), so a signed-in session cannot be used by another site.
+ * Lets other sites' pages use the embeds: /embed.js may be loaded cross-origin, and the embed data
+ * ({@link EMBED_PATHS}) answers cross-origin GETs that carry a key or a share token. Nothing else is
+ * readable cross-origin, and cookies never are (no Allow-Credentials), so a signed-in session cannot be
+ * used by another site.
  * @example app.use(embedCors())
  */
 export function embedCors(): RequestHandler {
@@ -97,7 +82,7 @@ export function embedCors(): RequestHandler {
       res.setHeader('Access-Control-Allow-Origin', '*')
       return next()
     }
-    if (!req.path.startsWith('/api/v1/') || !req.headers.origin) return next()
+    if (!req.path.startsWith('/api/v1/') || !req.headers.origin || !isEmbedPath(req.path.slice('/api/v1'.length))) return next()
     const preflight = req.method === 'OPTIONS' && typeof req.headers['access-control-request-method'] === 'string'
     if (preflight) {
       if (req.headers['access-control-request-method'] !== 'GET') return next()

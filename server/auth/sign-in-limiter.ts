@@ -1,48 +1,86 @@
 /**
- * Failed sign-in counting: at most `limit` failures per key (an account or a client address) within a
- * sliding window. In memory, per process: a restart forgets the counts (documented in the security model).
+ * Failed sign-in throttling that an attacker cannot turn against the real user, shared by every
+ * instance through the database (db/queries/sign-in-throttle.ts). Within a window (15 minutes by
+ * default), counted from a key's first failure:
+ * - an address with `perAddress` failures (20) may not try any account;
+ * - an (account, address) pair with `perAccount` failures (5) may not try again;
+ * - an account with `perAccount` failures from all addresses together is under attack: then only an
+ *   address with fewer than {@link UNDER_ATTACK_PAIR_LIMIT} failures on it may still try it. The real
+ *   user, signing in from their own address, is never locked out by guesses from elsewhere; a
+ *   distributed attacker gets at most two guesses per address per window.
+ * Each attempt is counted before the password is checked, in one transaction, and taken back when it
+ * succeeds, so parallel guesses cannot slip past a limit.
  */
-export class FailureWindow {
-  private readonly failures = new Map<string, number[]>()
+import { writeTransaction, type Db } from '../../db/connection.js'
+import { clearFailures, countFailure, findFailures, pruneFailures, takeBackFailure, type ThrottleCount } from '../../db/queries/sign-in-throttle.js'
+
+/** Failures an address may have on an account under attack and still try it. */
+export const UNDER_ATTACK_PAIR_LIMIT = 2
+
+export interface ThrottleLimits {
+  perAccount: number
+  perAddress: number
+  windowMs: number
+}
+
+export type AttemptVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number }
+
+const keys = (account: string, address: string) => ({ account: `account:${account}`, address: `address:${address}`, pair: `pair:${account}|${address}` })
+
+export class SignInThrottle {
   constructor(
-    readonly limit: number,
-    readonly windowMs: number,
+    private readonly db: Db,
+    readonly limits: ThrottleLimits,
     private readonly clock: () => number = Date.now,
   ) {}
 
-  private recent(key: string): number[] {
+  private wait(c: ThrottleCount, now: number): number {
+    return Math.max(1, Math.ceil((c.windowStart + this.limits.windowMs - now) / 1000))
+  }
+
+  /**
+   * Counts a sign-in attempt for (account, address) and says whether it may go ahead. A refused
+   * attempt stays counted (windows are fixed, so that never lengthens one).
+   * @example const v = await throttle.attempt('ana@example.com', req.ip)
+   */
+  async attempt(account: string, address: string): Promise<AttemptVerdict> {
     const now = this.clock()
-    const list = (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs)
-    if (list.length === 0) this.failures.delete(key)
-    else this.failures.set(key, list)
-    return list
+    const { windowMs, perAccount, perAddress } = this.limits
+    const k = keys(account, address)
+    return writeTransaction(this.db, async (tx) => {
+      await pruneFailures(tx, now, windowMs)
+      const byAddress = await countFailure(tx, k.address, now, windowMs)
+      const byPair = await countFailure(tx, k.pair, now, windowMs)
+      const byAccount = await countFailure(tx, k.account, now, windowMs)
+      // Counts include this attempt: the one before it had failures − 1.
+      if (byAddress.failures > perAddress) return { allowed: false, retryAfterSeconds: this.wait(byAddress, now) }
+      if (byPair.failures > perAccount) return { allowed: false, retryAfterSeconds: this.wait(byPair, now) }
+      if (byAccount.failures > perAccount && byPair.failures > UNDER_ATTACK_PAIR_LIMIT) {
+        return { allowed: false, retryAfterSeconds: Math.min(this.wait(byPair, now), this.wait(byAccount, now)) }
+      }
+      return { allowed: true }
+    })
   }
 
-  /** 0 while attempts are allowed, else the whole seconds until the oldest failure leaves the window. */
-  retryAfterSeconds(key: string): number {
-    const list = this.recent(key)
-    if (list.length < this.limit) return 0
-    const oldest = list[list.length - this.limit]
-    return Math.max(1, Math.ceil((oldest + this.windowMs - this.clock()) / 1000))
+  /** The attempt succeeded: its counts are taken back and the pair forgotten. */
+  async succeeded(account: string, address: string): Promise<void> {
+    const k = keys(account, address)
+    await writeTransaction(this.db, async (tx) => {
+      await clearFailures(tx, k.pair)
+      await takeBackFailure(tx, k.account)
+      await takeBackFailure(tx, k.address)
+    })
   }
 
-  /** Counts one failure (callers count before checking, so parallel guesses cannot slip through). */
-  fail(key: string): void {
-    const list = this.recent(key)
-    list.push(this.clock())
-    this.failures.set(key, list)
-    if (this.failures.size > 100_000) this.failures.delete(this.failures.keys().next().value!)
+  /** Seconds an address must wait before trying anything (0: it may), without counting. */
+  async addressWait(address: string): Promise<number> {
+    const now = this.clock()
+    const c = await findFailures(this.db, keys('', address).address, now, this.limits.windowMs)
+    return c.failures >= this.limits.perAddress ? this.wait(c, now) : 0
   }
 
-  /** Takes back the most recent failure (the attempt succeeded). */
-  forgiveOne(key: string): void {
-    const list = this.failures.get(key)
-    if (!list) return
-    list.pop()
-    if (list.length === 0) this.failures.delete(key)
-  }
-
-  clear(key: string): void {
-    this.failures.delete(key)
+  /** Counts one failure for an address alone (a wrong setup token). */
+  async failAddress(address: string): Promise<void> {
+    await writeTransaction(this.db, (tx) => countFailure(tx, keys('', address).address, this.clock(), this.limits.windowMs))
   }
 }

@@ -36,9 +36,11 @@ export interface RouteRule {
   path: string
   /** The guard's tag (`read`, `users:manage`, `public`, `signed-in`, …), or undefined without a guard. */
   permission: string | undefined
+  /** The guard's scope rule (`slug`, `filtered`, `unscoped`), or undefined for public and signed-in routes. */
+  scope?: string
 }
 
-type Layer = { route?: { path: unknown; methods: Record<string, boolean>; stack: Layer[] }; handle: { stack?: Layer[]; permission?: string }; rawPath?: unknown }
+type Layer = { route?: { path: unknown; methods: Record<string, boolean>; stack: Layer[] }; handle: { stack?: Layer[]; permission?: string; scope?: string }; rawPath?: unknown }
 
 /**
  * Every route of the app with the permission of its guard: the guard inside the route, or a guard
@@ -50,9 +52,10 @@ export function listRoutes(app: Express): RouteRule[] {
     let guard = inherited
     for (const layer of stack) {
       if (layer.route) {
-        const own = layer.route.stack.map((l) => l.handle.permission).find((p) => p !== undefined)
+        const ownLayer = layer.route.stack.find((l) => l.handle.permission !== undefined)
+        const own = ownLayer?.handle.permission
         for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all')) {
-          out.push({ method: method.toUpperCase(), path: (prefix + String(layer.route.path)).replace(/(.)\/$/, '$1'), permission: own ?? guard })
+          out.push({ method: method.toUpperCase(), path: (prefix + String(layer.route.path)).replace(/(.)\/$/, '$1'), permission: own ?? guard, scope: ownLayer?.handle.scope })
         }
       } else if (Array.isArray(layer.handle.stack)) {
         const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''

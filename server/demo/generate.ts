@@ -114,8 +114,10 @@ export function eventsForDay(s: DemoScenario, plan: DemoPlan, dayStart: number, 
     const r = rand()
     let hour = 0
     while (hour < 23 && HOUR_CUMULATIVE[hour] < r) hour++
-    const at = Math.min(dayStart + hour * HOUR + Math.floor(rand() * HOUR), plan.toMs - 1)
-    if (at < plan.fromMs) continue
+    const at = dayStart + hour * HOUR + Math.floor(rand() * HOUR)
+    // Items after the end of the period have not happened yet (clipping them to its end piled a day's
+    // remainder onto one instant).
+    if (at < plan.fromMs || at >= plan.toMs) continue
     const stage = stageAt(plan.history, at, 'pilot')
     if (stage === 'retired') continue
     if (s.minutesSavedPerItem !== null) {

@@ -27,6 +27,8 @@ export interface LoadDemoOptions {
   actor?: string
   /** Rows per transaction. */
   batchRows?: number
+  /** The API key each slug's events are recorded as received through (the live demo); default none. */
+  keyIds?: Record<string, number>
 }
 
 export interface LoadDemoResult {
@@ -110,7 +112,7 @@ export async function loadDemo(db: Db, opts: LoadDemoOptions): Promise<LoadDemoR
     }
     for (const day of demoDays(plan)) {
       for (const e of eventsForDay(s, plan, day, rand, exp)) {
-        rows.push({ initiative_id: id, metric: e.metric, client_id: null, quantity: e.quantity, errors: e.errors, total: e.total, occurred_at: e.occurredAt, received_at: now, key_id: null, stage: e.stage, attributes: null })
+        rows.push({ initiative_id: id, metric: e.metric, client_id: null, quantity: e.quantity, errors: e.errors, total: e.total, occurred_at: e.occurredAt, received_at: now, key_id: opts.keyIds?.[s.slug] ?? null, stage: e.stage, attributes: null })
         count++
       }
       if (rows.length >= batchRows) await flush()

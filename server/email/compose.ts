@@ -14,6 +14,8 @@ import { findReadiness } from '../readiness/facts.js'
 import { DEFAULT_CONSECUTIVE_MONTHS } from '../../metrics/readiness.js'
 import type { DigestPeriod } from './schedule.js'
 import { signUnsubscribe, unsubscribeSecret } from './tokens.js'
+import { findAssessment } from '../assessment/facts.js'
+import { digestAssessment } from './assessment-block.js'
 
 /** Everything a digest shows except the recipient's unsubscribe link. */
 export async function buildDigestInput(db: Db, config: Pick<Config, 'timezone' | 'publicUrl'> & Partial<Pick<Config, 'readinessMonths'>>, sub: Subscription, period: DigestPeriod & { kind: 'scheduled' | 'now' }, now: number): Promise<Omit<DigestInput, 'unsubscribeUrl'>> {
@@ -37,6 +39,8 @@ export async function buildDigestInput(db: Db, config: Pick<Config, 'timezone' |
     const first = (r.verdict === 'at_risk' ? r.risks[0] : undefined) ?? r.missing[0]
     return { slug: r.slug, verdict: r.verdict, firstMissing: first?.message ?? null, moreMissing: Math.max(0, r.missing.length - 1) }
   })
+  // Monthly digests carry the organisation's assessment as it stands when the digest is built.
+  const assessment = sub.schedule === 'monthly' ? digestAssessment(await findAssessment(db, { timezone: config.timezone, readinessMonths: config.readinessMonths ?? DEFAULT_CONSECUTIVE_MONTHS }, { now, historyLimit: 2 }), config.publicUrl) : undefined
   return {
     subscription: { id: sub.id, name: sub.name, schedule: sub.schedule, timezone: sub.timezone, initiatives: sub.initiatives },
     period,
@@ -45,6 +49,7 @@ export async function buildDigestInput(db: Db, config: Pick<Config, 'timezone' |
     publicUrl: config.publicUrl,
     chart,
     readiness,
+    assessment,
   }
 }
 

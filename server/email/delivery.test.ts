@@ -282,10 +282,19 @@ describe('digest content', () => {
     expect(summary.portfolio.valueTotal).toBeCloseTo(1514.56 + 2 * 50, 2)
   })
 
-  it('unsubscribes one recipient from the link, audited, and refuses a forged token', async () => {
+  it('unsubscribes one recipient by the one-click POST only (RFC 8058), audited, and refuses a forged token', async () => {
     const url = /Unsubscribe: (\S+)/.exec(message.text!)![1]
     const local = url.replace('https://ys.example.com', '')
-    const res = await s.fetch(local)
+    const recipients = async () => ((await (await s.fetch(`/api/v1/subscriptions/${id}`, { token: reader })).json()) as { recipients: string[] }).recipients
+    // A mail link scanner's HEAD and GET change nothing; the GET page asks for confirmation.
+    expect((await s.fetch(local, { method: 'HEAD' })).status).toBe(200)
+    const confirm = await s.fetch(local)
+    expect(confirm.status).toBe(200)
+    const page = await confirm.text()
+    expect(page).toContain('<form method="post"')
+    expect(page).toContain('cfo@example.com will receive no more emails')
+    expect(await recipients()).toContain('cfo@example.com')
+    const res = await s.fetch(local, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })
     expect(res.status).toBe(200)
     expect(await res.text()).toContain('cfo@example.com will receive no more emails')
     const sub = (await (await s.fetch(`/api/v1/subscriptions/${id}`, { token: reader })).json()) as { recipients: string[] }
@@ -294,6 +303,7 @@ describe('digest content', () => {
     expect(audit[0]).toMatchObject({ action: 'unsubscribe', actor: 'cfo@example.com' })
     const forged = local.replace(/token=(\d+)\.([^.]+)\./, (_m, n, r) => `token=${n}.${Buffer.from('ceo@example.com').toString('base64url')}.`)
     expect(forged).not.toBe(local)
+    expect((await s.fetch(forged, { method: 'POST' })).status).toBe(400)
     expect((await s.fetch(forged)).status).toBe(400)
     expect(((await (await s.fetch(`/api/v1/subscriptions/${id}`, { token: reader })).json()) as { recipients: string[] }).recipients).toEqual(['ceo@example.com'])
   })

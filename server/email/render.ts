@@ -8,6 +8,7 @@ import { localDateString } from '../../metrics/time-buckets.js'
 import type { InitiativeSummary, Summary, TargetAttainment } from '../outcomes/summary.js'
 import { dayLabel, duration, escapeHtml as e, formatPercent, formatPerDollar, hours, instantLabel, money, moneyCompact, monthLabel, NO_CHANGE, NO_EARLIER_PERIOD, percent, relativeChange } from './format.js'
 import { isPreset } from './schedule.js'
+import { assessmentHtml, assessmentText, type DigestAssessment } from './assessment-block.js'
 
 export interface DigestStageChange {
   slug: string
@@ -58,6 +59,8 @@ export interface DigestInput {
   unsubscribeUrl: string
   /** Scale-readiness verdicts of the initiatives in scope (absent: not shown). */
   readiness?: DigestReadiness[]
+  /** The organisation's AI-readiness assessment (monthly digests; absent: not shown). */
+  assessment?: DigestAssessment
 }
 
 export interface RenderedDigest {
@@ -242,6 +245,7 @@ export function renderDigest(input: DigestInput): RenderedDigest {
     t.push('', 'BIGGEST MOVERS (value vs previous period)')
     for (const m of mv) t.push(`  ${m.i.name.padEnd(40)}${signedMoney(m.delta, m.i.currency).padStart(10)}${m.pct === null ? '' : `  (${m.pct >= 0 ? '+' : '−'}${formatPercent(Math.abs(m.pct))})`}`)
   }
+  if (input.assessment) t.push(...assessmentText(input.assessment))
   for (const i of s.initiatives) {
     t.push('', `${i.name.toUpperCase()} [${i.slug}], ${i.stage}${offTarget(i) ? ', OFF TARGET' : ''}`)
     for (const m of metricLines(i)) t.push(row(m.label, m.value, m.change.text, m.target === '—' ? '' : m.target, `${m.status.icon} ${m.status.word}`))
@@ -303,6 +307,7 @@ export function renderDigest(input: DigestInput): RenderedDigest {
     h.push(`</table></td></tr>`)
   }
 
+  if (input.assessment) h.push(assessmentHtml(input.assessment))
   for (const i of [...s.initiatives].sort((a, b) => b.valueTotal - a.valueTotal)) {
     const isOff = offTarget(i)
     h.push(`<tr><td style="padding:18px 28px 4px;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border:1px solid ${RULE};border-radius:6px;border-left:4px solid ${isOff ? BAD : hasTargets(i) ? GOOD : RULE};">`)

@@ -3,6 +3,7 @@
  * schedule, a known IANA zone and registered initiatives. Problems come back as field details.
  */
 import type { ErrorDetail } from '../errors.js'
+import { textProblem } from '../../metrics/text.js'
 import type { SubscriptionFields } from '../../db/queries/subscriptions.js'
 import { isValidTimeZone } from '../../metrics/time-buckets.js'
 import { scheduleProblem } from './schedule.js'
@@ -49,9 +50,11 @@ export function parseSubscription(raw: unknown, opts: { partial?: boolean; defau
   if (need('name')) details.push({ field: 'name', message: 'is required' })
   else if (body.name !== undefined) {
     if (typeof body.name !== 'string' || body.name.trim() === '') details.push({ field: 'name', message: 'must be a non-empty string' })
-    else if (/[\r\n\u0000-\u001f\u007f]/.test(body.name)) details.push({ field: 'name', message: 'must be one line without control characters (it appears in email subjects)' })
-    else if (body.name.length > 200) details.push({ field: 'name', message: 'must be at most 200 characters' })
-    else value.name = body.name.trim()
+    else {
+      const problem = textProblem(body.name, { max: 200 })
+      if (problem) details.push({ field: 'name', message: problem === 'must be one line without control characters' ? `${problem} (it appears in email subjects)` : problem })
+      else value.name = body.name.trim()
+    }
   }
 
   if (need('recipients')) details.push({ field: 'recipients', message: 'is required: one or more email addresses' })

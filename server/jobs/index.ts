@@ -6,6 +6,8 @@ import type { Config } from '../config.js'
 import type { EventSink } from '../ingest/event-writer.js'
 import { scheduleRollup } from '../rollup/schedule.js'
 import { scheduleDigests } from '../email/schedule-job.js'
+import { scheduleAlerts } from '../alerts/schedule.js'
+import { scheduleDemoTopUp } from '../demo/live.js'
 
 export interface Jobs {
   stop(): Promise<void>
@@ -37,11 +39,17 @@ export function startJobs(deps: { db: Db; config: Config; log: (m: string) => vo
   backlog.unref()
   // digest: every minute, sends the email summaries that are due and retries whose backoff has passed.
   const digest = scheduleDigests({ db: deps.db, config: deps.config, log: deps.log })
+  // alerts: every minute, sends alert deliveries that are due; every 5 minutes evaluates the rules first.
+  const alerts = scheduleAlerts({ db: deps.db, config: deps.config, log: deps.log })
+  // live demo (YARDSTICK_DEMO=1): at start and every 10 minutes, the demo's events up to now.
+  const demo = deps.config.demo ? scheduleDemoTopUp({ db: deps.db, timezone: deps.config.timezone, log: deps.log }) : null
   return {
     async stop() {
+      await demo?.stop()
       clearInterval(backlog)
       await rollup.stop()
       await digest.stop()
+      await alerts.stop()
     },
   }
 }

@@ -12,6 +12,8 @@ import type { Db } from '../../db/connection.js'
 import { rollupReadCache } from '../../db/queries/outcomes.js'
 import { findPortfolioSeries, findSeries, TooManyPointsError, type PortfolioSeriesParams, type SeriesParams } from './series.js'
 import { findPayback, findSummary, UnknownInitiativesError, type SummaryParams } from './summary.js'
+import { paybackResponse, portfolioSeriesResponse, seriesResponse, summaryResponse } from '../../metrics/api/schemas.js'
+import { answerText } from '../routes/answer.js'
 import { warmReadCache } from './warm.js'
 
 /** Slugs the caller may see (a scoped key), or null for all. Functions cannot cross threads. */
@@ -64,19 +66,19 @@ export async function runRead(db: Db, config: { timezone: string }, req: ReadReq
   switch (req.op) {
     case 'summary': {
       const { allowedSlugs, ...p } = req.params
-      return JSON.stringify(await findSummary(db, config, { ...p, allowed: allowedOf(allowedSlugs) }))
+      return answerText(summaryResponse, await findSummary(db, config, { ...p, allowed: allowedOf(allowedSlugs) }))
     }
     case 'series': {
       const s = await findSeries(db, config, req.slug, req.params)
-      return s === undefined ? null : JSON.stringify(s)
+      return s === undefined ? null : answerText(seriesResponse, s)
     }
     case 'portfolioSeries': {
       const { allowedSlugs, ...p } = req.params
-      return JSON.stringify(await findPortfolioSeries(db, config, { ...p, allowed: allowedOf(allowedSlugs) }))
+      return answerText(portfolioSeriesResponse, await findPortfolioSeries(db, config, { ...p, allowed: allowedOf(allowedSlugs) }))
     }
     case 'payback': {
       const p = await findPayback(db, config, { slug: req.slug, to: req.to ?? undefined, now: req.now })
-      return p === undefined ? null : JSON.stringify(p)
+      return p === undefined ? null : answerText(paybackResponse, p)
     }
     case 'warm':
       return warmReadCache(db, config, log, req.now)

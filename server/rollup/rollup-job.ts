@@ -25,11 +25,31 @@ import {
 } from '../../db/queries/rollups.js'
 import { findPruneHorizon } from '../../db/queries/retention.js'
 import { EVERY_INSTANT, mergeSpans, noteRollupChange } from '../../db/queries/rollup-changes.js'
+import { clearSkippedEvents, findOversizedMonths, recordSkippedEvent } from '../../db/queries/rollup-skips.js'
 import { nextBucketStart } from '../../metrics/time-buckets.js'
 import { SLOT_LENGTHS, SlotBuckets, foldSlots, rowsToAdd, type BucketState } from './fold.js'
 
 /** Thrown when rollups cannot proceed; the message says what to do. */
 export class RollupError extends Error {}
+
+/** Thrown inside a step whose sums would leave the exact integer range; the step is rolled back. */
+class FoldOverflow extends Error {}
+
+/** The largest sum a rollup row may hold and still be exact as a JavaScript number. */
+const SUM_BOUND = Number.MAX_SAFE_INTEGER
+
+function isOverflow(e: unknown): boolean {
+  return e instanceof FoldOverflow || (e instanceof Error && /integer overflow|out of range/i.test(e.message))
+}
+
+/** Throws FoldOverflow when a folded state's sums are not exact integers within ±SUM_BOUND. */
+function checkSums(states: BucketState[]): void {
+  for (const s of states) {
+    if (!(Math.abs(s.quantitySum) <= SUM_BOUND && s.errorsSum <= SUM_BOUND && s.totalSum <= SUM_BOUND && s.count <= SUM_BOUND)) throw new FoldOverflow(`a ${s.grain} bucket's sum would exceed ${SUM_BOUND}`)
+  }
+}
+
+const SKIP_REASON = `adding this event would take a rollup sum past ${SUM_BOUND} (the largest exact sum); it is not counted in any figure`
 
 export interface RollupOptions {
   /** YARDSTICK_TIMEZONE: the zone of hour/day/month buckets. */
@@ -48,6 +68,11 @@ export interface RollupOptions {
 export interface RollupResult {
   /** Set when nothing ran because another process holds the lease. */
   skipped: string | null
+  /**
+   * Event ids this run could not fold and skipped (recorded in rollup_skipped_events; list them with
+   * `npm run cli -- rollup --skipped`); every other event was folded.
+   */
+  skippedEvents: number[]
   eventsFolded: number
   bucketsWritten: number
   steps: number
@@ -126,8 +151,54 @@ function hourSpans(states: BucketState[], timezone: string): Array<[number, numb
   return mergeSpans([...starts].map((h) => [h, nextBucketStart(h, 'hour', timezone)]))
 }
 
-async function foldSteps(db: Db, opts: Required<Pick<RollupOptions, 'timezone' | 'clock' | 'owner' | 'stepIds' | 'leaseMs'>> & Pick<RollupOptions, 'onProgress'>, fromWatermark: number): Promise<Omit<RollupResult, 'skipped' | 'ms'>> {
-  const { timezone, clock, owner, stepIds, leaseMs } = opts
+type StepOptions = Required<Pick<RollupOptions, 'timezone' | 'clock' | 'owner' | 'stepIds' | 'leaseMs'>> & Pick<RollupOptions, 'onProgress'>
+
+const movedMessage = 'the rollup watermark moved under this run (another process rolled up, or the lease expired); nothing from this step was written, run it again'
+
+/** Folds events (lo, hi] and advances the watermark to hi, in one transaction; FoldOverflow rolls it back. */
+async function foldStep(db: Db, opts: StepOptions, lo: number, hi: number): Promise<{ events: number; buckets: number }> {
+  const { timezone, clock, owner, leaseMs } = opts
+  return writeTransaction(db, async (tx) => {
+    const states = await foldEvents(tx, { lo, hi }, timezone)
+    checkSums(states)
+    const written = await addStates(tx, states)
+    const touched = [...new Set(states.map((s) => s.initiativeId))]
+    if ((await findOversizedMonths(tx, touched, SUM_BOUND)).length > 0) throw new FoldOverflow('a stored month sum would leave the exact range')
+    const spans = hourSpans(states, timezone)
+    if (spans.length > 0) await noteRollupChange(tx, spans, clock())
+    if (!(await advanceRollupWatermark(tx, { from: lo, to: hi, owner, now: clock(), timezone, leaseMs }))) throw new RollupError(movedMessage)
+    let n = 0
+    for (const s of states) if (s.grain === 'month') n += s.count
+    return { events: n, buckets: written }
+  })
+}
+
+/**
+ * Folds (lo, hi]; when the step would overflow, halves it and folds each half, down to single events:
+ * an event that cannot be folded even alone (onto what is stored) is skipped and recorded, and the
+ * watermark passes it. So one bad row costs a few extra folds, never the rollup of everyone else.
+ */
+async function foldRange(db: Db, opts: StepOptions, lo: number, hi: number, skipped: number[]): Promise<{ events: number; buckets: number }> {
+  try {
+    return await foldStep(db, opts, lo, hi)
+  } catch (e) {
+    if (!isOverflow(e)) throw e
+    if (hi - lo <= 1) {
+      await writeTransaction(db, async (tx) => {
+        await recordSkippedEvent(tx, { eventId: hi, reason: SKIP_REASON, at: opts.clock() })
+        if (!(await advanceRollupWatermark(tx, { from: lo, to: hi, owner: opts.owner, now: opts.clock(), timezone: opts.timezone, leaseMs: opts.leaseMs }))) throw new RollupError(movedMessage)
+      })
+      skipped.push(hi)
+      return { events: 0, buckets: 0 }
+    }
+    const mid = lo + Math.floor((hi - lo) / 2)
+    const a = await foldRange(db, opts, lo, mid, skipped)
+    const b = await foldRange(db, opts, mid, hi, skipped)
+    return { events: a.events + b.events, buckets: a.buckets + b.buckets }
+  }
+}
+
+async function foldSteps(db: Db, opts: StepOptions, fromWatermark: number): Promise<Omit<RollupResult, 'skipped' | 'ms'>> {
   // Not max(id): on PostgreSQL an insert in flight may still commit a lower id (db/dialect.ts).
   const maxId = await committedEventIdHorizon(db)
   const total = opts.onProgress && maxId > fromWatermark ? await countEventsBetweenIds(db, fromWatermark, maxId) : 0
@@ -135,28 +206,18 @@ async function foldSteps(db: Db, opts: Required<Pick<RollupOptions, 'timezone' |
   let eventsFolded = 0
   let bucketsWritten = 0
   let steps = 0
+  const skippedEvents: number[] = []
   while (watermark < maxId) {
     const lo = watermark
-    const hi = Math.min(lo + stepIds, maxId)
-    const folded = await writeTransaction(db, async (tx) => {
-      const states = await foldEvents(tx, { lo, hi }, timezone)
-      const written = await addStates(tx, states)
-      const spans = hourSpans(states, timezone)
-      if (spans.length > 0) await noteRollupChange(tx, spans, clock())
-      if (!(await advanceRollupWatermark(tx, { from: lo, to: hi, owner, now: clock(), timezone, leaseMs }))) {
-        throw new RollupError('the rollup watermark moved under this run (another process rolled up, or the lease expired); nothing from this step was written, run it again')
-      }
-      let n = 0
-      for (const s of states) if (s.grain === 'month') n += s.count
-      return { events: n, buckets: written }
-    })
+    const hi = Math.min(lo + opts.stepIds, maxId)
+    const folded = await foldRange(db, opts, lo, hi, skippedEvents)
     watermark = hi
     eventsFolded += folded.events
     bucketsWritten += folded.buckets
     steps++
     opts.onProgress?.(eventsFolded, total)
   }
-  return { eventsFolded, bucketsWritten, steps, watermark }
+  return { eventsFolded, bucketsWritten, steps, watermark, skippedEvents }
 }
 
 function resolve(opts: RollupOptions) {
@@ -180,7 +241,7 @@ export async function rollupPending(db: Db, options: RollupOptions): Promise<Rol
   const opts = resolve(options)
   const started = performance.now()
   if (!(await acquireRollupLease(db, opts.owner, opts.clock(), opts.leaseMs))) {
-    return { skipped: 'another process is rolling up now', eventsFolded: 0, bucketsWritten: 0, steps: 0, watermark: (await findRollupState(db)).watermark, ms: performance.now() - started }
+    return { skipped: 'another process is rolling up now', skippedEvents: [], eventsFolded: 0, bucketsWritten: 0, steps: 0, watermark: (await findRollupState(db)).watermark, ms: performance.now() - started }
   }
   try {
     const state = await findRollupState(db)
@@ -213,6 +274,7 @@ export async function rebuildRollups(db: Db, options: RollupOptions): Promise<Ro
   try {
     const deleted = await writeTransaction(db, async (tx) => {
       const n = await deleteAllRollups(tx)
+      await clearSkippedEvents(tx)
       await noteRollupChange(tx, [EVERY_INSTANT], opts.clock())
       if (!(await resetRollupWatermark(tx, { owner: opts.owner, now: opts.clock(), timezone: opts.timezone }))) throw new RollupError('lost the rollup lease before the rebuild started; run it again')
       return n

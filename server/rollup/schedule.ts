@@ -25,6 +25,8 @@ export function scheduleRollup(deps: { db: Db; timezone: string; expression: str
       .then((r) => {
         lastError = ''
         if (r.eventsFolded > 0 && !quiet) deps.log(`rollup: folded ${r.eventsFolded} events into ${r.bucketsWritten} bucket writes in ${Math.round(r.ms)} ms`)
+        // Reported whenever it happens, quiet or not: the operator must correct these by hand.
+        if (r.skippedEvents.length > 0) deps.log(`rollup: skipped event(s) ${r.skippedEvents.join(', ')}: their sums would overflow, so no figure counts them; every other event was rolled up. See them and how to correct them with: npm run cli -- rollup --skipped`)
         return r
       })
       .catch((e: unknown) => {

@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/audit?from=ISO&to=ISO&entity=initiative|key|user|subscription|event&entityId=X&limit=N
+ * GET /api/v1/audit?from=ISO&to=ISO&entity=initiative|key|user|subscription|event|share_token|alert_rule|webhook|assessment&entityId=X&limit=N
  * (permission `audit:read`: admins and admin keys) → {entries: [{at, actor, action, entity, entityId,
  * before, after}]}, newest first; `from` inclusive, `to` exclusive; limit 1–10000, default 1000.
  */
@@ -8,12 +8,14 @@ import type { Db } from '../../db/connection.js'
 import { findAudit } from '../../db/queries/audit.js'
 import { requirePermission } from '../auth/actor.js'
 import { badRequest, type ErrorDetail } from '../errors.js'
+import { auditList } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
-const ENTITIES = ['initiative', 'key', 'user', 'subscription', 'event']
+const ENTITIES = ['initiative', 'key', 'user', 'subscription', 'event', 'share_token', 'alert_rule', 'webhook', 'assessment']
 
 export function auditRouter(deps: { db: Db }): Router {
   const router = Router()
-  router.get('/', requirePermission('audit:read'), async (req, res) => {
+  router.get('/', requirePermission('audit:read', 'unscoped'), async (req, res) => {
     const q = req.query as Record<string, unknown>
     const details: ErrorDetail[] = []
     const instant = (name: string): number | undefined => {
@@ -34,7 +36,7 @@ export function auditRouter(deps: { db: Db }): Router {
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) details.push({ field: 'limit', message: 'must be a whole number from 1 to 10000' })
     }
     if (details.length > 0) throw badRequest('the audit query is invalid', details)
-    res.json({ entries: await findAudit(deps.db, { from, to, entity, entityId, limit }) })
+    send(res, auditList, { entries: await findAudit(deps.db, { from, to, entity, entityId, limit }) })
   })
   return router
 }

@@ -11,6 +11,7 @@
  * before the prune horizon cannot be corrected (409): their raw events are gone.
  */
 import { Router } from 'express'
+import { textProblem } from '../../metrics/text.js'
 import { writeTransaction, type Db, type Tx } from '../../db/connection.js'
 import { recordAudit } from '../../db/queries/audit.js'
 import { deleteEventsByIds, deleteEventsInRange, findEventById, findEventsByClientId, findEventSpan, type EventRef } from '../../db/queries/event-deletions.js'
@@ -21,6 +22,8 @@ import { actorName, canUseInitiative, requirePermission } from '../auth/actor.js
 import type { Config } from '../config.js'
 import { conflict, forbidden, notFound, unprocessable, type ErrorDetail } from '../errors.js'
 import { recomputeBuckets } from '../rollup/refold.js'
+import { eventDeleted, eventRangeDeleted } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
 const MAX_IDS_IN_AUDIT = 1000
 
@@ -41,11 +44,12 @@ function reasonOf(v: unknown, required: boolean, details: ErrorDetail[]): string
     if (required) details.push({ field: 'reason', message: 'is required: say why these events are deleted (kept in the audit log)' })
     return null
   }
-  if (typeof v !== 'string' || v.length > 1000) {
-    details.push({ field: 'reason', message: 'must be text of at most 1000 characters' })
+  const problem = typeof v === 'string' ? textProblem(v, { max: 1000, multiline: true }) : 'must be text of at most 1000 characters'
+  if (problem) {
+    details.push({ field: 'reason', message: problem })
     return null
   }
-  return v.trim()
+  return (v as string).trim()
 }
 
 function instantOf(v: unknown, field: string, details: ErrorDetail[]): number {
@@ -58,7 +62,7 @@ export function eventCorrectionsRouter(deps: { db: Db; config: Config; clock: ()
   const { db, config, clock } = deps
   const router = Router()
 
-  router.post('/delete', requirePermission('events:delete'), async (req, res) => {
+  router.post('/delete', requirePermission('events:delete', 'filtered'), async (req, res) => {
     const b = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>
     const details: ErrorDetail[] = []
     const slug = typeof b.initiative === 'string' && b.initiative !== '' ? b.initiative : ''
@@ -92,10 +96,10 @@ export function eventCorrectionsRouter(deps: { db: Db; config: Config; clock: ()
       })
       return { deleted, ...range }
     })
-    res.json(result)
+    send(res, eventRangeDeleted, result)
   })
 
-  router.delete('/:id', requirePermission('events:delete'), async (req, res) => {
+  router.delete('/:id', requirePermission('events:delete', 'filtered'), async (req, res) => {
     const ref = String(req.params.id)
     const b = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>
     const details: ErrorDetail[] = []
@@ -133,7 +137,7 @@ export function eventCorrectionsRouter(deps: { db: Db; config: Config; clock: ()
       })
       return { deleted, ids: [event.id] }
     })
-    res.json(result)
+    send(res, eventDeleted, result)
   })
 
   return router

@@ -5,16 +5,16 @@
  */
 import express, { Router, type Request } from 'express'
 import type { Db } from '../../db/connection.js'
-import { findIngestTargets, stageAt, type IngestTarget } from '../../db/queries/initiatives.js'
-import { VersionedCache } from '../ingest/lookup-cache.js'
-import { findPruneHorizon } from '../../db/queries/retention.js'
 import type { EventRow } from '../../db/queries/events.js'
-import { normalizeForInitiative, parseEvent, type ParsedEvent } from '../../metrics/kinds.js'
+import { parseEvent, type ParsedEvent } from '../../metrics/kinds.js'
 import { canUseInitiative, requirePermission } from '../auth/actor.js'
 import type { Config } from '../config.js'
 import { badRequest, forbidden, HttpError, unprocessable, type ErrorDetail } from '../errors.js'
 import type { EventSink } from '../ingest/event-writer.js'
 import { rateLimitPerKey } from '../rate-limit.js'
+import { eventsAccepted } from '../../metrics/api/schemas.js'
+import { answerText } from './answer.js'
+import { EventPreparer } from '../ingest/prepare-events.js'
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']
 
@@ -66,12 +66,11 @@ export function readEventBatch(req: Request, maxEvents: number): unknown[] {
 export function eventsRouter(deps: { db: Db; config: Config; writer: EventSink; clock: () => number }): Router {
   const { db, config, writer, clock } = deps
   const router = Router()
-  const initiatives = new VersionedCache<IngestTarget>(db)
-  const horizon = new VersionedCache<number>(db)
+  const preparer = new EventPreparer(db)
   const json = express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] })
   const ndjson = express.text({ limit: config.maxBodyBytes, type: NDJSON_TYPES })
 
-  router.post('/', requirePermission('events:write'), rateLimitPerKey(config.ingestRatePerKey), json, ndjson, async (req, res) => {
+  router.post('/', requirePermission('events:write', 'filtered'), rateLimitPerKey(config.ingestRatePerKey), json, ndjson, async (req, res) => {
     const actor = req.actor!
     const raws = readEventBatch(req, config.maxEventsPerRequest)
     const now = clock()
@@ -87,39 +86,13 @@ export function eventsRouter(deps: { db: Db; config: Config; writer: EventSink; 
     const denied = slugs.filter((s) => !canUseInitiative(actor, s))
     if (denied.length > 0) throw forbidden(`this API key may not write to ${denied.map((s) => `"${s}"`).join(', ')}; nothing was stored`)
 
-    const targets = await initiatives.getMany(slugs, (missing) => findIngestTargets(db, missing))
-    // Raw events before the prune horizon are gone, and with them their ids: an event that old could be a
-    // retry of one already counted in the rollups, so it is refused rather than counted twice.
-    const prunedBefore = (await horizon.get('prune', async () => (await findPruneHorizon(db))?.before ?? 0)) ?? 0
+    const ctx = await preparer.lookup(slugs)
+    const keyId = actor.kind === 'key' ? actor.id : null
     const rows: EventRow[] = []
     for (const { index, event } of parsed) {
-      const target = targets.get(event.initiative)
-      if (!target) {
-        details.push({ index, field: 'initiative', message: `initiative "${event.initiative}" is not registered; register it first (npm run cli -- initiatives create --slug ${event.initiative} --name "...")` })
-        continue
-      }
-      if (event.occurredAt < prunedBefore) {
-        details.push({ index, field: 'occurredAt', message: `occurredAt is before ${new Date(prunedBefore).toISOString()}: raw events before then were pruned and their totals are final, so older events cannot be added` })
-        continue
-      }
-      const n = normalizeForInitiative(event, target.currency)
-      if (!n.ok) {
-        details.push({ index, ...n.problem })
-        continue
-      }
-      rows.push({
-        initiative_id: target.id,
-        metric: event.metric,
-        client_id: event.clientId,
-        quantity: n.figures.quantity,
-        errors: n.figures.errors,
-        total: n.figures.total,
-        occurred_at: event.occurredAt,
-        received_at: now,
-        key_id: actor.kind === 'key' ? actor.id : null,
-        stage: stageAt(target.history, event.occurredAt, target.stage),
-        attributes: event.attributes,
-      })
+      const r = preparer.rowFor(event, ctx, now, keyId)
+      if (r.ok) rows.push(r.row)
+      else for (const p of r.problems) details.push({ index, ...p })
     }
     if (details.length > 0) {
       details.sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
@@ -129,7 +102,7 @@ export function eventsRouter(deps: { db: Db; config: Config; writer: EventSink; 
     const result = await writer.submit(rows, actor.kind === 'key' ? actor.id : null)
     // Written directly: an ETag and freshness check (what res.json adds) mean nothing for a POST.
     res.status(202).setHeader('Content-Type', 'application/json; charset=utf-8')
-    res.end(JSON.stringify(result))
+    res.end(answerText(eventsAccepted, result))
   })
   return router
 }

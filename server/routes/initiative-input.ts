@@ -1,67 +1,17 @@
 /**
  * Validation of initiative bodies (API and CLI share it), with messages that say what to fix.
  */
-import { z } from 'zod'
-import { STAGES, type InitiativeFields } from '../../db/queries/initiatives.js'
-import { isCurrencyCode, toMinorUnits } from '../../metrics/currency.js'
-import { parseInstant, SLUG_PATTERN } from '../../metrics/kinds.js'
+import type { z } from 'zod'
+import { initiativeCreateBody, initiativePatchFields } from '../../metrics/api/initiatives.js'
+import type { InitiativeFields } from '../../db/queries/initiatives.js'
+import { toMinorUnits } from '../../metrics/currency.js'
+import { parseInstant } from '../../metrics/kinds.js'
 import { startOfLocalDate } from '../../metrics/time-buckets.js'
 import type { ErrorDetail } from '../errors.js'
 
-const money = z.number({ error: 'must be a number' }).finite().min(0, 'must be ≥ 0').max(1e12, 'is implausibly large')
-const rate = z.number({ error: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1 (a rate, e.g. 0.05 for 5%)')
-const seconds = z.number({ error: 'must be a number' }).finite().min(0, 'must be ≥ 0')
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters')
-
-const base = {
-  name: text(200),
-  description: z.string().max(5000, 'must be at most 5000 characters'),
-  owner: z.union([z.email('must be an email address, e.g. ana@example.com'), z.null()]),
-  team: z.union([text(100), z.null()]),
-  stage: z.enum(STAGES, { error: `must be one of ${STAGES.join(', ')}` }),
-  currency: z.string().refine(isCurrencyCode, 'must be an ISO 4217 code such as USD, EUR or JPY'),
-  hourlyValue: z.union([money, z.null()]),
-  upfrontCost: money,
-  monthlyCost: money,
-  costPerError: z.union([money, z.null()]),
-  startedAt: z.string().max(40),
-  baselines: z.strictObject({ errorRate: z.union([rate, z.null()]).optional(), decisionLatencySeconds: z.union([seconds, z.null()]).optional() }),
-  targets: z.strictObject({
-    timeSavedHoursPerMonth: z.union([seconds, z.null()]).optional(),
-    errorRate: z.union([rate, z.null()]).optional(),
-    revenueInfluencedPerMonth: z.union([money, z.null()]).optional(),
-    decisionLatencySeconds: z.union([seconds, z.null()]).optional(),
-  }),
-}
-
-/** The fields both a create and a patch may carry, all optional. */
-const optionalFields = {
-  description: base.description.optional(),
-  owner: base.owner.optional(),
-  team: base.team.optional(),
-  stage: base.stage.optional(),
-  currency: base.currency.optional(),
-  hourlyValue: base.hourlyValue.optional(),
-  upfrontCost: base.upfrontCost.optional(),
-  monthlyCost: base.monthlyCost.optional(),
-  costPerError: base.costPerError.optional(),
-  startedAt: base.startedAt.optional(),
-  baselines: base.baselines.optional(),
-  targets: base.targets.optional(),
-}
-
-const createSchema = z.strictObject({
-  slug: z.string().regex(SLUG_PATTERN, 'must be a slug: lowercase letters, digits and hyphens, e.g. "invoice-processing"'),
-  name: base.name,
-  ...optionalFields,
-})
-
-const patchSchema = z.strictObject({
-  name: base.name.optional(),
-  ...optionalFields,
-  /** Why the stage changes; kept in the stage history. */
-  reason: z.string().max(1000).optional(),
-})
+// The bodies' schemas are the API's (metrics/api/initiatives.ts), so validation and the OpenAPI document agree.
+const createSchema = initiativeCreateBody
+const patchSchema = initiativePatchFields
 
 export type CreateInput = z.infer<typeof createSchema>
 export type PatchInput = z.infer<typeof patchSchema>

@@ -8,34 +8,36 @@ import type { Config } from '../config.js'
 import { conflict, notFound, unprocessable } from '../errors.js'
 import { parseCreateInitiative, parsePatchInitiative } from './initiative-input.js'
 import { amendWithFields, gateProductionMove } from '../readiness/gate.js'
+import { initiative, initiativeList } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
 export function initiativesRouter(deps: { db: Db; config: Config; clock: () => number }): Router {
   const { db, config, clock } = deps
   const router = Router()
 
-  router.get('/', requirePermission('read'), async (req, res) => {
+  router.get('/', requirePermission('read', 'filtered'), async (req, res) => {
     const all = await listInitiatives(db)
-    res.json({ initiatives: all.filter((i) => canUseInitiative(req.actor!, i.slug)) })
+    send(res, initiativeList, { initiatives: all.filter((i) => canUseInitiative(req.actor!, i.slug)) })
   })
 
-  router.post('/', requirePermission('initiatives:write'), async (req, res) => {
+  router.post('/', requirePermission('initiatives:write', 'unscoped'), async (req, res) => {
     const parsed = parseCreateInitiative(req.body, config.timezone, clock())
     if (!parsed.ok) throw unprocessable('the initiative is invalid; nothing was stored', parsed.details)
     const created = await writeTransaction(db, async (tx) => {
       if (await findInitiativeFields(tx, parsed.value.slug)) throw conflict(`an initiative with slug "${parsed.value.slug}" already exists; PATCH /api/v1/initiatives/${parsed.value.slug} changes it`)
       return createInitiative(tx, parsed.value, { actor: actorName(req.actor!), at: clock() })
     })
-    res.status(201).json(created)
+    send(res, initiative, created, 201)
   })
 
-  router.get('/:slug', requirePermission('read'), async (req, res) => {
+  router.get('/:slug', requirePermission('read', 'slug'), async (req, res) => {
     const slug = String(req.params.slug)
     const found = canUseInitiative(req.actor!, slug) ? await findInitiative(db, slug) : undefined
     if (!found) throw notFound(`no initiative "${slug}"`)
-    res.json(found)
+    send(res, initiative, found)
   })
 
-  router.patch('/:slug', requirePermission('initiatives:write'), async (req, res) => {
+  router.patch('/:slug', requirePermission('initiatives:write', 'slug'), async (req, res) => {
     const slug = String(req.params.slug)
     const updated = await writeTransaction(db, async (tx) => {
       const current = await findInitiativeFields(tx, slug)
@@ -59,7 +61,7 @@ export function initiativesRouter(deps: { db: Db; config: Config; clock: () => n
       }
       return updateInitiative(tx, slug, patch, { actor: actorName(req.actor!), at: clock(), reason: stageReason })
     })
-    res.json(updated)
+    send(res, initiative, updated)
   })
 
   return router

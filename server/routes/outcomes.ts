@@ -7,7 +7,7 @@ import { Router, type Request } from 'express'
 import { STAGES, type Stage } from '../../db/queries/initiatives.js'
 import { isMetric, METRICS, parseInstant, SLUG_PATTERN, type Metric } from '../../metrics/kinds.js'
 import { chooseGranularity, type Granularity } from '../../metrics/time-buckets.js'
-import { canUseInitiative, requirePermission, type Actor } from '../auth/actor.js'
+import { canUseInitiative, requirePermission, scopeOf as actorScope, type Actor } from '../auth/actor.js'
 import type { Config } from '../config.js'
 import { badRequest, notFound, type ErrorDetail } from '../errors.js'
 import type { OutcomeReader } from '../outcomes/reader.js'
@@ -98,7 +98,19 @@ function fail(problems: ErrorDetail[]): never {
 
 /** The initiatives an actor may see: a scoped key's list, or null for all. */
 function scopeOf(a: Actor): string[] | null {
-  return a.kind === 'key' && a.initiatives !== null ? [...a.initiatives] : null
+  const scope = actorScope(a)
+  return scope === null ? null : [...scope]
+}
+
+/**
+ * A summary for a scoped caller: `freshness` keeps when the rollups last ran, but not the rollup
+ * watermark (an event id) nor the count of newer events, which are database-wide and would tell a
+ * caller scoped to one initiative how much every other initiative sends.
+ */
+function withoutVolume(text: string): string {
+  const body = JSON.parse(text) as { freshness?: { rolledUpAt?: string | null } }
+  if (body.freshness) body.freshness = { rolledUpAt: body.freshness.rolledUpAt ?? null }
+  return JSON.stringify(body)
 }
 
 /** Sends JSON text computed on the reader thread. */
@@ -110,7 +122,7 @@ export function outcomesRouter(deps: { reader: OutcomeReader; config: Config; cl
   const { reader, config, clock } = deps
   const router = Router()
 
-  router.get('/initiatives/:slug/series', requirePermission('read'), async (req, res) => {
+  router.get('/initiatives/:slug/series', requirePermission('read', 'slug'), async (req, res) => {
     const slug = String(req.params.slug)
     if (!SLUG_PATTERN.test(slug) || !canUseInitiative(req.actor!, slug)) throw notFound(`no initiative "${slug.slice(0, 64)}"`)
     const { get, problems } = readQuery(req, ['metric', 'from', 'to', 'granularity', 'stage', 'split', 'compare'])
@@ -139,7 +151,7 @@ export function outcomesRouter(deps: { reader: OutcomeReader; config: Config; cl
     sendJson(res, series)
   })
 
-  router.get('/initiatives/:slug/payback', requirePermission('read'), async (req, res) => {
+  router.get('/initiatives/:slug/payback', requirePermission('read', 'slug'), async (req, res) => {
     const slug = String(req.params.slug)
     if (!SLUG_PATTERN.test(slug) || !canUseInitiative(req.actor!, slug)) throw notFound(`no initiative "${slug.slice(0, 64)}"`)
     const { get, problems } = readQuery(req, ['to'])
@@ -156,7 +168,7 @@ export function outcomesRouter(deps: { reader: OutcomeReader; config: Config; cl
     sendJson(res, answer)
   })
 
-  router.get('/series', requirePermission('read'), async (req, res) => {
+  router.get('/series', requirePermission('read', 'filtered'), async (req, res) => {
     const { get, problems } = readQuery(req, ['metric', 'from', 'to', 'granularity', 'stage', 'initiatives'])
     const metric = readMetric(get, problems)
     const { from, to } = readRange(get, clock(), 90, problems)
@@ -176,7 +188,7 @@ export function outcomesRouter(deps: { reader: OutcomeReader; config: Config; cl
     }
   })
 
-  router.get('/summary', requirePermission('read'), async (req, res) => {
+  router.get('/summary', requirePermission('read', 'filtered'), async (req, res) => {
     const { get, problems } = readQuery(req, ['from', 'to', 'stage', 'team', 'initiatives', 'split'])
     const { from, to } = readRange(get, clock(), 30, problems)
     const stage = readStage(get, problems)
@@ -192,7 +204,8 @@ export function outcomesRouter(deps: { reader: OutcomeReader; config: Config; cl
     if (problems.length > 0) fail(problems)
     const actor = req.actor!
     try {
-      sendJson(res, await reader.summary({ from, to, stage, team, initiatives, split, allowedSlugs: scopeOf(actor), now: clock() }))
+      const text = await reader.summary({ from, to, stage, team, initiatives, split, allowedSlugs: scopeOf(actor), now: clock() })
+      sendJson(res, scopeOf(actor) === null ? text : withoutVolume(text))
     } catch (e) {
       if (e instanceof UnknownInitiativesError) throw badRequest(e.message, [{ field: 'initiatives', message: e.message }])
       throw e

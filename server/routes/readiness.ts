@@ -8,6 +8,7 @@
  */
 import { Router, type Request } from 'express'
 import { z } from 'zod'
+import { textProblem, type TextRule } from '../../metrics/text.js'
 import type { Db } from '../../db/connection.js'
 import { writeTransaction } from '../../db/connection.js'
 import { recordAudit } from '../../db/queries/audit.js'
@@ -21,8 +22,16 @@ import type { Config } from '../config.js'
 import { badRequest, notFound, unprocessable, type ErrorDetail } from '../errors.js'
 import { findReadiness } from '../readiness/facts.js'
 import { isAdmin } from '../readiness/gate.js'
+import { attestationCreated, attestationList, fitResponse, fitSavedResponse, initiativeReadinessResponse, portfolioReadinessResponse } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
-const text = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'must not contain control characters')
+/** A string under the one text rule of metrics/text.ts. */
+const ruled = (schema: z.ZodString, rule: TextRule) =>
+  schema.superRefine((s, ctx) => {
+    const problem = textProblem(s, rule)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
+const text = (max: number, multiline = false) => ruled(z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty'), { max, multiline })
 const level = z.number({ error: 'must be a whole number from 1 to 4' }).int('must be a whole number from 1 to 4').min(1, 'must be from 1 to 4').max(4, 'must be from 1 to 4')
 
 const fitSchema = z.strictObject({
@@ -30,12 +39,12 @@ const fitSchema = z.strictObject({
   repetitiveness: level,
   clarity: level,
   engagement: level,
-  note: z.string().max(2000, 'must be at most 2000 characters').optional(),
+  note: ruled(z.string(), { max: 2000, multiline: true }).optional(),
 })
 
 const attestSchema = z.strictObject({
   item: z.enum(ATTESTABLE_ITEMS, { error: `must be one of ${ATTESTABLE_ITEMS.join(', ')} (owner and baselines are fields of the initiative: set them with PATCH)` }),
-  note: text(2000),
+  note: text(2000, true),
   date: z.string().max(40).optional(),
   reviewer: text(200).optional(),
 })
@@ -112,27 +121,27 @@ export function readinessRouter(deps: { db: Db; config: Config; clock: () => num
     return r
   }
 
-  router.get('/readiness', requirePermission('read'), async (req, res) => {
+  router.get('/readiness', requirePermission('read', 'filtered'), async (req, res) => {
     const months = readMonths(req, config.readinessMonths)
     const now = clock()
     const all = (await findReadiness(db, { timezone: zone, now }, months)).filter((r) => canUseInitiative(req.actor!, r.slug))
     const counts = { ready: 0, not_yet: 0, at_risk: 0 }
     for (const r of all) counts[r.verdict]++
-    res.json({ asOf: new Date(now).toISOString(), consecutiveMonths: months, counts, initiatives: all })
+    send(res, portfolioReadinessResponse, { asOf: new Date(now).toISOString(), consecutiveMonths: months, counts, initiatives: all })
   })
 
-  router.get('/initiatives/:slug/readiness', requirePermission('read'), async (req, res) => {
+  router.get('/initiatives/:slug/readiness', requirePermission('read', 'slug'), async (req, res) => {
     const r = await one(req, readMonths(req, config.readinessMonths))
     // What the caller may do here, so the dashboard shows forms only to those who can use them.
-    res.json({ ...r, permissions: { attest: can(req.actor!, 'initiatives:write'), recordFit: can(req.actor!, 'initiatives:write'), override: isAdmin(req.actor!) } })
+    send(res, initiativeReadinessResponse, { ...r, permissions: { attest: can(req.actor!, 'initiatives:write'), recordFit: can(req.actor!, 'initiatives:write'), override: isAdmin(req.actor!) } })
   })
 
-  router.get('/initiatives/:slug/fit', requirePermission('read'), async (req, res) => {
+  router.get('/initiatives/:slug/fit', requirePermission('read', 'slug'), async (req, res) => {
     const r = await one(req, config.readinessMonths)
-    res.json({ fit: r.fit, ...FIT_FORM })
+    send(res, fitResponse, { fit: r.fit, ...FIT_FORM })
   })
 
-  router.put('/initiatives/:slug/fit', requirePermission('initiatives:write'), async (req, res) => {
+  router.put('/initiatives/:slug/fit', requirePermission('initiatives:write', 'slug'), async (req, res) => {
     const slug = String(req.params.slug)
     if (!SLUG_PATTERN.test(slug) || !canUseInitiative(req.actor!, slug)) throw notFound(`no initiative "${slug.slice(0, 64)}"`)
     const parsed = fitSchema.safeParse(req.body)
@@ -147,19 +156,19 @@ export function readinessRouter(deps: { db: Db; config: Config; clock: () => num
       await recordAudit(tx, { at: now, actor: by, action: 'record_fit', entity: 'initiative', entityId: slug, before: before ? { fit: before } : null, after: { fit } })
     })
     const r = await one(req, config.readinessMonths)
-    res.json({ fit: r.fit, verdict: r.verdict, ...FIT_FORM })
+    send(res, fitSavedResponse, { fit: r.fit, verdict: r.verdict, ...FIT_FORM })
   })
 
-  router.get('/initiatives/:slug/attestations', requirePermission('read'), async (req, res) => {
+  router.get('/initiatives/:slug/attestations', requirePermission('read', 'slug'), async (req, res) => {
     const slug = String(req.params.slug)
     if (!SLUG_PATTERN.test(slug) || !canUseInitiative(req.actor!, slug)) throw notFound(`no initiative "${slug.slice(0, 64)}"`)
     const i = await findInitiativeFields(db, slug)
     if (!i) throw notFound(`no initiative "${slug}"`)
     const list = (await findAttestations(db, [i.id])).get(i.id) ?? []
-    res.json({ attestations: list.map((a) => publicAttestation(a, zone)).reverse() })
+    send(res, attestationList, { attestations: list.map((a) => publicAttestation(a, zone)).reverse() })
   })
 
-  router.post('/initiatives/:slug/attestations', requirePermission('initiatives:write'), async (req, res) => {
+  router.post('/initiatives/:slug/attestations', requirePermission('initiatives:write', 'slug'), async (req, res) => {
     const slug = String(req.params.slug)
     if (!SLUG_PATTERN.test(slug) || !canUseInitiative(req.actor!, slug)) throw notFound(`no initiative "${slug.slice(0, 64)}"`)
     const parsed = attestSchema.safeParse(req.body)
@@ -176,7 +185,7 @@ export function readinessRouter(deps: { db: Db; config: Config; clock: () => num
       return a
     })
     const r = await one(req, config.readinessMonths)
-    res.status(201).json({ attestation: publicAttestation(created, zone), verdict: r.verdict, missing: r.missing })
+    send(res, attestationCreated, { attestation: publicAttestation(created, zone), verdict: r.verdict, missing: r.missing }, 201)
   })
 
   return router

@@ -9,24 +9,20 @@
 import { Router, type Request, type Response } from 'express'
 import { writeTransaction, type Db } from '../../db/connection.js'
 import { countUsers, createUser, findUserForAuth, isEmail, normalizeEmail } from '../../db/queries/users.js'
-import { publicRoute, requireSignedIn, type Actor } from '../auth/actor.js'
+import { can, publicRoute, requireSignedIn, type Actor } from '../auth/actor.js'
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '../auth/password.js'
 import { endSession, startSession } from '../auth/session-auth.js'
 import { setupTokenMatches, voidSetupToken } from '../auth/setup.js'
-import { FailureWindow } from '../auth/sign-in-limiter.js'
+import { SignInThrottle } from '../auth/sign-in-limiter.js'
 import type { Config } from '../config.js'
 import { conflict, forbidden, HttpError, unauthorized, unprocessable, type ErrorDetail } from '../errors.js'
+import { sessionUser, setupState } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
-export interface SignInLimits {
-  perAccount: FailureWindow
-  perIp: FailureWindow
-}
+export type SignInLimits = SignInThrottle
 
-export function signInLimits(config: Config, clock: () => number): SignInLimits {
-  return {
-    perAccount: new FailureWindow(config.signInFailuresPerAccount, config.signInWindowMs, clock),
-    perIp: new FailureWindow(config.signInFailuresPerIp, config.signInWindowMs, clock),
-  }
+export function signInLimits(db: Db, config: Config, clock: () => number): SignInLimits {
+  return new SignInThrottle(db, { perAccount: config.signInFailuresPerAccount, perAddress: config.signInFailuresPerIp, windowMs: config.signInWindowMs }, clock)
 }
 
 function tooMany(seconds: number, what: string): HttpError {
@@ -58,25 +54,23 @@ export function sessionRouter(deps: { db: Db; config: Config; clock: () => numbe
     const { email, password } = credentials(req.body, ['email', 'password'])
     const account = normalizeEmail(email).slice(0, 320)
     const ip = req.ip ?? 'unknown'
-    const wait = Math.max(limits.perAccount.retryAfterSeconds(account), limits.perIp.retryAfterSeconds(ip))
-    if (wait > 0) throw tooMany(wait, 'sign-ins')
-    // Counted before the check, so that parallel guesses cannot all pass the limit; taken back on success.
-    limits.perAccount.fail(account)
-    limits.perIp.fail(ip)
+    // Counted before the check (one transaction), so that parallel guesses cannot all pass the limit;
+    // taken back on success.
+    const verdict = await limits.attempt(account, ip)
+    if (!verdict.allowed) throw tooMany(verdict.retryAfterSeconds, 'sign-ins')
     const user = await findUserForAuth(db, account)
     const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password)
     if (!user || !ok) throw unauthorized('the email or password is not right')
-    limits.perAccount.clear(account)
-    limits.perIp.forgiveOne(ip)
+    await limits.succeeded(account, ip)
     if (user.disabled) throw forbidden('this account is disabled; ask an admin to enable it')
     const { expiresAt } = await startSession(deps, req, res, user.id)
-    res.json({ id: user.id, email: user.email, role: user.role, expiresAt: new Date(expiresAt).toISOString() })
+    send(res, sessionUser, { id: user.id, email: user.email, role: user.role, expiresAt: new Date(expiresAt).toISOString() })
   })
 
   router.get('/', requireSignedIn(), (req, res) => {
     noStore(res)
     const a = req.actor as Extract<Actor, { kind: 'user' }>
-    res.json({ id: a.id, email: a.email, role: a.role })
+    send(res, sessionUser, { id: a.id, email: a.email, role: a.role })
   })
 
   router.delete('/', publicRoute(), async (req, res) => {
@@ -92,9 +86,11 @@ export function setupRouter(deps: { db: Db; config: Config; clock: () => number;
   const { db, clock, limits } = deps
   const router = Router()
 
-  router.get('/', publicRoute(), async (_req, res) => {
+  // Also says whether this request may read and is signed in, so the dashboard's first paint can choose
+  // between the sign-in page and the portfolio without a request bound to answer 401.
+  router.get('/', publicRoute(), async (req, res) => {
     noStore(res)
-    res.json({ needed: (await countUsers(db)) === 0 })
+    send(res, setupState, { needed: (await countUsers(db)) === 0, signedIn: req.actor?.kind === 'user', canRead: !!req.actor && can(req.actor, 'read') })
   })
 
   router.post('/', publicRoute(), async (req, res) => {
@@ -106,7 +102,7 @@ export function setupRouter(deps: { db: Db; config: Config; clock: () => number;
     if (pw) details.push({ field: 'password', message: pw })
     if (details.length > 0) throw unprocessable('the first admin is invalid; nothing was stored', details)
     const ip = req.ip ?? 'unknown'
-    const wait = limits.perIp.retryAfterSeconds(ip)
+    const wait = await limits.addressWait(ip)
     if (wait > 0) throw tooMany(wait, 'attempts')
     const passwordHash = await hashPassword(password)
     const user = await writeTransaction(db, async (tx) => {
@@ -117,11 +113,11 @@ export function setupRouter(deps: { db: Db; config: Config; clock: () => number;
       return created
     })
     if (!user) {
-      limits.perIp.fail(ip)
+      await limits.failAddress(ip)
       throw forbidden('the setup token does not match; use the one printed by the most recent `npm start`')
     }
     const { expiresAt } = await startSession(deps, req, res, user.id)
-    res.status(201).json({ id: user.id, email: user.email, role: user.role, expiresAt: new Date(expiresAt).toISOString() })
+    send(res, sessionUser, { id: user.id, email: user.email, role: user.role, expiresAt: new Date(expiresAt).toISOString() }, 201)
   })
 
   return router

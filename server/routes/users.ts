@@ -14,6 +14,8 @@ import { actorName, requirePermission } from '../auth/actor.js'
 import { hashPassword, passwordProblem } from '../auth/password.js'
 import type { Config } from '../config.js'
 import { conflict, notFound, unprocessable, type ErrorDetail } from '../errors.js'
+import { user as userSchema, userList } from '../../metrics/api/schemas.js'
+import { send } from './answer.js'
 
 function objectBody(body: unknown): Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {}
@@ -29,11 +31,11 @@ export function usersRouter(deps: { db: Db; config: Config; clock: () => number 
   const { db, clock } = deps
   const router = Router()
 
-  router.get('/', requirePermission('users:manage'), async (_req, res) => {
-    res.json({ users: await listUsers(db) })
+  router.get('/', requirePermission('users:manage', 'unscoped'), async (_req, res) => {
+    send(res, userList, { users: await listUsers(db) })
   })
 
-  router.post('/', requirePermission('users:manage'), async (req, res) => {
+  router.post('/', requirePermission('users:manage', 'unscoped'), async (req, res) => {
     const b = objectBody(req.body)
     const details: ErrorDetail[] = []
     const email = typeof b.email === 'string' ? normalizeEmail(b.email) : ''
@@ -49,10 +51,10 @@ export function usersRouter(deps: { db: Db; config: Config; clock: () => number 
       if (await findUserByEmail(tx, email)) throw conflict(`a user with email ${email} already exists; PATCH /api/v1/users/:id changes it`)
       return createUser(tx, { email, role: role!, passwordHash }, { actor: actorName(req.actor!), at: clock() })
     })
-    res.status(201).json(user)
+    send(res, userSchema, user, 201)
   })
 
-  router.patch('/:id', requirePermission('users:manage'), async (req, res) => {
+  router.patch('/:id', requirePermission('users:manage', 'unscoped'), async (req, res) => {
     const id = Number(req.params.id)
     if (!Number.isInteger(id) || id < 1) throw notFound(`no user "${String(req.params.id)}"; ids are whole numbers (see GET /api/v1/users)`)
     const b = objectBody(req.body)
@@ -82,7 +84,7 @@ export function usersRouter(deps: { db: Db; config: Config; clock: () => number 
       }
       return after
     })
-    res.json(user)
+    send(res, userSchema, user)
   })
 
   return router

@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { migrateToLatest, openDatabase, writeTransaction, type Db, type DbHandle } from '../../db/connection.js'
 import { createInitiative } from '../../db/queries/initiatives.js'
 import { createKey, type KeyRole } from '../../db/queries/keys.js'
@@ -18,6 +18,7 @@ import { loadConfig, type Config } from '../config.js'
 import { parseCreateInitiative } from '../routes/initiative-input.js'
 import type { Dialect } from '../../db/dialect.js'
 import { createDatabase, dropDatabase } from './pg-cluster.js'
+import { responseChecker, type ResponseChecker } from './response-check.js'
 
 /** The dialect this test process runs against: the `postgres` vitest project sets it. */
 export const TEST_DIALECT: Dialect = process.env.YARDSTICK_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite'
@@ -56,6 +57,11 @@ export interface TestServer {
   config: Config
   app: App
   server: Server
+  /**
+   * Every JSON answer is checked against the OpenAPI document (server/testing/response-check.ts);
+   * close() fails with the mismatches. Send the header `x-skip-response-check: 1` to exempt a request.
+   */
+  responses: ResponseChecker
   /** Creates an initiative through the same validation as the API. */
   initiative(body: Record<string, unknown>): Promise<void>
   /** Creates an API key and returns its token. */
@@ -93,7 +99,8 @@ export async function startTestServer(opts: { env?: Record<string, string>; cloc
   await migrateToLatest(handle.db)
   const app = createApp({ db: handle.db, config, clock: opts.clock, log: () => {}, clientDir: path.join(dir, 'no-client') })
   await app.ready()
-  const server = app.app.listen(0, '127.0.0.1')
+  const responses = responseChecker()
+  const server = createServer(responses.wrap(app.app)).listen(0, '127.0.0.1')
   answerClientErrors(server)
   await new Promise<void>((r) => server.once('listening', () => r()))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -106,6 +113,7 @@ export async function startTestServer(opts: { env?: Record<string, string>; cloc
     config,
     app,
     server,
+    responses,
     async initiative(body) {
       const parsed = parseCreateInitiative(body, config.timezone, clock())
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.details))
@@ -132,6 +140,9 @@ export async function startTestServer(opts: { env?: Record<string, string>; cloc
       await handle.close()
       await tdb.drop()
       fs.rmSync(dir, { recursive: true, force: true })
+      if (responses.violations.length > 0) {
+        throw new Error(`${responses.violations.length} answer(s) do not match the OpenAPI document (metrics/api):\n${[...new Set(responses.violations)].slice(0, 20).join('\n')}`)
+      }
     },
   }
 }
