@@ -24,3 +24,12 @@ export function autoId(db: Kysely<any>, big = false): ['id', 'integer' | 'serial
 export function bytesType(db: Kysely<any>): 'blob' | 'bytea' {
   return isPostgres(db) ? 'bytea' : 'blob'
 }
+
+/**
+ * A column holding an id of `events` (a `bigserial` on PostgreSQL): `integer` on SQLite (64-bit there,
+ * and the spelling those tables were created with), `bigint` on PostgreSQL, whose `integer` stops at 2^31.
+ * @example .addColumn('event_id', eventIdType(db), (c) => c.primaryKey())
+ */
+export function eventIdType(db: Kysely<any>): 'integer' | 'bigint' {
+  return isPostgres(db) ? 'bigint' : 'integer'
+}
