@@ -41,8 +41,15 @@ export function dialectOf(db: Kysely<any>): Dialect {
  */
 function exactNumber(text: string): number {
   const n = Number(text)
-  if (Number.isInteger(n) && !Number.isSafeInteger(n)) throw new Error(`the database returned ${text}, beyond the 2^53 a number holds exactly`)
+  if (Number.isInteger(n) && !Number.isSafeInteger(n)) throw new InexactNumberError(text)
   return n
+}
+
+/** A bigint or numeric the PostgreSQL driver refused to turn into an inexact number (past 2^53). */
+export class InexactNumberError extends Error {
+  constructor(text: string) {
+    super(`the database returned ${text}, beyond the 2^53 a number holds exactly`)
+  }
 }
 
 /**
