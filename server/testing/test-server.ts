@@ -89,11 +89,14 @@ export async function createBareInitiatives(db: Db, slugs: string[]): Promise<vo
 }
 
 /**
+ * `sameDatabaseAs`: another instance on the same database (as several processes behind a proxy).
  * @example const s = await startTestServer(); const res = await s.fetch('/healthz')
  */
-export async function startTestServer(opts: { env?: Record<string, string>; clock?: () => number; dir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { env?: Record<string, string>; clock?: () => number; dir?: string; sameDatabaseAs?: TestServer } = {}): Promise<TestServer> {
   const dir = opts.dir ?? tempDir()
-  const tdb = await testDatabase(dir, 'yardstick.db')
+  // A second instance on the first one's database (dropped by the first one's close, not this one's).
+  const shared = opts.sameDatabaseAs
+  const tdb: TestDatabase = shared ? { target: shared.config.database, env: shared.dbEnv, drop: async () => {} } : await testDatabase(dir, 'yardstick.db')
   const config = loadConfig({ ...tdb.env, PORT: '0', YARDSTICK_OUTBOX_DIR: path.join(dir, 'outbox'), ...opts.env })
   const handle = openDatabase(config.database, { sync: config.sync })
   await migrateToLatest(handle.db)
