@@ -3,7 +3,8 @@ import { findPgBin } from './server/testing/pg-cluster.js'
 
 /**
  * Two projects from one source: every test on SQLite, and the suites that store and schedule (HTTP,
- * rollup, email, readiness, governance, multi-instance) again on PostgreSQL, on a throwaway cluster
+ * rollup, email, readiness, governance, share links, sign-in throttle, alerts and webhooks, imports,
+ * OTLP, assessment, live demo, multi-instance) again on PostgreSQL, on a throwaway cluster
  * the run starts itself (server/testing/pg-global-setup.ts). Without PostgreSQL installed, the
  * postgres project is one skipped test that names the install command.
  */
@@ -22,6 +23,18 @@ const POSTGRES_SUITES = [
   'server/auth/route-matrix.test.ts',
   'server/ops/prune.test.ts',
   'server/testing/postgres.test.ts',
+  'server/auth/scope-holes.test.ts',
+  'server/auth/sign-in-throttle.test.ts',
+  'server/alerts/alerts.e2e.test.ts',
+  'server/alerts/demo.test.ts',
+  'server/alerts/payback.test.ts',
+  'server/import/import.test.ts',
+  'server/otlp/otlp-sdk.test.ts',
+  'server/assessment/assessment.http.test.ts',
+  'server/email/assessment-digest.test.ts',
+  'server/demo/live.test.ts',
+  'server/rollup/overflow.test.ts',
+  'server/routes/text-fields.test.ts',
 ]
 /** Tests that only make sense on PostgreSQL (several instances on one database). */
 const POSTGRES_ONLY = ['server/testing/postgres.test.ts', 'server/multi-instance/*.test.ts']
