@@ -234,6 +234,24 @@ export class YsInitiative extends LitElement {
         rows.push([d.initiative.name, m.metric, m.yTitle, formatInstant(r.start, this.tz), formatInstant(r.end, this.tz), round(r.value), r.count, round(r.baseline), round(r.target), m.previous ? round(m.previous[k]?.y ?? null) : null])
       })
     }
+    // The period's money, as the summary answers it (CONTRACT.md, "Money"): the same figures as the
+    // headline, the portfolio CSV and the digests, one row each over the whole range.
+    const r = d.row
+    if (r) {
+      const from = formatInstant(d.range.fromMs, this.tz)
+      const to = formatInstant(d.range.toMs, this.tz)
+      const perOne = `per 1 ${r.currency}`
+      const money: Array<[string, string, Cell]> = [
+        ['value_total', r.currency, r.valueTotal],
+        ['cost', r.currency, r.cost],
+        ['return_per_dollar', perOne, r.returnPerDollar],
+        ['value_to_date', r.currency, r.valueToDate],
+        ['cost_to_date', r.currency, r.costToDate],
+        ['return_to_date', perOne, r.returnToDate],
+        ['payback_month', r.paybackMonth?.projected ? 'month (projected)' : 'month', r.paybackMonth?.month ?? null],
+      ]
+      for (const [metric, unit, value] of money) rows.push([d.initiative.name, metric, unit, from, to, value, null, null, null, null])
+    }
     downloadText(`yardstick-${d.initiative.slug}-${localDateString(d.range.fromMs, this.tz)}-to-${localDateString(d.range.toMs - 1, this.tz)}.csv`, toCsv(header, rows))
   }
 }

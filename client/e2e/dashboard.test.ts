@@ -198,8 +198,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium (install Chromium
     const csv = fs.readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '')
     const lines = csv.trim().split('\r\n')
     expect(lines[0]).toBe('initiative,metric,unit,bucket_start,bucket_end,value,events,baseline,target,previous_period_value')
-    // 30 daily buckets for each of the four metrics.
-    expect(lines.length).toBe(1 + 4 * 30)
+    // 30 daily buckets for each of the four metrics, then the period's seven money rows.
+    expect(lines.length).toBe(1 + 4 * 30 + 7)
+    expect(lines.slice(-7).map((l) => l.split(',')[1])).toEqual(['value_total', 'cost', 'return_per_dollar', 'value_to_date', 'cost_to_date', 'return_to_date', 'payback_month'])
     const errorRows = lines.filter((l) => l.includes(',error_rate,'))
     expect(errorRows[0].split(',').slice(7, 9)).toEqual(['6', '2'])
     const latency = lines.find((l) => l.includes(',decision_latency,'))!.split(',')

@@ -6,6 +6,7 @@
  */
 import { localDateString } from '../../metrics/time-buckets.js'
 import type { InitiativeSummary, Summary, TargetAttainment } from '../outcomes/summary.js'
+import { formatMonth } from '../../metrics/format.js'
 import { dayLabel, duration, escapeHtml as e, formatPercent, formatPerDollar, hours, instantLabel, money, moneyCompact, monthLabel, NO_CHANGE, NO_EARLIER_PERIOD, percent, relativeChange } from './format.js'
 import { isPreset } from './schedule.js'
 import { assessmentHtml, assessmentText, type DigestAssessment } from './assessment-block.js'
@@ -174,7 +175,9 @@ function metricLines(i: InitiativeSummary): MetricLine[] {
 
 function paybackText(i: Pick<InitiativeSummary, 'paybackMonth'>): string {
   if (!i.paybackMonth) return 'payback not yet in sight'
-  return i.paybackMonth.projected ? `payback projected for ${i.paybackMonth.month}` : `paid back in ${i.paybackMonth.month}`
+  // The month as the dashboard names it ("Feb 2027"), from the one formatting module.
+  const month = formatMonth(i.paybackMonth.month, 'UTC')
+  return i.paybackMonth.projected ? `payback projected for ${month}` : `paid back in ${month}`
 }
 
 function returnText(r: number | null, currency: string, what: string): string {
