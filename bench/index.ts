@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every figure beside a raw baseline measured in the same run; writes
  * bench/results.json and prints a table. `npm run bench -- ingest` runs one part (ingest, otlp, rollup,
- * rollup-fold, rollup-query, faults, load, lighthouse).
+ * rollup-fold, rollup-query, faults, load, lighthouse, postgres: the PostgreSQL column).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -12,6 +12,7 @@ import { runLighthouseBench } from './lighthouse.js'
 import { runLoadBench } from './load.js'
 import { runOtlpBench } from './otlp.js'
 import { runRollupBench } from './rollup.js'
+import { runPostgresBench } from './postgres.js'
 
 type Part = { name: string; run: (log: (m: string) => void) => Promise<BenchResult[]> }
 
@@ -25,6 +26,7 @@ const parts: Part[] = [
   { name: 'faults', run: (log) => runFaultBench(log) },
   { name: 'load', run: (log) => runLoadBench(log) },
   { name: 'lighthouse', run: (log) => runLighthouseBench(log) },
+  { name: 'postgres', run: (log) => runPostgresBench(log) },
 ]
 
 async function main() {

@@ -9,6 +9,7 @@ import express, { type Express, type RequestHandler } from 'express'
 import helmet from 'helmet'
 import { sql } from 'kysely'
 import type { Db } from '../db/connection.js'
+import { dialectOf } from '../db/dialect.js'
 import { authenticateKey } from './auth/authenticate.js'
 import { authenticateSession, governanceRouter, requireSameOrigin } from './auth/governance.js'
 import { publicRoute } from './auth/actor.js'
@@ -148,9 +149,10 @@ export function createApp(deps: AppDeps): App {
   const { db, config } = deps
   const clock = deps.clock ?? Date.now
   const log = deps.log ?? ((m: string) => console.error(m))
-  // Commits happen on a writer thread, so fsync waits do not stall request handling; an in-memory
-  // database (one connection only) or `inlineWriter` keeps them on this thread.
-  const inline = deps.inlineWriter || config.dbFile === ':memory:'
+  // On SQLite commits happen on a writer thread, so fsync waits do not stall request handling; an
+  // in-memory database (one connection only) or `inlineWriter` keeps them on this thread. On
+  // PostgreSQL the pool's queries never block this thread, so it commits (with group commit) and reads here.
+  const inline = deps.inlineWriter || config.database === ':memory:' || dialectOf(db) === 'postgres'
   const writer: EventSink = inline ? new EventWriter(db, clock) : new ThreadedEventWriter({ file: config.dbFile, sync: config.sync })
   // Likewise outcome reads run on a reader thread, so a long read never delays acknowledging events.
   const reader: OutcomeReader = inline ? new InlineOutcomeReader(db, config, log) : new ThreadedOutcomeReader({ file: config.dbFile, sync: config.sync, timezone: config.timezone, log })

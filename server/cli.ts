@@ -201,7 +201,7 @@ export async function cliMain(argv: string[]): Promise<void> {
       err: (l) => process.stderr.write(l + '\n'),
       async open() {
         if (!handle) {
-          handle = openDatabase(config.dbFile, { sync: config.sync })
+          handle = openDatabase(config.database, { sync: config.sync })
           await migrateToLatest(handle.db)
         }
         return handle

@@ -6,7 +6,10 @@ import { isValidTimeZone } from '../metrics/time-buckets.js'
 export interface Config {
   port: number
   host: string
+  /** The SQLite file (YARDSTICK_DB), used when DATABASE_URL is unset. */
   dbFile: string
+  /** Where the data lives: DATABASE_URL (a postgres:// URL) when set, else the SQLite file. */
+  database: string
   timezone: string
   sync: 'full' | 'normal'
   smtpUrl: string | null
@@ -16,6 +19,11 @@ export interface Config {
   rollupCron: string
   /** Events folded per rollup transaction (one step). */
   rollupStepEvents: number
+  /**
+   * How long an instance's rollup lease lasts without renewal (renewed at every step): when an
+   * instance dies mid-rollup, another takes over within this time.
+   */
+  rollupLeaseMs: number
   /** Ingest requests a second allowed per API key (token bucket, burst of twice that). */
   ingestRatePerKey: number
   /** Express `trust proxy` as a hop count (0: the socket's address is the client's). */
@@ -78,12 +86,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`PUBLIC_URL must be an absolute URL such as https://yardstick.example.com, got "${env.PUBLIC_URL}"`)
   }
   const dbFile = env.YARDSTICK_DB || 'data/yardstick.db'
+  const databaseUrl = env.DATABASE_URL || null
+  if (databaseUrl !== null) {
+    let ok = false
+    try {
+      ok = /^postgres(ql)?:$/.test(new URL(databaseUrl).protocol)
+    } catch {
+      ok = false
+    }
+    if (!ok) throw new ConfigError('DATABASE_URL must be a PostgreSQL URL such as postgres://yardstick:secret@db.internal:5432/yardstick (unset it to use the SQLite file YARDSTICK_DB)')
+  }
   const demoRaw = (env.YARDSTICK_DEMO ?? '').trim().toLowerCase()
   if (!['', '0', 'false', '1', 'true'].includes(demoRaw)) throw new ConfigError(`YARDSTICK_DEMO must be 1 (serve the read-only live demo) or 0, got "${env.YARDSTICK_DEMO}"`)
   return {
     port,
     host,
     dbFile,
+    database: databaseUrl ?? dbFile,
     timezone,
     sync: syncRaw,
     smtpUrl,
@@ -91,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     rollupCron: env.YARDSTICK_ROLLUP_CRON || '* * * * *',
     rollupStepEvents: int(env, 'YARDSTICK_ROLLUP_STEP', 400_000, 1_000, 10_000_000),
+    rollupLeaseMs: int(env, 'YARDSTICK_ROLLUP_LEASE_SECONDS', 120, 1, 3600) * 1000,
     ingestRatePerKey: int(env, 'YARDSTICK_INGEST_RATE', 2000, 1, 1_000_000),
     trustProxy: int(env, 'YARDSTICK_TRUST_PROXY', 0, 0, 10),
     maxBodyBytes: int(env, 'YARDSTICK_MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

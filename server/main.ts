@@ -28,7 +28,7 @@ async function main() {
   const dev = process.argv.includes('--dev')
   if (!dev) await buildClientIfNeeded((m) => console.log(m))
 
-  const handle = openDatabase(config.dbFile, { sync: config.sync })
+  const handle = openDatabase(config.database, { sync: config.sync })
   await migrateToLatest(handle.db)
   if (config.demo) await prepareLiveDemo(handle.db, config, { now: Date.now(), log: (m) => console.log(m) }).catch((e) => (e instanceof DemoDatabaseRefused ? fail(e.message) : Promise.reject(e)))
   const { app, close, ready, writer, reader } = createApp({ db: handle.db, config })
@@ -45,7 +45,7 @@ async function main() {
   }).catch((e: NodeJS.ErrnoException) => fail(e.code === 'EADDRINUSE' ? `port ${config.port} is in use; set PORT to another port` : e.message))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
-  console.log(`Yardstick is serving on http://localhost:${port} (database ${config.dbFile}, timezone ${config.timezone})`)
+  console.log(`Yardstick is serving on http://localhost:${port} (database ${handle.file}, timezone ${config.timezone})`)
   if (config.demo) console.log('Live demo (YARDSTICK_DEMO=1): the demo data, read-only, open to anyone without signing in')
   else await ensureSetupToken(handle.db, (m) => console.log(m), config.port === 0 ? `http://localhost:${port}` : config.publicUrl)
   // On the reader thread, in the background: requests are served meanwhile.

@@ -1,10 +1,11 @@
 import { sql, type Kysely } from 'kysely'
+import { autoId, bytesType } from './column-types.js'
 
 // Frozen in time: never import app code here.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('initiatives')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('slug', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
@@ -29,7 +30,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('stage_changes')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('initiative_id', 'integer', (c) => c.notNull().references('initiatives.id'))
     .addColumn('from_stage', 'text')
     .addColumn('to_stage', 'text', (c) => c.notNull())
@@ -41,7 +42,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('api_keys')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('prefix', 'text', (c) => c.notNull())
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
@@ -56,7 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // read by id (the primary key). Each extra index here slows every insert.
   await db.schema
     .createTable('events')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db, true))
     .addColumn('initiative_id', 'integer', (c) => c.notNull().references('initiatives.id'))
     .addColumn('metric', 'text', (c) => c.notNull())
     .addColumn('client_id', 'text')
@@ -82,7 +83,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('quantity_sum', 'bigint', (c) => c.notNull())
     .addColumn('errors_sum', 'bigint', (c) => c.notNull())
     .addColumn('total_sum', 'bigint', (c) => c.notNull())
-    .addColumn('sketch', 'blob')
+    .addColumn('sketch', bytesType(db))
     .addPrimaryKeyConstraint('rollups_pk', ['initiative_id', 'metric', 'grain', 'bucket_start', 'stage'])
     .execute()
   await db.schema.createIndex('rollups_by_time').on('rollups').columns(['grain', 'bucket_start']).execute()
@@ -99,7 +100,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('audit_log')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('action', 'text', (c) => c.notNull())

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { autoId } from './column-types.js'
 
 // Frozen in time: never import app code here.
 // Email summaries: subscriptions, the delivery outbox (one row per subscription, period and recipient),
@@ -6,7 +7,7 @@ import type { Kysely } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('subscriptions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('recipients', 'text', (c) => c.notNull())
     .addColumn('schedule', 'text', (c) => c.notNull())
@@ -19,7 +20,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('digest_outbox')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('subscription_id', 'integer', (c) => c.notNull().references('subscriptions.id').onDelete('cascade'))
     .addColumn('period_key', 'text', (c) => c.notNull())
     .addColumn('period_from', 'bigint', (c) => c.notNull())

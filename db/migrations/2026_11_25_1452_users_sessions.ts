@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely'
+import { autoId } from './column-types.js'
 
 // Frozen in time: never import app code here.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('users')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('email', 'text', (c) => c.notNull().unique())
     // scrypt$N$r$p$salt$hash: the parameters travel with the hash, so they can be raised later.
     .addColumn('password_hash', 'text', (c) => c.notNull())
@@ -17,7 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('sessions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     // SHA-256 of the cookie's token; the token itself is never stored.
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { autoId } from './column-types.js'
 
 // Frozen in time: never import app code here.
 // Scale readiness: the use-case fit recorded per initiative (phase 1; volume is measured from the
@@ -19,7 +20,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('attestations')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('initiative_id', 'integer', (c) => c.notNull().references('initiatives.id'))
     .addColumn('item', 'text', (c) => c.notNull())
     .addColumn('note', 'text', (c) => c.notNull())

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely'
+import { autoId } from './column-types.js'
 
 // Frozen in time: never import app code here.
 // Share tokens become records: listed, revocable, audited, and tied to whoever minted them.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('share_tokens')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     // SHA-256 of the whole token; the token itself is never stored.
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('prefix', 'text', (c) => c.notNull())

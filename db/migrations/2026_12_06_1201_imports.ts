@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { autoId } from './column-types.js'
 
 // Frozen in time: never import app code here.
 // CSV imports started from the dashboard: their progress (rows read, stored, duplicates, bad rows) is
@@ -7,7 +8,7 @@ import type { Kysely } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('imports')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('file_name', 'text', (c) => c.notNull())
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('dry_run', 'integer', (c) => c.notNull())

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { autoId } from './column-types.js'
 
 // Frozen in time: never import app code here.
 // Alerts: webhooks (with their signing secret), alert rules and the webhooks they post to, the state
@@ -9,7 +10,7 @@ import type { Kysely } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('webhooks')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('url', 'text', (c) => c.notNull())
     .addColumn('format', 'text', (c) => c.notNull())
     .addColumn('secret', 'text', (c) => c.notNull())
@@ -23,7 +24,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('alert_rules')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('initiative_id', 'integer', (c) => c.references('initiatives.id'))
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -58,7 +59,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('alert_notifications')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('event_id', 'text', (c) => c.notNull().unique())
     .addColumn('rule_id', 'integer', (c) => c.notNull().references('alert_rules.id').onDelete('cascade'))
     .addColumn('initiative_id', 'integer')
@@ -69,7 +70,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('alert_deliveries')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('send_key', 'text', (c) => c.notNull().unique())
     .addColumn('rule_id', 'integer', (c) => c.notNull().references('alert_rules.id').onDelete('cascade'))
     .addColumn('channel', 'text', (c) => c.notNull())
@@ -94,7 +95,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('alert_attempts')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('delivery_id', 'integer', (c) => c.notNull().references('alert_deliveries.id').onDelete('cascade'))
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('duration_ms', 'integer', (c) => c.notNull())

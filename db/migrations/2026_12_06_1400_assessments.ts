@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { autoId } from './column-types.js'
 
 // Frozen in time: never import app code here.
 // The organisation's AI-readiness assessment: each taking of the questionnaire (who, when, the scores as
@@ -7,7 +8,7 @@ import type { Kysely } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('assessments')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn(...autoId(db))
     .addColumn('taken_at', 'bigint', (c) => c.notNull())
     // A user's email, a key's name or `cli`.
     .addColumn('taken_by', 'text', (c) => c.notNull())

@@ -6,9 +6,10 @@
  * recording is resent at most once with the same event id and shown as uncertain.
  */
 import type { Selectable, Updateable } from 'kysely'
-import type { Tx } from '../connection.js'
+import type { Db, Tx } from '../connection.js'
 import type { AlertDeliveriesTable, AlertRulesTable, WebhooksTable } from '../schema.js'
 import { recordAudit } from './audit.js'
+import { committedEventIdHorizon } from './rollups.js'
 
 // ---------------------------------------------------------------------------------------------- webhooks
 
@@ -486,16 +487,20 @@ const LAST_EVENTS_JOB = 'alert-events'
  * Brings the last-event-received table up to date with the events received since the previous call
  * (ids above the job_state watermark; the first call reads every event once), and returns it.
  * Concurrent callers are safe: the upserts only move forward and the watermark moves by compare-and-set.
+ * Reads only up to the committed-id horizon (as the rollup does): on PostgreSQL an insert still in
+ * flight may commit an id below one already seen, which a watermark past it would never read.
  * @example const last = await refreshLastEvents(db, Date.now()) // Map initiative id → received_at
  */
-export async function refreshLastEvents(tx: Tx, now: number): Promise<Map<number, number>> {
+export async function refreshLastEvents(tx: Db, now: number): Promise<Map<number, number>> {
   await tx.insertInto('job_state').values({ name: LAST_EVENTS_JOB, watermark: 0, lease_owner: null, lease_until: 0, updated_at: now, info: null }).onConflict((oc) => oc.column('name').doNothing()).execute()
   const state = await tx.selectFrom('job_state').select('watermark').where('name', '=', LAST_EVENTS_JOB).executeTakeFirstOrThrow()
   const from = Number(state.watermark)
+  const horizon = await committedEventIdHorizon(tx)
   const rows = await tx
     .selectFrom('events')
     .select((eb) => ['initiative_id', eb.fn.max('id').as('last_id'), eb.fn.max('received_at').as('last_at')])
     .where('id', '>', from)
+    .where('id', '<=', horizon)
     .groupBy('initiative_id')
     .execute()
   let top = from

@@ -37,11 +37,12 @@ export async function listSkippedEvents(tx: Tx, limit = 1000): Promise<SkippedEv
     .selectFrom('rollup_skipped_events as s')
     .innerJoin('events as e', 'e.id', 's.event_id')
     .innerJoin('initiatives as i', 'i.id', 'e.initiative_id')
-    .select(['s.event_id', 'e.client_id', 'i.slug', 'e.metric', 'e.occurred_at', 'e.quantity', 'e.errors', 'e.total', 's.reason', 's.at'])
+    // As text: a skipped event's value may lie past 2^53, which the PostgreSQL driver refuses to round (db/dialect.ts).
+    .select((eb) => ['s.event_id', 'e.client_id', 'i.slug', 'e.metric', 'e.occurred_at', eb.cast<string | null>('e.quantity', 'text').as('quantity'), eb.cast<string | null>('e.errors', 'text').as('errors'), eb.cast<string | null>('e.total', 'text').as('total'), 's.reason', 's.at'])
     .orderBy('s.event_id')
     .limit(limit)
     .execute()
-  return rows.map((r) => ({ eventId: r.event_id, clientId: r.client_id, initiative: r.slug, metric: r.metric, occurredAt: new Date(Number(r.occurred_at)).toISOString(), quantity: r.quantity === null ? null : Number(r.quantity), errors: r.errors, total: r.total, reason: r.reason, skippedAt: new Date(Number(r.at)).toISOString() }))
+  return rows.map((r) => ({ eventId: r.event_id, clientId: r.client_id, initiative: r.slug, metric: r.metric, occurredAt: new Date(Number(r.occurred_at)).toISOString(), quantity: r.quantity === null ? null : Number(r.quantity), errors: r.errors === null ? null : Number(r.errors), total: r.total === null ? null : Number(r.total), reason: r.reason, skippedAt: new Date(Number(r.at)).toISOString() }))
 }
 
 /** Forgets every skip (a rebuild folds all events again and skips afresh). */

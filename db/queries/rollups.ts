@@ -7,7 +7,8 @@
  * `occurred_at / slotMs` (integer division of integers), never a date function.
  */
 import { CompiledQuery, sql, type Insertable } from 'kysely'
-import type { Tx } from '../connection.js'
+import type { Db, Tx } from '../connection.js'
+import { dialectOf } from '../dialect.js'
 import type { RollupsTable } from '../schema.js'
 
 /** Length of the finest slot the SQL groups by: every real UTC offset is a multiple of it. */
@@ -115,6 +116,34 @@ export async function resetRollupWatermark(tx: Tx, opts: { owner: string; now: n
 export async function maxEventId(tx: Tx): Promise<number> {
   const r = await tx.selectFrom('events').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst()
   return Number(r?.m ?? 0)
+}
+
+/**
+ * The highest event id below which every event is committed and no insert in flight can still add
+ * one: the id a rollup may fold up to. Takes the database, not a transaction.
+ *
+ * SQLite commits one writer at a time, so the highest stored id is final. PostgreSQL draws ids from a
+ * sequence at insert time and concurrent transactions (other instances) may commit out of id order,
+ * so a rollup that read max(id) could pass over an event committed later with a lower id, for good.
+ * There a brief SHARE lock on `events` waits for every insert in flight to commit (an insert holds
+ * ROW EXCLUSIVE from before its ids are drawn until it commits) and holds new ones back while max(id)
+ * is read; inserts queued behind it go on at once after (a few milliseconds). It waits at most 2 s.
+ * @example const hi = await committedEventIdHorizon(db)
+ */
+export async function committedEventIdHorizon(db: Db): Promise<number> {
+  if (dialectOf(db) === 'sqlite') return maxEventId(db)
+  try {
+    return await db.transaction().execute(async (tx) => {
+      // New inserts queue behind a waiting lock: never let them wait long behind an unusually long
+      // insert transaction (a bulk load); the rollup tries again at its next run instead.
+      await sql`set local lock_timeout = '2s'`.execute(tx)
+      await sql`lock table events in share mode`.execute(tx)
+      return maxEventId(tx)
+    })
+  } catch (e) {
+    if ((e as { code?: string }).code === '55P03') throw new Error('a long transaction is inserting events; the rollup waits for it and runs again at its next turn')
+    throw e
+  }
 }
 
 /** How many events have an id in (lo, hi]. */

@@ -191,7 +191,7 @@ describe('webhooks and email', () => {
     await sleep(1200)
     receiver.plan.push(400, 200)
     const before400 = receiver.received.length
-    const child = spawnChild('server/cli.ts', ['alerts', 'run'], { YARDSTICK_DB: s.config.dbFile, SMTP_URL: smtp.url })
+    const child = spawnChild('server/cli.ts', ['alerts', 'run'], { ...s.dbEnv, SMTP_URL: smtp.url })
     const exit = await child.exited
     expect(exit.code, child.output()).toBe(1)
     expect(child.output()).toMatch(/failed\twebhook \d+\talt_\d+_2_2_f\tHTTP 400/)
@@ -204,7 +204,7 @@ describe('webhooks and email', () => {
     const hook = await webhook('json')
     const ruleId = await silenceRule('claims', [], [hook.id])
     await sleep(1200)
-    const env = { YARDSTICK_DB: s.config.dbFile, YARDSTICK_ALERT_LEASE_SECONDS: '1' }
+    const env = { ...s.dbEnv, YARDSTICK_ALERT_LEASE_SECONDS: '1' }
     const child = spawnChild('server/cli.ts', ['alerts', 'run'], env)
     // The receiver has the request: the sender dies before it can record the answer.
     receiver.plan.push(async () => {

@@ -3,7 +3,7 @@
  * must not lock the real user out, and the counts hold across instances sharing the database.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { startTestServer, tempDir, type TestServer } from '../testing/test-server.js'
+import { startTestServer, type TestServer } from '../testing/test-server.js'
 import { makeUser } from './test-helpers.js'
 
 const T0 = Date.parse('2026-11-25T12:00:00Z')
@@ -12,13 +12,14 @@ const clock = () => now
 const servers: TestServer[] = []
 
 afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close()
+  // Newest first: an instance sharing another's database closes before that database goes.
+  for (const s of servers.splice(0).reverse()) await s.close()
   now = T0
 })
 
 /** A server that takes the client address from X-Forwarded-For (as behind one proxy). */
-async function boot(dir?: string): Promise<TestServer> {
-  const s = await startTestServer({ clock, env: { YARDSTICK_TRUST_PROXY: '1' }, dir })
+async function boot(sameDatabaseAs?: TestServer): Promise<TestServer> {
+  const s = await startTestServer({ clock, env: { YARDSTICK_TRUST_PROXY: '1' }, sameDatabaseAs })
   servers.push(s)
   return s
 }
@@ -50,9 +51,8 @@ describe('sign-in throttling', () => {
   })
 
   it('holds across two instances sharing one database', async () => {
-    const dir = tempDir()
-    const a = await boot(dir)
-    const b = await boot(dir)
+    const a = await boot()
+    const b = await boot(a)
     await makeUser(a.handle.db, 'bo@example.com', 'viewer', 'bo-password-12')
     for (let i = 0; i < 3; i++) expect((await signIn(a, 'bo@example.com', `guess-${i}`, '203.0.113.9')).status).toBe(401)
     for (let i = 0; i < 2; i++) expect((await signIn(b, 'bo@example.com', `guess-b-${i}`, '203.0.113.9')).status).toBe(401)

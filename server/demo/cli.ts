@@ -22,8 +22,8 @@ registerCommand('demo', {
     } catch (e) {
       throw new CliError(`${(e as Error).message.replace(/\. To specify.*$/, '')}\nusage: ${usage}`)
     }
-    const { db } = await ctx.open()
-    ctx.out(`loading ${days} days of demo data into ${ctx.config.dbFile} (timezone ${ctx.config.timezone})…`)
+    const { db, file } = await ctx.open()
+    ctx.out(`loading ${days} days of demo data into ${file} (timezone ${ctx.config.timezone})…`)
     try {
       await loadDemo(db, { days, timezone: ctx.config.timezone, log: ctx.out, actor: 'cli' })
     } catch (e) {

@@ -4,7 +4,7 @@ import { findDemoTopUp } from '../../db/queries/demo.js'
 import { createInitiative } from '../../db/queries/initiatives.js'
 import { createKey } from '../../db/queries/keys.js'
 import { listRoutes, makeUser } from '../auth/test-helpers.js'
-import { startTestServer, type TestServer } from '../testing/test-server.js'
+import { startTestServer, TEST_DIALECT, type TestServer } from '../testing/test-server.js'
 import { DemoDatabaseRefused, prepareLiveDemo, topUpLiveDemo } from './live.js'
 
 const NOW = Date.parse('2026-12-06T10:00:00Z')
@@ -101,7 +101,9 @@ describe('live demo refuses a database that is not a demo', () => {
       await seed(s)
       const err = await prepareLiveDemo(s.handle.db, s.config, { now: NOW, log: () => {} }).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(DemoDatabaseRefused)
-      expect((err as Error).message).toMatch(/YARDSTICK_DB=data\/demo\.db/)
+      // The fix names the setting of the database in use: a new SQLite file, or a new PostgreSQL database.
+      expect((err as Error).message).toMatch(TEST_DIALECT === 'postgres' ? /DATABASE_URL=postgres:\/\/.*YARDSTICK_DEMO=1/ : /YARDSTICK_DB=data\/demo\.db/)
+      if (TEST_DIALECT === 'postgres') expect((err as Error).message).not.toMatch(/YARDSTICK_DB/)
     } finally {
       await s.close()
     }

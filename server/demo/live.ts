@@ -10,7 +10,8 @@
  * received through a demo ingest key, as real API clients would. A compare-and-set on the job_state row
  * `demo-topup` makes each span generated once, whichever process gets there first.
  */
-import { writeTransaction, type Db } from '../../db/connection.js'
+import { redactUrl, writeTransaction, type Db } from '../../db/connection.js'
+import { isPostgresUrl } from '../../db/dialect.js'
 import { insertAssessment } from '../../db/queries/assessment.js'
 import { recordAudit } from '../../db/queries/audit.js'
 import { advanceDemoTopUp, allSlugs, findDemoTopUp, latestReceivedAt, startDemoTopUp } from '../../db/queries/demo.js'
@@ -62,15 +63,19 @@ export class DemoDatabaseRefused extends Error {}
  * Makes the database a live demo: fills an empty one (demo portfolio, a demo ingest key for the
  * integrated initiatives, the questionnaire), keeps one that already holds the demo, and refuses one with
  * users or other initiatives. Returns what it did.
- * @example await prepareLiveDemo(db, { timezone: 'UTC', readinessMonths: 3 }, { now: Date.now(), log: console.log })
+ * @example await prepareLiveDemo(db, { timezone: 'UTC', readinessMonths: 3, dbFile: 'data/demo.db' }, { now: Date.now(), log: console.log })
  */
-export async function prepareLiveDemo(db: Db, config: { timezone: string; readinessMonths: number; dbFile: string }, opts: { now: number; log: (m: string) => void; days?: number }): Promise<'loaded' | 'kept'> {
-  const fix = `point YARDSTICK_DB at a new file, e.g. YARDSTICK_DB=data/demo.db YARDSTICK_DEMO=1 npm start`
-  if ((await countUsers(db)) > 0) throw new DemoDatabaseRefused(`YARDSTICK_DEMO=1 shows the database to anyone without signing in, but ${config.dbFile} has dashboard users, so it is not a demo database; ${fix}`)
+export async function prepareLiveDemo(db: Db, config: { timezone: string; readinessMonths: number; dbFile: string; database?: string }, opts: { now: number; log: (m: string) => void; days?: number }): Promise<'loaded' | 'kept'> {
+  const onPostgres = config.database !== undefined && isPostgresUrl(config.database)
+  const where = onPostgres ? redactUrl(config.database!) : config.dbFile
+  const fix = onPostgres
+    ? 'point DATABASE_URL at a new, empty database, e.g. createdb yardstick_demo, then DATABASE_URL=postgres://…/yardstick_demo YARDSTICK_DEMO=1 npm start'
+    : `point YARDSTICK_DB at a new file, e.g. YARDSTICK_DB=data/demo.db YARDSTICK_DEMO=1 npm start`
+  if ((await countUsers(db)) > 0) throw new DemoDatabaseRefused(`YARDSTICK_DEMO=1 shows the database to anyone without signing in, but ${where} has dashboard users, so it is not a demo database; ${fix}`)
   const demo = new Set(DEMO_SCENARIOS.map((s) => s.slug))
   const slugs = await allSlugs(db)
   const foreign = slugs.filter((s) => !demo.has(s))
-  if (foreign.length > 0) throw new DemoDatabaseRefused(`YARDSTICK_DEMO=1 shows the database to anyone without signing in, but ${config.dbFile} holds other initiatives (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); ${fix}`)
+  if (foreign.length > 0) throw new DemoDatabaseRefused(`YARDSTICK_DEMO=1 shows the database to anyone without signing in, but ${where} holds other initiatives (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); ${fix}`)
   if (slugs.length > 0) {
     // Loaded before (or by `npm run cli -- demo`): the top-up brings it up to now, from the last event received.
     const since = Math.min((await latestReceivedAt(db)) ?? opts.now, opts.now)

@@ -20,7 +20,7 @@ function cli(args: string[], env: Record<string, string> = {}, onSpawn?: (c: Chi
   return new Promise((resolve) => {
     // One process (node --import tsx), not the tsx wrapper, so that SIGKILL reaches the sender itself.
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, YARDSTICK_DB: s.config.dbFile, SMTP_URL: smtp.url, PUBLIC_URL: 'https://ys.example.com', YARDSTICK_OUTBOX_DIR: path.join(s.dir, 'outbox'), ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...s.dbEnv, SMTP_URL: smtp.url, PUBLIC_URL: 'https://ys.example.com', YARDSTICK_OUTBOX_DIR: path.join(s.dir, 'outbox'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''

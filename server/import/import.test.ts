@@ -9,7 +9,7 @@ import { runCli, type CliContext } from '../cli.js'
 import '../cli-commands.js'
 import { findAudit } from '../../db/queries/audit.js'
 import { makeUser, sessionCookie } from '../auth/test-helpers.js'
-import { startTestServer, tempDir, type TestServer } from '../testing/test-server.js'
+import { startTestServer, tempDir, testDatabase, type TestDatabase, type TestServer } from '../testing/test-server.js'
 
 let s: TestServer
 let editorCookie: string
@@ -159,6 +159,7 @@ const FULL = process.env.YARDSTICK_SLOW_TESTS === '1'
 describe('a 1,000,000-row file', () => {
   it(FULL ? 'checks and imports it streamed, with progress, in bounded memory' : 'checks every row streamed, with progress, in bounded memory (the full import: YARDSTICK_SLOW_TESTS=1)', async () => {
     const dir = tempDir('yardstick-import-1m-')
+    let tdb: TestDatabase | undefined
     try {
       const file = path.join(dir, 'big.csv')
       const fd = fs.openSync(file, 'w')
@@ -175,7 +176,8 @@ describe('a 1,000,000-row file', () => {
         fs.writeSync(fd, text)
       }
       fs.closeSync(fd)
-      const env = { YARDSTICK_DB: path.join(dir, 'big.db') }
+      tdb = await testDatabase(dir, 'big.db')
+      const env = tdb.env
       expect((await runCliProcess(['initiatives', 'create', '--slug', 'big', '--name', 'Big'], env)).code).toBe(0)
       // Every row is read, parsed and checked against the initiative, streamed: the check pass of an import.
       const dry = await runCliProcess(['import', file, '--dry-run'], env)
@@ -194,12 +196,13 @@ describe('a 1,000,000-row file', () => {
       process.stderr.write(`1M-row import: peak RSS ${r.peakMb.toFixed(0)} MB\n`)
       expect(r.peakMb).toBeLessThan(400)
       const { openDatabase } = await import('../../db/connection.js')
-      const h = openDatabase(env.YARDSTICK_DB)
+      const h = openDatabase(tdb.target)
       const sum = await h.db.selectFrom('events').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('quantity').as('q')]).executeTakeFirstOrThrow()
       await h.close()
       expect(Number(sum.n)).toBe(1_000_000)
       expect(Number(sum.q)).toBe(expectedMinutes * 60_000)
     } finally {
+      await tdb?.drop()
       fs.rmSync(dir, { recursive: true, force: true })
     }
   }, 240_000)

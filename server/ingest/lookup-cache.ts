@@ -10,7 +10,7 @@ import { changeGeneration } from '../../db/change-generation.js'
 
 export class VersionedCache<V> {
   private readonly entries = new Map<string, { value: V; version: string; at: number }>()
-  private readonly configVersion: (() => number) | null
+  private readonly configVersion: (() => number | Promise<number>) | null
 
   constructor(
     db: Db,
@@ -21,13 +21,17 @@ export class VersionedCache<V> {
     this.configVersion = configVersionOf(db)
   }
 
-  private version(): string {
-    return `${changeGeneration()}:${this.configVersion?.() ?? 0}`
+  /** Synchronous on SQLite (no await on the hot path); one query on PostgreSQL (db/connection.ts). */
+  private version(): string | Promise<string> {
+    const local = changeGeneration()
+    const shared = this.configVersion?.() ?? 0
+    return typeof shared === 'number' ? `${local}:${shared}` : shared.then((v) => `${local}:${v}`)
   }
 
   /** The cached values for `keys`; the missing ones come from `load` (one call) and are kept. */
   async getMany(keys: string[], load: (missing: string[]) => Promise<Map<string, V>>): Promise<Map<string, V>> {
-    const version = this.version()
+    const v = this.version()
+    const version = typeof v === 'string' ? v : await v
     const now = this.clock()
     const out = new Map<string, V>()
     const missing: string[] = []

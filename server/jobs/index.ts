@@ -24,7 +24,7 @@ const ROLLUP_BACKLOG_MS = 5_000
 export function startJobs(deps: { db: Db; config: Config; log: (m: string) => void; writer?: Pick<EventSink, 'stats'> }): Jobs {
   // rollup: folds new events into hour/day/month rollups (config.rollupCron, every minute by default),
   // and sooner while events are arriving (see ROLLUP_BACKLOG).
-  const rollup = scheduleRollup({ db: deps.db, timezone: deps.config.timezone, expression: deps.config.rollupCron, log: deps.log })
+  const rollup = scheduleRollup({ db: deps.db, timezone: deps.config.timezone, expression: deps.config.rollupCron, leaseMs: deps.config.rollupLeaseMs, log: deps.log })
   let rowsAtTrigger = deps.writer?.stats.rows ?? 0
   let triggeredAt = Date.now()
   const backlog = setInterval(() => {

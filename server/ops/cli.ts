@@ -34,7 +34,11 @@ registerCommand('backup', {
   async run(args, ctx) {
     const { values, positionals } = opts(args, { force: { type: 'boolean' } }, backupUsage)
     if (positionals.length !== 1 || positionals[0].trim() === '') throw new CliError(`give one file to write\nusage: ${backupUsage}`)
-    const { sqlite } = await ctx.open()
+    const { sqlite, file } = await ctx.open()
+    if (sqlite === null) {
+      // PostgreSQL: its own tools make consistent online copies; a second implementation here would be worse.
+      throw new CliError(`the data lives in PostgreSQL (${file}); back it up with PostgreSQL's own tool, which copies one consistent snapshot while the server keeps running: pg_dump --format=custom --file=${JSON.stringify(positionals[0])} "$DATABASE_URL" (restore with pg_restore --clean --dbname "$DATABASE_URL" FILE), or your platform's managed backups`)
+    }
     try {
       const r = await backupDatabase(sqlite, positionals[0], {
         force: values.force === true,

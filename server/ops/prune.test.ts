@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process'
 import path from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countRollupRows } from '../../db/queries/rollups.js'
 import { startTestServer, type TestServer } from '../testing/test-server.js'
@@ -31,7 +30,7 @@ const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_lat
 let s: TestServer
 let reader: string
 let admin: string
-const env = () => ({ YARDSTICK_DB: s.config.dbFile })
+const env = () => s.dbEnv
 
 /** The answer's figures, without generatedAt and freshness (which move with every rollup). */
 async function figures(pathname: string): Promise<unknown> {
@@ -104,17 +103,15 @@ describe('prune --before', () => {
     const dry = await cli(['prune', '--before', '2026-03-01'], env())
     expect(dry.code).toBe(0)
     expect(dry.stdout).toContain(`${toPrune.toLocaleString('en-US')} raw events before 2026-02-28T18:30:00.000Z (2026-03-01 in ${ZONE}) would be pruned`)
-    const raw = new BetterSqlite3(s.config.dbFile, { readonly: true })
-    const count = () => raw.prepare('select count(*) from events').pluck().get() as number
-    expect(count()).toBe(times.length)
+    const count = async (before = Infinity) => Number((await s.handle.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).where('occurred_at', '<', before === Infinity ? Number.MAX_SAFE_INTEGER : before).executeTakeFirstOrThrow()).n)
+    expect(await count()).toBe(times.length)
 
     const run = await cli(['prune', '--before', '2026-03-01', '--yes'], env())
     expect(run.code).toBe(0)
     expect(run.stderr).toContain(`${toPrune.toLocaleString('en-US')} / ${toPrune.toLocaleString('en-US')} events pruned`)
-    expect(count()).toBe(times.length - toPrune)
-    expect(raw.prepare('select count(*) from events where occurred_at < ?').pluck().get(HORIZON)).toBe(0)
-    expect(raw.prepare('select min(occurred_at) from events').pluck().get()).toBe(HORIZON)
-    raw.close()
+    expect(await count()).toBe(times.length - toPrune)
+    expect(await count(HORIZON)).toBe(0)
+    expect(Number((await s.handle.db.selectFrom('events').select((eb) => eb.fn.min('occurred_at').as('m')).executeTakeFirstOrThrow()).m)).toBe(HORIZON)
 
     for (let i = 0; i < QUERIES.length; i++) expect(await figures(QUERIES[i]), QUERIES[i]).toEqual(before[i])
     // Each period loses the event in its pruned sub-hour edge, and no more.

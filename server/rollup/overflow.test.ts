@@ -3,13 +3,12 @@
  * now limited after units are applied, and a row the rollup cannot fold is skipped and reported while
  * every other event (and initiative) keeps rolling up.
  */
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrateToLatest, openDatabase, writeTransaction, type DbHandle } from '../../db/connection.js'
 import { insertEventRows, type EventRow } from '../../db/queries/events.js'
 import { listSkippedEvents } from '../../db/queries/rollup-skips.js'
 import { listRollupRows } from '../../db/queries/rollups.js'
-import { createBareInitiatives, startTestServer, tempDir, type TestServer } from '../testing/test-server.js'
+import { createBareInitiatives, startTestServer, tempDir, testDatabase, type TestDatabase, type TestServer } from '../testing/test-server.js'
 import { rebuildRollups, rollupPending } from './rollup-job.js'
 import { recomputeBuckets } from './refold.js'
 
@@ -58,12 +57,17 @@ describe('ingest refuses amounts too large once the unit is applied', () => {
 
 describe('a rollup that skips and reports a row it cannot fold', () => {
   let handle: DbHandle
+  let tdb: TestDatabase
   beforeAll(async () => {
-    handle = openDatabase(path.join(tempDir('yardstick-overflow-'), 'db.sqlite'), { sync: 'normal' })
+    tdb = await testDatabase(tempDir('yardstick-overflow-'))
+    handle = openDatabase(tdb.target, { sync: 'normal' })
     await migrateToLatest(handle.db)
     await createBareInitiatives(handle.db, ['a', 'b'])
   })
-  afterAll(() => handle?.close())
+  afterAll(async () => {
+    await handle?.close()
+    await tdb?.drop()
+  })
 
   const row = (initiative: number, quantity: number, at = T0, metric = 'time_saved'): EventRow => ({ initiative_id: initiative, metric, client_id: null, quantity, errors: null, total: null, occurred_at: at, received_at: at, key_id: null, stage: 'pilot', attributes: null })
   const monthSum = async (initiative: number, metric = 'time_saved') => (await listRollupRows(handle.db)).filter((r) => r.initiativeId === initiative && r.metric === metric && r.grain === 'month').reduce((n, r) => n + r.quantitySum, 0)

@@ -6,9 +6,11 @@ import os from 'node:os'
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../../db/connection.js'
 import { writeTransaction } from '../../db/connection.js'
+import { InexactNumberError } from '../../db/dialect.js'
 import type { Tx } from '../../db/connection.js'
 import {
   acquireRollupLease,
+  committedEventIdHorizon,
   addToRollupRows,
   advanceRollupWatermark,
   aggregateEventSlots,
@@ -18,7 +20,6 @@ import {
   findLatestBucketStarts,
   findRollupRowsByKey,
   findRollupState,
-  maxEventId,
   releaseRollupLease,
   resetRollupWatermark,
   type EventSelection,
@@ -38,8 +39,9 @@ class FoldOverflow extends Error {}
 /** The largest sum a rollup row may hold and still be exact as a JavaScript number. */
 const SUM_BOUND = Number.MAX_SAFE_INTEGER
 
+/** The fold's sums overflowed: ours, SQLite's or PostgreSQL's 64 bits, or past 2^53 as read back (db/dialect.ts). */
 function isOverflow(e: unknown): boolean {
-  return e instanceof FoldOverflow || (e instanceof Error && /integer overflow|out of range/i.test(e.message))
+  return e instanceof FoldOverflow || e instanceof InexactNumberError || (e instanceof Error && /integer overflow|out of range/i.test(e.message))
 }
 
 /** Throws FoldOverflow when a folded state's sums are not exact integers within ±SUM_BOUND. */
@@ -199,7 +201,8 @@ async function foldRange(db: Db, opts: StepOptions, lo: number, hi: number, skip
 }
 
 async function foldSteps(db: Db, opts: StepOptions, fromWatermark: number): Promise<Omit<RollupResult, 'skipped' | 'ms'>> {
-  const maxId = await maxEventId(db)
+  // Not max(id): on PostgreSQL an insert in flight may still commit a lower id (db/dialect.ts).
+  const maxId = await committedEventIdHorizon(db)
   const total = opts.onProgress && maxId > fromWatermark ? await countEventsBetweenIds(db, fromWatermark, maxId) : 0
   let watermark = fromWatermark
   let eventsFolded = 0

@@ -1,10 +1,9 @@
 /**
  * Property: however the events are split into ingestion runs, interleaved with rollups of any step
  * size (and with or without a rebuild at the end), the rollup rows equal a direct computation from
- * the raw events. Real SQLite file, real migrations.
+ * the raw events. Real database (SQLite file, or PostgreSQL in the postgres project), real migrations.
  */
 import fs from 'node:fs'
-import path from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { migrateToLatest, openDatabase, writeTransaction } from '../../db/connection.js'
@@ -12,7 +11,7 @@ import { insertEventRows, type EventRow } from '../../db/queries/events.js'
 import { listRollupRows, type RollupRow } from '../../db/queries/rollups.js'
 import { LatencySketch } from '../../metrics/sketch.js'
 import { bucketStart } from '../../metrics/time-buckets.js'
-import { createBareInitiatives, tempDir } from '../testing/test-server.js'
+import { createBareInitiatives, tempDir, testDatabase } from '../testing/test-server.js'
 import { rebuildRollups, rollupPending, RollupError } from './rollup-job.js'
 import { recomputeBuckets } from './refold.js'
 
@@ -83,7 +82,8 @@ describe('rollups equal a direct computation from raw events', () => {
         fc.boolean(),
         async (events, cuts, stepIds, rebuild) => {
           const dir = tempDir('yardstick-rollup-prop-')
-          const handle = openDatabase(path.join(dir, 'db.sqlite'), { sync: 'normal' })
+          const t = await testDatabase(dir)
+          const handle = openDatabase(t.target, { sync: 'normal' })
           try {
             await migrateToLatest(handle.db)
             await createBareInitiatives(handle.db, ['a', 'b'])
@@ -97,6 +97,7 @@ describe('rollups equal a direct computation from raw events', () => {
             expect(await listRollupRows(handle.db)).toEqual(directRollups(rows, zone))
           } finally {
             await handle.close()
+            await t.drop()
             fs.rmSync(dir, { recursive: true, force: true })
           }
         },
@@ -115,7 +116,8 @@ describe('rollups equal a direct computation from raw events', () => {
         fc.integer({ min: 1, max: 4 * 86_400_000 }),
         async (events, rolledUp, initiative, from, length) => {
           const dir = tempDir('yardstick-rollup-refold-')
-          const handle = openDatabase(path.join(dir, 'db.sqlite'), { sync: 'normal' })
+          const t = await testDatabase(dir)
+          const handle = openDatabase(t.target, { sync: 'normal' })
           try {
             await migrateToLatest(handle.db)
             await createBareInitiatives(handle.db, ['a', 'b'])
@@ -137,6 +139,7 @@ describe('rollups equal a direct computation from raw events', () => {
             expect(await listRollupRows(handle.db)).toEqual(directRollups(rows.filter((r) => !gone(r)), zone))
           } finally {
             await handle.close()
+            await t.drop()
             fs.rmSync(dir, { recursive: true, force: true })
           }
         },
@@ -147,7 +150,8 @@ describe('rollups equal a direct computation from raw events', () => {
 
   it('refuses an incremental rollup after the zone changed, and a rebuild adopts the new zone', async () => {
     const dir = tempDir('yardstick-rollup-zone-')
-    const handle = openDatabase(path.join(dir, 'db.sqlite'))
+    const t = await testDatabase(dir)
+    const handle = openDatabase(t.target)
     try {
       await migrateToLatest(handle.db)
       await createBareInitiatives(handle.db, ['a'])
@@ -163,14 +167,16 @@ describe('rollups equal a direct computation from raw events', () => {
       expect(day.count).toBe(2)
     } finally {
       await handle.close()
+      await t.drop()
       fs.rmSync(dir, { recursive: true, force: true })
     }
   })
 
   it('lets only one of two concurrent runs hold the lease', async () => {
     const dir = tempDir('yardstick-rollup-lease-')
-    const a = openDatabase(path.join(dir, 'db.sqlite'))
-    const b = openDatabase(path.join(dir, 'db.sqlite'))
+    const t = await testDatabase(dir)
+    const a = openDatabase(t.target)
+    const b = openDatabase(t.target)
     try {
       await migrateToLatest(a.db)
       await createBareInitiatives(a.db, ['a'])
@@ -183,6 +189,7 @@ describe('rollups equal a direct computation from raw events', () => {
     } finally {
       await a.close()
       await b.close()
+      await t.drop()
       fs.rmSync(dir, { recursive: true, force: true })
     }
   })

@@ -16,12 +16,12 @@ export interface ScheduledRollup {
  * Schedules `rollupPending` with the cron expression `expression`.
  * @example const job = scheduleRollup({ db, timezone: 'UTC', expression: '* * * * *', log: console.log })
  */
-export function scheduleRollup(deps: { db: Db; timezone: string; expression: string; log: (m: string) => void }): ScheduledRollup {
+export function scheduleRollup(deps: { db: Db; timezone: string; expression: string; leaseMs?: number; log: (m: string) => void }): ScheduledRollup {
   let running: Promise<RollupResult | void> | null = null
   let lastError = ''
   const tick = (quiet = false) => {
     if (running) return
-    running = rollupPending(deps.db, { timezone: deps.timezone })
+    running = rollupPending(deps.db, { timezone: deps.timezone, leaseMs: deps.leaseMs })
       .then((r) => {
         lastError = ''
         if (r.eventsFolded > 0 && !quiet) deps.log(`rollup: folded ${r.eventsFolded} events into ${r.bucketsWritten} bucket writes in ${Math.round(r.ms)} ms`)

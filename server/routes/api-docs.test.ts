@@ -47,8 +47,9 @@ describe('the OpenAPI document', () => {
 
   it('tells a renamed or missing field from a matching answer', () => {
     expect(checkAnswer('GET', '/healthz', 200, 'application/json', '{"status":"ok"}')).toBeNull()
-    expect(checkAnswer('GET', '/api/v1/setup', 200, 'application/json', '{"needed":true}')).toBeNull()
-    expect(checkAnswer('GET', '/api/v1/setup', 200, 'application/json', '{"need":true}')).toMatch(/does not match/)
+    expect(checkAnswer('GET', '/api/v1/setup', 200, 'application/json', '{"needed":true,"signedIn":false,"canRead":false}')).toBeNull()
+    expect(checkAnswer('GET', '/api/v1/setup', 200, 'application/json', '{"need":true,"signedIn":false,"canRead":false}')).toMatch(/does not match/)
+    expect(checkAnswer('GET', '/api/v1/setup', 200, 'application/json', '{"needed":true,"signedIn":false}')).toMatch(/canRead/)
     expect(checkAnswer('GET', '/api/v1/setup', 400, 'application/json', '{"error":{"code":"x","message":"m"}}')).toMatch(/details/)
     expect(checkAnswer('GET', '/api/v1/nowhere', 200, 'application/json', '{}')).toMatch(/no such route/)
   })

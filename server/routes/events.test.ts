@@ -167,13 +167,13 @@ describe('key and initiative lookups', () => {
     const token = await s.key('ingest')
     expect((await post(ev({ id: 'before-revoke' }), { token })).status).toBe(202)
     const keyId = (await s.handle.db.selectFrom('api_keys').select('id').where('token_hash', '=', hashToken(token)).executeTakeFirstOrThrow()).id
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'keys', 'revoke', String(keyId)], { env: { ...process.env, YARDSTICK_DB: s.config.dbFile }, encoding: 'utf8' })
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'keys', 'revoke', String(keyId)], { env: { ...process.env, ...s.dbEnv }, encoding: 'utf8' })
     expect(cli.stdout).toContain(`revoked key ${keyId}`)
     expect((await post(ev({ id: 'after-revoke' }), { token })).status).toBe(401)
   }, 60_000)
 
   it('sees an initiative registered by another process at once, and its new currency', async () => {
-    const other = openDatabase(s.config.dbFile)
+    const other = openDatabase(s.config.database)
     const parsed = parseCreateInitiative({ slug: 'late-comer', name: 'Late comer', currency: 'EUR' }, 'UTC', Date.now())
     if (!parsed.ok) throw new Error('bad')
     await writeTransaction(other.db, (tx) => createInitiative(tx, parsed.value, { actor: 'cli', at: Date.now() }))

@@ -8,6 +8,7 @@
  * something deliberately off-contract); errors are checked like any answer.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import zlib from 'node:zlib'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { openApiDocument } from '../../metrics/api/openapi.js'
 
@@ -93,6 +94,16 @@ export function checkAnswer(method: string, pathname: string, status: number, co
   return `${expected.where}: the answer does not match the OpenAPI document: ${errors.join('; ')}`
 }
 
+/** The body as the client reads it: what passes through res.write is already compressed (server/app.ts gzips GET answers). */
+function decoded(body: Buffer, encoding: unknown): Buffer {
+  const e = String(encoding ?? '').trim().toLowerCase()
+  if (body.length === 0 || e === '' || e === 'identity') return body
+  if (e === 'gzip') return zlib.gunzipSync(body)
+  if (e === 'deflate') return zlib.inflateSync(body)
+  if (e === 'br') return zlib.brotliDecompressSync(body)
+  throw new Error(`unknown content-encoding ${e}`)
+}
+
 /** @example const checker = responseChecker(); http.createServer(checker.wrap(app)) */
 export function responseChecker(): ResponseChecker {
   const checker: ResponseChecker = {
@@ -123,7 +134,7 @@ export function responseChecker(): ResponseChecker {
             const ct = res.getHeader('content-type')
             let problem: string | null
             try {
-              problem = checkAnswer(req.method ?? 'GET', pathname, res.statusCode, ct === undefined ? undefined : String(ct), Buffer.concat(chunks).toString('utf8'))
+              problem = checkAnswer(req.method ?? 'GET', pathname, res.statusCode, ct === undefined ? undefined : String(ct), decoded(Buffer.concat(chunks), res.getHeader('content-encoding')).toString('utf8'))
             } catch (e) {
               problem = `${req.method} ${pathname}: the answer could not be checked: ${(e as Error).message}`
             }

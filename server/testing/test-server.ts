@@ -1,6 +1,8 @@
 /**
- * Boots the real app on 127.0.0.1:0 with a fresh SQLite file migrated by the real migrator.
- * Used by HTTP tests; no mocks of what we own.
+ * Boots the real app on 127.0.0.1:0 with a fresh database migrated by the real migrator: a SQLite file,
+ * or, in the `postgres` test project (YARDSTICK_TEST_DIALECT=postgres), a fresh database on the run's
+ * throwaway PostgreSQL cluster (server/testing/pg-global-setup.ts). Used by HTTP tests; no mocks of
+ * what we own.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -14,11 +16,43 @@ import { createApp, type App } from '../app.js'
 import { answerClientErrors } from '../errors.js'
 import { loadConfig, type Config } from '../config.js'
 import { parseCreateInitiative } from '../routes/initiative-input.js'
+import type { Dialect } from '../../db/dialect.js'
+import { createDatabase, dropDatabase } from './pg-cluster.js'
 import { responseChecker, type ResponseChecker } from './response-check.js'
+
+/** The dialect this test process runs against: the `postgres` vitest project sets it. */
+export const TEST_DIALECT: Dialect = process.env.YARDSTICK_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite'
+
+/** A database for one test: a SQLite file in `dir`, or a fresh PostgreSQL database (already migrated). */
+export interface TestDatabase {
+  /** The SQLite file or the postgres:// URL (what openDatabase takes). */
+  target: string
+  /** The environment a child process (the CLI, a server) needs to use it. */
+  env: Record<string, string>
+  /** Removes the PostgreSQL database (a SQLite file goes with its folder). */
+  drop(): Promise<void>
+}
+
+/**
+ * A fresh database of TEST_DIALECT for one test.
+ * @example const t = await testDatabase(dir); const h = openDatabase(t.target); … await h.close(); await t.drop()
+ */
+export async function testDatabase(dir: string, name = 'db.sqlite'): Promise<TestDatabase> {
+  if (TEST_DIALECT === 'sqlite') {
+    const file = path.join(dir, name)
+    return { target: file, env: { YARDSTICK_DB: file }, drop: async () => {} }
+  }
+  const admin = process.env.YARDSTICK_TEST_PG_ADMIN_URL
+  if (!admin) throw new Error('YARDSTICK_TEST_DIALECT=postgres but no test cluster is running (run through vitest, whose postgres project starts one)')
+  const url = await createDatabase(admin, { template: 'yardstick_template' })
+  return { target: url, env: { DATABASE_URL: url }, drop: () => dropDatabase(admin, url) }
+}
 
 export interface TestServer {
   url: string
   dir: string
+  /** The environment a child process (the CLI) needs to use this server's database. */
+  dbEnv: Record<string, string>
   handle: DbHandle
   config: Config
   app: App
@@ -55,12 +89,16 @@ export async function createBareInitiatives(db: Db, slugs: string[]): Promise<vo
 }
 
 /**
+ * `sameDatabaseAs`: another instance on the same database (as several processes behind a proxy).
  * @example const s = await startTestServer(); const res = await s.fetch('/healthz')
  */
-export async function startTestServer(opts: { env?: Record<string, string>; clock?: () => number; dir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { env?: Record<string, string>; clock?: () => number; dir?: string; sameDatabaseAs?: TestServer } = {}): Promise<TestServer> {
   const dir = opts.dir ?? tempDir()
-  const config = loadConfig({ YARDSTICK_DB: path.join(dir, 'yardstick.db'), PORT: '0', YARDSTICK_OUTBOX_DIR: path.join(dir, 'outbox'), ...opts.env })
-  const handle = openDatabase(config.dbFile, { sync: config.sync })
+  // A second instance on the first one's database (dropped by the first one's close, not this one's).
+  const shared = opts.sameDatabaseAs
+  const tdb: TestDatabase = shared ? { target: shared.config.database, env: shared.dbEnv, drop: async () => {} } : await testDatabase(dir, 'yardstick.db')
+  const config = loadConfig({ ...tdb.env, PORT: '0', YARDSTICK_OUTBOX_DIR: path.join(dir, 'outbox'), ...opts.env })
+  const handle = openDatabase(config.database, { sync: config.sync })
   await migrateToLatest(handle.db)
   const app = createApp({ db: handle.db, config, clock: opts.clock, log: () => {}, clientDir: path.join(dir, 'no-client') })
   await app.ready()
@@ -73,6 +111,7 @@ export async function startTestServer(opts: { env?: Record<string, string>; cloc
   return {
     url,
     dir,
+    dbEnv: tdb.env,
     handle,
     config,
     app,
@@ -102,6 +141,7 @@ export async function startTestServer(opts: { env?: Record<string, string>; cloc
       await new Promise<void>((r) => server.close(() => r()))
       await app.close()
       await handle.close()
+      await tdb.drop()
       fs.rmSync(dir, { recursive: true, force: true })
       if (responses.violations.length > 0) {
         throw new Error(`${responses.violations.length} answer(s) do not match the OpenAPI document (metrics/api):\n${[...new Set(responses.violations)].slice(0, 20).join('\n')}`)
