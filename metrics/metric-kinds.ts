@@ -143,6 +143,15 @@ export const KINDS: { readonly [M in Metric]: MetricKind<M> } = Object.freeze(
  */
 export const VALUE_METRICS: readonly Metric[] = Object.freeze(METRICS.filter((m) => METRIC_TABLE[m].carriesValue))
 
+/** A kind whose target is a monthly total: the figures that add up over a month. */
+export type MonthlyMetric = { [M in Metric]: (typeof METRIC_TABLE)[M]['target']['per'] extends 'month' ? M : never }[Metric]
+
+/**
+ * The kinds with a monthly target, in table order (what a trajectory alert can project).
+ * @example MONTHLY_METRICS // ['time_saved', 'revenue_influenced']
+ */
+export const MONTHLY_METRICS: readonly MonthlyMetric[] = Object.freeze(METRICS.filter((m): m is MonthlyMetric => METRIC_TABLE[m].target.per === 'month'))
+
 /**
  * Whether `x` is one of the metric names.
  * @example isMetric('time_saved') // true
