@@ -13,6 +13,7 @@ import { createInitiative } from '../db/queries/initiatives.js'
 import { createKey } from '../db/queries/keys.js'
 import { parseCreateInitiative } from '../server/routes/initiative-input.js'
 import { tempDir } from '../server/testing/test-server.js'
+import { METRICS } from '../metrics/metric-kinds.js'
 import { postLoad, result, startOnFreePort, stopChild, type BenchResult } from './lib.js'
 
 export async function freshDb(file: string): Promise<string> {
@@ -26,10 +27,9 @@ export async function freshDb(file: string): Promise<string> {
   return token
 }
 
-const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'] as const
 
 export function eventJson(n: number, prefix: string): string {
-  const metric = METRICS[n % 4]
+  const metric = METRICS[n % METRICS.length]
   const occurredAt = new Date(Date.UTC(2026, 0, 1) + (n % 300) * 86_400_000 + (n % 86_400) * 1000).toISOString()
   const figures = metric === 'error_rate' ? `"errors":${n % 3},"total":${20 + (n % 7)}` : metric === 'revenue_influenced' ? `"value":${(n % 5000) / 100}` : `"value":${(n % 90) + 1}`
   return `{"id":"${prefix}${n}","initiative":"bench","metric":"${metric}","occurredAt":"${occurredAt}",${figures}}`
@@ -46,7 +46,7 @@ export function rawInsertRate(file: string, rows: number): number {
   const tx = db.transaction((from: number) => {
     const now = Date.now()
     for (let n = from; n < from + 1000; n++) {
-      const metric = METRICS[n % 4]
+      const metric = METRICS[n % METRICS.length]
       const errRate = metric === 'error_rate'
       insert.run(initiativeId, metric, `raw${n}`, errRate ? null : metric === 'revenue_influenced' ? n % 5000 : ((n % 90) + 1) * 60_000, errRate ? n % 3 : null, errRate ? 20 + (n % 7) : null, Date.UTC(2026, 0, 1) + (n % 300) * 86_400_000, now, 1, 'pilot', null)
     }

@@ -15,6 +15,7 @@
  * the tail so that every request also reads it.
  */
 import { seededRandom } from '../metrics/random.js'
+import { METRICS, type Metric } from '../metrics/metric-kinds.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import { sql } from 'kysely'
@@ -29,10 +30,9 @@ import { rebuildRollups, rollupPending } from '../server/rollup/rollup-job.js'
 import { startTestServer, tempDir } from '../server/testing/test-server.js'
 import { percentile, result, type BenchResult } from './lib.js'
 
-const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'] as const
 const DAY = 86_400_000
 
-function eventRow(r: () => number, initiativeId: number, metric: (typeof METRICS)[number], t: number, stage: string): EventRow {
+function eventRow(r: () => number, initiativeId: number, metric: Metric, t: number, stage: string): EventRow {
   const rate = metric === 'error_rate'
   const total = 1 + Math.floor(r() * 40)
   return {
@@ -104,7 +104,7 @@ export async function loadFoldSet(db: Db): Promise<{ events: number; loadMs: num
   for (let k = 0; k < n; k++) {
     let t = lo + Math.floor((k / n) * 90 * DAY)
     if (r() < 0.02) t -= Math.floor(r() * 30 * DAY)
-    rows.push(eventRow(r, 1 + (k % 20), METRICS[k % 4], t, 'pilot'))
+    rows.push(eventRow(r, 1 + (k % 20), METRICS[k % METRICS.length], t, 'pilot'))
   }
   const [loadMs] = await timed(() => insertAll(db, rows))
   return { events: n, loadMs }
@@ -191,7 +191,7 @@ export async function buildThreeYearSet(file: string, log: (m: string) => void):
     const [loadMs] = await timed(() => insertAll(handle.db, rows))
     const [rollMs, rolled] = await timed(() => rollupPending(handle.db, { timezone: zone }))
     const tail: EventRow[] = []
-    for (let k = 0; k < 1000; k++) tail.push(eventRow(r, 1 + (k % 50), METRICS[k % 4], now - Math.floor(r() * 40 * DAY), 'pilot'))
+    for (let k = 0; k < 1000; k++) tail.push(eventRow(r, 1 + (k % 50), METRICS[k % METRICS.length], now - Math.floor(r() * 40 * DAY), 'pilot'))
     await insertAll(handle.db, tail)
     log(`  3-year set: ${rows.length} events loaded in ${(loadMs / 1000).toFixed(1)} s, rolled up in ${(rollMs / 1000).toFixed(1)} s (${rolled.bucketsWritten} bucket rows); 1000 events left in the tail`)
     await writeTransaction(handle.db, (tx) => createKey(tx, { name: 'bench', role: 'read', initiatives: null }, { actor: 'bench', at: now }))
@@ -222,7 +222,7 @@ async function queryBench(log: (m: string) => void): Promise<BenchResult[]> {
       `/api/v1/initiatives/initiative-10/series?metric=revenue_influenced&from=${iso(now - 2 * DAY)}&to=${iso(now)}&granularity=hour`,
     ]
     // The dashboard's portfolio sparklines: one request per metric for all 50 initiatives.
-    const portfolioQueries = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'].map((m) => `/api/v1/series?metric=${m}&from=${iso(now - 365 * DAY)}&to=${iso(now)}&granularity=week`)
+    const portfolioQueries = METRICS.map((m) => `/api/v1/series?metric=${m}&from=${iso(now - 365 * DAY)}&to=${iso(now)}&granularity=week`)
     const measure = async (paths: string[], rounds: number, cold = false) => {
       const times: number[] = []
       for (let k = 0; k < rounds; k++) {
@@ -324,7 +324,7 @@ async function underIngestion(s: Awaited<ReturnType<typeof startTestServer>>, zo
     while (!stop) {
       const t = clock()
       const events = Array.from({ length: STREAM_BATCH }, (_, k) => {
-        const metric = METRICS[k % 4]
+        const metric = METRICS[k % METRICS.length]
         const at = new Date(t - Math.floor(r() * (k % 10 === 0 ? 3_600_000 : 120_000))).toISOString()
         const base = { id: `stream-${n}-${k}`, initiative: `initiative-${1 + Math.floor(r() * 50)}`, metric, occurredAt: at }
         return metric === 'error_rate' ? { ...base, errors: Math.floor(r() * 3), total: 20 } : { ...base, value: metric === 'decision_latency' ? 5 + r() * 300 : metric === 'time_saved' ? 1 + r() * 20 : Math.floor(r() * 5000) }

@@ -5,6 +5,7 @@
 import { fromMinorUnits } from './currency.js'
 import { roundMoney } from './money.js'
 import { decisionsAccelerated, errorsAvoided, timeSavedValue, valueTotal } from './outcomes.js'
+import { keepsSketch, METRICS, type Metric } from './metric-kinds.js'
 import { LatencySketch } from './sketch.js'
 import { bucketStarts, nextBucketStart } from './time-buckets.js'
 
@@ -17,7 +18,7 @@ export interface Aggregate {
   quantitySum: number
   errorsSum: number
   totalSum: number
-  /** decision_latency only: values in seconds. */
+  /** Kinds aggregated as percentiles only (decision_latency): values in seconds. */
   sketch: LatencySketch | null
 }
 
@@ -41,7 +42,7 @@ export function sumAggregates(parts: Array<Aggregate | undefined>, metric: strin
   const present = parts.filter((p) => p !== undefined)
   // One part (the usual case): itself, no copy of its sketch (callers only read the result).
   if (present.length === 1) return present[0]
-  const out: Aggregate = { count: 0, quantitySum: 0, errorsSum: 0, totalSum: 0, sketch: metric === 'decision_latency' ? new LatencySketch() : null }
+  const out: Aggregate = { count: 0, quantitySum: 0, errorsSum: 0, totalSum: 0, sketch: keepsSketch(metric) ? new LatencySketch() : null }
   for (const p of parts) {
     if (!p) continue
     out.count += p.count
@@ -92,13 +93,8 @@ export interface PeriodFigures {
   valueTotal: number
 }
 
-/** The four metrics' aggregates of one initiative in one period. */
-export interface MetricAggregates {
-  time_saved: Aggregate
-  error_rate: Aggregate
-  revenue_influenced: Aggregate
-  decision_latency: Aggregate
-}
+/** Every metric kind's aggregate of one initiative in one period (metrics/metric-kinds.ts). */
+export type MetricAggregates = Record<Metric, Aggregate>
 
 /**
  * The value total of a period from the sums it depends on (rounded to the currency's minor unit):
@@ -130,7 +126,7 @@ export function periodFigures(i: ValueTerms, a: MetricAggregates): PeriodFigures
   const baselineLatency = i.baselines.decisionLatencySeconds
   const accelerated = decisionsAccelerated({ baselineSeconds: baselineLatency, fasterThanBaseline: sketch && baselineLatency !== null ? sketch.countBelow(baselineLatency) : 0, decisions })
   return {
-    eventCount: a.time_saved.count + a.error_rate.count + a.revenue_influenced.count + a.decision_latency.count,
+    eventCount: METRICS.reduce((n, m) => n + a[m].count, 0),
     timeSavedHours: round6(hours)!,
     timeSavedValue: tsv === null ? null : roundMoney(tsv, i.currency),
     errorRate: a.error_rate.totalSum > 0 ? a.error_rate.errorsSum / a.error_rate.totalSum : null,

@@ -1,57 +1,11 @@
 /**
- * The four metric kinds as data, and the validation and normalisation of one incoming event.
- *
- * Storage units: durations are integer milliseconds (exact sums; the API speaks seconds, minutes and
- * hours), money is integer minor units of the initiative's currency (exact sums), error counts are
- * integers. Pure: no I/O.
+ * The validation and normalisation of one incoming event, by the rules of its metric kind
+ * (metrics/metric-kinds.ts: units, storage, limits). Pure: no I/O.
  */
 import { isCurrencyCode, toMinorUnits } from './currency.js'
+import { DURATION_MS, isMetric, KINDS, MAX_COUNT, MAX_MONEY_MINOR, METRICS, type DurationUnit, type Metric } from './metric-kinds.js'
 
-export const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'] as const
-export type Metric = (typeof METRICS)[number]
-
-export type DurationUnit = 'seconds' | 'minutes' | 'hours'
-export const DURATION_MS: Record<DurationUnit, number> = { seconds: 1_000, minutes: 60_000, hours: 3_600_000 }
-
-export interface MetricKind {
-  metric: Metric
-  /** What the value measures, for people. */
-  label: string
-  /** How a stored quantity is kept: milliseconds, minor currency units, or errors/total counts. */
-  storage: 'milliseconds' | 'minor_units' | 'counts'
-  /** Unit assumed when an event gives none (durations only). */
-  defaultUnit?: DurationUnit
-  /** Whether a higher or a lower figure is the better outcome. */
-  direction: 'higher' | 'lower'
-  /** Whether negative values are allowed (refunds may make revenue negative). */
-  allowNegative: boolean
-  /**
-   * The largest stored amount of one event, in storage units (|amount| for money; each of errors and
-   * total for counts), checked after units are applied. Far above any real single outcome, and small
-   * enough that millions of events fit in a bucket's sum (limits: docs/SECURITY.md "Values").
-   */
-  maxStored: number
-  /** {@link maxStored} in the words of the API, for the error message. */
-  maxStoredLabel: string
-}
-
-/** 1,000,000 hours in milliseconds: the longest duration one event may carry. */
-export const MAX_DURATION_MS = 3_600_000_000_000
-/** 10^13 minor units (100 billion in a two-decimal currency): the largest amount one event may carry. */
-export const MAX_MONEY_MINOR = 10_000_000_000_000
-/** The most errors or items one error_rate event may count. */
-export const MAX_COUNT = 1_000_000_000
-
-export const KINDS: Record<Metric, MetricKind> = {
-  time_saved: { metric: 'time_saved', label: 'Time saved', storage: 'milliseconds', defaultUnit: 'minutes', direction: 'higher', allowNegative: false, maxStored: MAX_DURATION_MS, maxStoredLabel: '1,000,000 hours (60,000,000 minutes)' },
-  error_rate: { metric: 'error_rate', label: 'Error rate', storage: 'counts', direction: 'lower', allowNegative: false, maxStored: MAX_COUNT, maxStoredLabel: '1,000,000,000 items' },
-  revenue_influenced: { metric: 'revenue_influenced', label: 'Revenue influenced', storage: 'minor_units', direction: 'higher', allowNegative: true, maxStored: MAX_MONEY_MINOR, maxStoredLabel: '10^13 minor units of the currency (100 billion USD)' },
-  decision_latency: { metric: 'decision_latency', label: 'Decision latency', storage: 'milliseconds', defaultUnit: 'seconds', direction: 'lower', allowNegative: false, maxStored: MAX_DURATION_MS, maxStoredLabel: '1,000,000 hours (3,600,000,000 seconds)' },
-}
-
-export function isMetric(x: unknown): x is Metric {
-  return typeof x === 'string' && (METRICS as readonly string[]).includes(x)
-}
+export { DURATION_MS, isMetric, KINDS, MAX_COUNT, MAX_DURATION_MS, MAX_MONEY_MINOR, METRICS, type DurationUnit, type Metric, type MetricKind } from './metric-kinds.js'
 
 /** An event after shape validation, before the initiative-dependent checks. */
 export interface ParsedEvent {
@@ -73,6 +27,8 @@ export interface FieldProblem {
   message: string
 }
 
+/** The kinds whose events may carry a `unit`. */
+const UNIT_METRICS = METRICS.filter((m) => KINDS[m].eventUnits.length > 0)
 const FIELDS = new Set(['id', 'initiative', 'metric', 'occurredAt', 'value', 'unit', 'errors', 'total', 'currency', 'attributes'])
 export const MAX_ATTRIBUTES = 20
 export const MAX_ATTRIBUTE_KEY = 64
@@ -209,15 +165,16 @@ export function parseEvent(raw: unknown, nowMs: number): { ok: true; event: Pars
     else if (v < 0 && !kind.allowNegative) bad('value', `value must be ≥ 0 for ${metric}`)
     else if (Math.abs(v) > 1e12) bad('value', 'value is implausibly large (more than 1e12); check the unit')
     else value = v
-    if (kind.storage === 'milliseconds') {
-      let unit: DurationUnit = kind.defaultUnit!
+    const units: readonly string[] = kind.eventUnits
+    if (units.length > 0) {
+      let unit = kind.defaultUnit as DurationUnit
       if (raw.unit !== undefined) {
-        if (raw.unit === 'seconds' || raw.unit === 'minutes' || raw.unit === 'hours') unit = raw.unit
-        else bad('unit', 'unit must be one of seconds, minutes, hours')
+        if (typeof raw.unit === 'string' && units.includes(raw.unit)) unit = raw.unit as DurationUnit
+        else bad('unit', `unit must be one of ${units.join(', ')}`)
       }
       if (value !== null) value = (value * DURATION_MS[unit]) / 1000
     } else if (raw.unit !== undefined) {
-      bad('unit', `unit applies only to time_saved and decision_latency; ${metric} is in the initiative's currency`)
+      bad('unit', `unit applies only to ${UNIT_METRICS.join(' and ')}; ${metric} is in the initiative's currency`)
     }
   }
 

@@ -35,10 +35,15 @@ import { formatMonth } from './format.js'
 import { paybackFromMonths, returnPerDollar, roundMoney, type PaybackMonth as Payback } from './money.js'
 import { targetStatus, type TargetDirection, type TargetStatus } from './outcomes.js'
 import { productionBlockers } from './stage-rules.js'
+import { KINDS, METRICS, type Metric, type TargetField, type TargetKey } from './metric-kinds.js'
+import type { Stage } from './stages.js'
 
 export type Verdict = 'ready' | 'not_yet' | 'at_risk'
-export type ReadinessStage = 'pilot' | 'scaling' | 'production' | 'retired'
-export type ReportedMetric = 'time_saved' | 'error_rate' | 'revenue_influenced' | 'decision_latency'
+/** A stage (metrics/stages.ts). */
+export type ReadinessStage = Stage
+/** A metric kind (metrics/metric-kinds.ts). */
+export type ReportedMetric = Metric
+export type { TargetKey }
 
 /** Use-case categories the seed names, plus `other`. */
 export const USE_CASE_CATEGORIES = ['invoice_processing', 'appointment_scheduling', 'document_classification', 'customer_query_routing', 'other'] as const
@@ -177,12 +182,8 @@ export interface FitRecord {
   recordedAt: number
 }
 
-export interface Targets {
-  timeSavedHoursPerMonth: number | null
-  errorRate: number | null
-  revenueInfluencedPerMonth: number | null
-  decisionLatencySeconds: number | null
-}
+/** An initiative's targets, one field per metric kind (metrics/metric-kinds.ts `target.field`). */
+export type Targets = Record<TargetField, number | null>
 
 /** Everything the verdict depends on. Gathered by server/readiness/facts.ts. */
 export interface ReadinessFacts {
@@ -235,7 +236,6 @@ export interface ChecklistEntry {
   note?: string
 }
 
-export type TargetKey = 'timeSaved' | 'errorRate' | 'revenueInfluenced' | 'decisionLatency'
 
 export interface TargetEvidence {
   metric: TargetKey
@@ -322,12 +322,11 @@ export interface Readiness {
   asOf: string
 }
 
-const TARGET_DEFS: Array<{ key: TargetKey; label: string; dataLabel: string; direction: TargetDirection; target: (t: Targets) => number | null; actual: (m: MonthFacts) => number | null }> = [
-  { key: 'timeSaved', label: 'time saved', dataLabel: 'time-saved', direction: 'higher', target: (t) => t.timeSavedHoursPerMonth, actual: (m) => m.timeSavedHours },
-  { key: 'errorRate', label: 'error rate', dataLabel: 'error-rate', direction: 'lower', target: (t) => t.errorRate, actual: (m) => m.errorRate },
-  { key: 'revenueInfluenced', label: 'revenue influenced', dataLabel: 'revenue', direction: 'higher', target: (t) => t.revenueInfluencedPerMonth, actual: (m) => m.revenueInfluenced },
-  { key: 'decisionLatency', label: 'decision latency', dataLabel: 'decision-latency', direction: 'lower', target: (t) => t.decisionLatencySeconds, actual: (m) => m.decisionLatencyP50 },
-]
+/** One target check per metric kind, in table order, from metrics/metric-kinds.ts. */
+const TARGET_DEFS: Array<{ key: TargetKey; label: string; dataLabel: string; direction: TargetDirection; target: (t: Targets) => number | null; actual: (m: MonthFacts) => number | null }> = METRICS.map((m) => {
+  const k = KINDS[m]
+  return { key: k.targetKey, label: k.label.toLowerCase(), dataLabel: k.dataWord, direction: k.direction, target: (t) => t[k.target.field], actual: (f) => f[k.figure] }
+})
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4

@@ -4,6 +4,7 @@
  * (`/api/v1/summary`, CONTRACT.md "Money") and the verdict from metrics/readiness.ts; nothing here
  * computes money.
  */
+import type { Stage } from './stages.js'
 
 /** The four recommendations, plus `retired` for initiatives that are over (left out of the gate). */
 export type Action = 'scale' | 'keep_going' | 'fix' | 'stop' | 'retired'
@@ -28,7 +29,7 @@ export const STOP_BELOW = 0.5
 
 /** What the recommendation reads, by the summary's and the readiness answer's names. */
 export interface RecommendationInput {
-  stage: 'pilot' | 'scaling' | 'production' | 'retired'
+  stage: Stage
   currency: string
   /** Value delivered in the period (valueTotal). */
   valueTotal: number

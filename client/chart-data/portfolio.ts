@@ -3,7 +3,7 @@
  * the initiatives table sorted and exported, and the sparklines summed across initiatives.
  */
 import { byAction, recommend, type Recommendation } from '../../metrics/recommendation.js'
-import type { SeriesPoint, Summary, SummaryInitiative, TargetStatus } from '../api/types.js'
+import type { Metric, SeriesPoint, Summary, SummaryInitiative, TargetStatus } from '../api/types.js'
 import type { Cell } from './csv.js'
 import { changeTone, formatDuration, formatHours, formatMoney, formatNumber, formatPercent, formatPerDollar, isFiniteNumber, relativeChange } from './format.js'
 import { decisionsFaster } from '../../metrics/decisions.js'
@@ -198,7 +198,7 @@ export function sumSeries(all: SeriesPoint[][]): number[] {
 }
 
 /** The metric a row's sparkline shows: the one that carries most of its value. */
-export function sparkMetric(r: SummaryInitiative): 'time_saved' | 'revenue_influenced' | 'error_rate' | 'decision_latency' {
+export function sparkMetric(r: SummaryInitiative): Metric {
   const candidates: Array<[number, 'time_saved' | 'revenue_influenced' | 'error_rate']> = [
     [r.timeSavedValue || (r.timeSavedHours > 0 ? 1 : 0), 'time_saved'],
     [r.revenueInfluenced, 'revenue_influenced'],

@@ -6,6 +6,7 @@
 import type { Granularity, Initiative, Metric, Series } from '../api/types.js'
 import { durationUnit, formatDate, formatDuration, formatHours, formatMoney, formatPercent, isFiniteNumber, type DurationUnit } from './format.js'
 import { perBucket } from './range.js'
+import { emptyIsZero, KINDS, METRICS } from '../../metrics/metric-kinds.js'
 
 const DAY = 86_400_000
 
@@ -51,12 +52,8 @@ export interface MetricChartModel {
   xMax: number
 }
 
-export const METRIC_WORDS: Record<Metric, { noun: string; events: string }> = {
-  time_saved: { noun: 'Hours saved', events: 'time-saved' },
-  error_rate: { noun: 'Error rate', events: 'error-rate' },
-  revenue_influenced: { noun: 'Revenue influenced', events: 'revenue' },
-  decision_latency: { noun: 'Median decision latency', events: 'decision-latency' },
-}
+/** Each metric's chart noun and the word for its events (metrics/metric-kinds.ts `noun`, `dataWord`). */
+export const METRIC_WORDS: Record<Metric, { noun: string; events: string }> = Object.fromEntries(METRICS.map((m) => [m, { noun: KINDS[m].noun, events: KINDS[m].dataWord }])) as Record<Metric, { noun: string; events: string }>
 
 /** Bucket ends: the API's `end`, else the next point's start, else start + granularity. */
 function ends(series: Series, toMs: number): number[] {
@@ -85,7 +82,7 @@ export function metricChartModel(series: Series, initiative: Initiative, range: 
   let title: string
   let yTitle: string
   let format: (y: number | null) => string
-  let direction: 'higher' | 'lower' = 'higher'
+  const direction = KINDS[metric].direction
   let baselineFor: ((i: number) => number | null) | null = null
   let targetFor: ((i: number) => number | null) | null = null
   // Monthly targets come scaled to each bucket by the server (metrics/figures.ts scaleMonthlyTarget): drawn as given.
@@ -100,7 +97,6 @@ export function metricChartModel(series: Series, initiative: Initiative, range: 
     title = `Error rate ${perBucket(g)}`
     yTitle = '% of items with an error'
     scale = 100
-    direction = 'lower'
     format = (y) => (y === null ? formatPercent(null) : formatPercent(y / 100))
     const b = initiative.baselines.errorRate
     const t = initiative.targets.errorRate
@@ -112,7 +108,6 @@ export function metricChartModel(series: Series, initiative: Initiative, range: 
     format = (y) => formatMoney(y, currency)
     targetFor = serverTarget(initiative.targets.revenueInfluencedPerMonth)
   } else {
-    direction = 'lower'
     const values = pts.map((p) => p.value).filter(isFiniteNumber)
     const ref = Math.max(0, ...values, initiative.baselines.decisionLatencySeconds ?? 0)
     const unit: DurationUnit = durationUnit(ref)
@@ -127,7 +122,7 @@ export function metricChartModel(series: Series, initiative: Initiative, range: 
   }
 
   const hasEvents = pts.some((p) => p.count > 0)
-  const sums = metric === 'time_saved' || metric === 'revenue_influenced'
+  const sums = emptyIsZero(metric)
   // A bucket without events sums to zero; a rate or a median of nothing is a gap, not zero.
   const y = (v: number | null | undefined, count: number) => (count > 0 && isFiniteNumber(v) ? v * scale : sums ? 0 : null)
   const points: XY[] = pts.map((p, i) => ({ x: starts[i], y: y(p.value, p.count) }))

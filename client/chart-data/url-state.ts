@@ -3,6 +3,7 @@
  * so a link reproduces the view. Unknown or malformed values fall back to defaults.
  */
 import { isRangeKey, type RangeKey } from './range.js'
+import { isStage } from '../../metrics/stages.js'
 
 export interface ViewState {
   page: 'portfolio' | 'initiative'
@@ -21,7 +22,6 @@ export interface ViewState {
   compare?: boolean
 }
 
-const STAGES = ['pilot', 'scaling', 'production', 'retired']
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
 /**
@@ -41,7 +41,7 @@ export function parseView(pathname: string, search: string): ViewState {
     if (t && DATE.test(t)) v.to = t
   }
   const stage = q.get('stage')
-  if (stage && STAGES.includes(stage)) v.stage = stage
+  if (stage && isStage(stage)) v.stage = stage
   const team = q.get('team')
   if (team) v.team = team.slice(0, 100)
   const rec = q.get('rec')

@@ -9,6 +9,7 @@ import { api } from '../api/client.js'
 import type { Initiative, UserRole } from '../api/types.js'
 import { errorBlock, formatDateTime, forms } from './admin-ui.js'
 import { base } from './styles.js'
+import { KINDS, MONTHLY_METRICS } from '../../metrics/metric-kinds.js'
 
 type Kind = 'trajectory' | 'readiness' | 'payback' | 'silence'
 
@@ -193,7 +194,7 @@ export class YsAlerts extends LitElement {
       ${this.formError ? errorBlock(this.formError, { name: 'Name', initiative: 'Initiative', kind: 'Kind', emails: 'Emails', webhooks: 'Webhooks', 'params.hours': 'Hours', 'params.months': 'Months', 'params.metric': 'Target' }) : null}
       <label>Name <input name="name" required maxlength="200"></label>
       <label>When <select name="kind" @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as Kind)}>${(Object.keys(KIND_WORDS) as Kind[]).map((x) => html`<option value=${x} ?selected=${x === k}>${KIND_WORDS[x]}</option>`)}</select></label>
-      ${k === 'trajectory' ? html`<label>Target <select name="metric"><option value="time_saved">Hours saved per month</option><option value="revenue_influenced">Revenue influenced per month</option></select></label>` : null}
+      ${k === 'trajectory' ? html`<label>Target <select name="metric">${MONTHLY_METRICS.map((m) => html`<option value=${m}>${KINDS[m].noun} per month</option>`)}</select></label>` : null}
       ${k === 'readiness' ? html`<fieldset><legend>Tell me when an initiative</legend><label><input type="checkbox" name="on" value="ready" checked> becomes ready to scale</label><label><input type="checkbox" name="on" value="at_risk" checked> falls to at risk</label></fieldset>` : null}
       ${k === 'payback' ? html`<label>Months later <input name="months" type="number" min="1" max="120" step="1" value="2"></label>` : null}
       ${k === 'silence' ? html`<label>Hours without events <input name="hours" type="number" min="0.01" step="any" value="6"></label>` : null}

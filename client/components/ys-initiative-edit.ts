@@ -13,8 +13,8 @@ import type { Initiative, InitiativeInput, InitiativePatch, Stage, UserRole } fr
 import { errorBlock, forms, linkClick, navigate } from './admin-ui.js'
 import { DAY_HINT, formatDay, parseDay } from '../chart-data/day-input.js'
 import { base } from './styles.js'
+import { STAGES } from '../../metrics/stages.js'
 
-const STAGES: Stage[] = ['pilot', 'scaling', 'production', 'retired']
 /** The currencies offered first; the server takes any ISO 4217 code. */
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CHF', 'CAD', 'AUD', 'JPY', 'SEK', 'NOK', 'DKK', 'INR', 'SGD']
 

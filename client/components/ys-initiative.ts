@@ -17,6 +17,7 @@ import { headlineOf, recommendations, STATUS_WORDS } from '../chart-data/portfol
 import { ACTION_WORDS, type Recommendation } from '../../metrics/recommendation.js'
 import { fetchAllReadiness } from '../api/readiness.js'
 import { formatInstant, localDateString, startOfLocalDate } from '../../metrics/time-buckets.js'
+import { KINDS, METRICS } from '../../metrics/metric-kinds.js'
 import { viewUrl, type ViewState } from '../chart-data/url-state.js'
 import { metricChartConfig, paybackChartConfig } from './chart-config.js'
 import { downloadText } from './download.js'
@@ -31,8 +32,6 @@ export function overriddenMoves(history: StageChange[]): StageChange[] {
   return history.filter((h) => h.to === 'production' && typeof h.reason === 'string' && h.reason.startsWith('override: '))
 }
 
-const METRICS: Metric[] = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency']
-const TARGET_KEY = { time_saved: 'timeSaved', error_rate: 'errorRate', revenue_influenced: 'revenueInfluenced', decision_latency: 'decisionLatency' } as const
 
 interface Loaded {
   initiative: Initiative
@@ -168,7 +167,7 @@ export class YsInitiative extends LitElement {
       </div>
       <div class="charts">
         ${d.models.map((m) => {
-          const t = r?.targets?.[TARGET_KEY[m.metric]]
+          const t = r?.targets?.[KINDS[m.metric].targetKey]
           const st = t ? STATUS_WORDS[t.status] : null
           return html`<section class="card" data-metric=${m.metric}>
             <ys-chart deferred .title=${m.title} .empty=${m.empty} .config=${m.empty ? null : metricChartConfig(m, this.tz, width, this)} .table=${this.table(m)}></ys-chart>

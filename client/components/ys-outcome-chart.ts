@@ -12,9 +12,8 @@ import { metricChartModel } from '../chart-data/series.js'
 import { metricChartConfig } from './chart-config.js'
 import { EmbedElement, embedClient } from './embed-api.js'
 import { base } from './styles.js'
+import { isMetric, METRICS } from '../../metrics/metric-kinds.js'
 import './ys-chart.js'
-
-const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency']
 
 @customElement('ys-outcome-chart')
 export class YsOutcomeChart extends EmbedElement {
@@ -25,7 +24,7 @@ export class YsOutcomeChart extends EmbedElement {
     args: () => [this.initiative, this.metric, this.range, this.token, this.shareToken, this.apiBase, this.timezone] as const,
     task: async ([slug, metric, rangeKey], { signal }) => {
       if (!slug) throw new Error('set the initiative attribute to an initiative slug')
-      if (!METRICS.includes(metric)) throw new Error(`metric must be one of ${METRICS.join(', ')}`)
+      if (!isMetric(metric)) throw new Error(`metric must be one of ${METRICS.join(', ')}`)
       const client = embedClient(this)
       const initiative = await client.initiative(slug, signal)
       let tz = this.timezone || 'UTC'

@@ -11,6 +11,7 @@ import { toCsv } from '../chart-data/csv.js'
 import { formatDuration, formatHours, formatMoney, formatMonth, formatNumber, formatChange, formatPercent, formatReturn, isFiniteNumber } from '../chart-data/format.js'
 import { headline, overallStatus, portfolioCsv, recommendations, sortRows, sparkMetric, STATUS_WORDS, sumSeries, tiles, type Tile } from '../chart-data/portfolio.js'
 import { ACTION_WORDS, ACTIONS, type Recommendation } from '../../metrics/recommendation.js'
+import { STAGES } from '../../metrics/stages.js'
 import { fetchAllReadiness, type PortfolioReadiness } from '../api/readiness.js'
 import { resolveRange, type ResolvedRange } from '../chart-data/range.js'
 import { viewUrl, type ViewState } from '../chart-data/url-state.js'
@@ -237,7 +238,7 @@ export class YsPortfolio extends LitElement {
         <label>Stage
           <select id="stage" @change=${(e: Event) => this.navigate({ stage: (e.target as HTMLSelectElement).value || undefined })}>
             <option value="" ?selected=${!this.view.stage}>All stages</option>
-            ${['pilot', 'scaling', 'production', 'retired'].map((st) => html`<option value=${st} ?selected=${this.view.stage === st}>${st}</option>`)}
+            ${STAGES.map((st) => html`<option value=${st} ?selected=${this.view.stage === st}>${st}</option>`)}
           </select></label>
         <label>Team
           <select id="team" @change=${(e: Event) => this.navigate({ team: (e.target as HTMLSelectElement).value || undefined })}>

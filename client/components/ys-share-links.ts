@@ -11,13 +11,9 @@ import { createShareLink, fetchShareLinks, revokeShareLink, type ShareLink } fro
 import { formatDate } from '../chart-data/format.js'
 import { errorBlock, forms } from './admin-ui.js'
 import { base } from './styles.js'
+import { KINDS, METRICS as ALL_METRICS } from '../../metrics/metric-kinds.js'
 
-const METRICS: Array<[string, string]> = [
-  ['time_saved', 'Time saved'],
-  ['error_rate', 'Error rate'],
-  ['revenue_influenced', 'Revenue influenced'],
-  ['decision_latency', 'Decision latency'],
-]
+const METRICS: Array<[string, string]> = ALL_METRICS.map((m) => [m, KINDS[m].label])
 const EXPIRIES: Array<[number, string]> = [
   [1, '1 day'],
   [7, '7 days'],

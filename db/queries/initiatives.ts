@@ -8,8 +8,9 @@ import { fromMinorUnits } from '../../metrics/currency.js'
 import { recordAudit } from './audit.js'
 import { noteChange } from '../change-generation.js'
 
-export const STAGES = ['pilot', 'scaling', 'production', 'retired'] as const
-export type Stage = (typeof STAGES)[number]
+import type { Stage } from '../../metrics/stages.js'
+
+export type { Stage }
 
 export interface StageChange {
   from: Stage | null

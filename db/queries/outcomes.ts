@@ -6,6 +6,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely'
 import type { Db } from '../connection.js'
 import type { Database } from '../schema.js'
+import { keepsSketch } from '../../metrics/metric-kinds.js'
 import { LatencySketch } from '../../metrics/sketch.js'
 import { bucketStart, coverRange, nextBucketStart } from '../../metrics/time-buckets.js'
 import { findRollupChangesSince, readRollupGeneration } from './rollup-changes.js'
@@ -189,7 +190,7 @@ export function cellKey(initiativeId: number, metric: string, stage: string, ran
 }
 
 function emptyAggregate(metric: string): Aggregate {
-  return { count: 0, quantitySum: 0, errorsSum: 0, totalSum: 0, sketch: metric === 'decision_latency' ? new LatencySketch() : null }
+  return { count: 0, quantitySum: 0, errorsSum: 0, totalSum: 0, sketch: keepsSketch(metric) ? new LatencySketch() : null }
 }
 
 type Grain = 'month' | 'day' | 'hour'

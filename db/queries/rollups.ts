@@ -10,6 +10,7 @@ import { CompiledQuery, sql, type Insertable } from 'kysely'
 import type { Db, Tx } from '../connection.js'
 import { dialectOf } from '../dialect.js'
 import type { RollupsTable } from '../schema.js'
+import { STAGES } from '../../metrics/stages.js'
 
 /** Length of the finest slot the SQL groups by: every real UTC offset is a multiple of it. */
 export const SLOT_MS = 900_000
@@ -223,17 +224,19 @@ export interface LatencyEvent {
   quantity: number
 }
 
-/** Stages in the order of their code in {@link LatencyRow.k}. */
-export const LATENCY_STAGES = ['pilot', 'scaling', 'production', 'retired'] as const
-/** k = quarter hour × LATENCY_SERIES + initiative id × 4 + stage code. */
+/** Stages in the order of their code in {@link LatencyRow.k}: the stage table's order (metrics/stages.ts). */
+export const LATENCY_STAGES = STAGES
+/** How many stage codes each initiative has in k. */
+export const LATENCY_STAGE_CODES = STAGES.length
+/** k = quarter hour × LATENCY_SERIES + initiative id × LATENCY_STAGE_CODES + stage code. */
 export const LATENCY_SERIES = 4_194_304
 /** Initiative ids below this fit in k; above it (never in practice) events are read column by column. */
-const LATENCY_MAX_ID = LATENCY_SERIES / 4
+const LATENCY_MAX_ID = Math.floor(LATENCY_SERIES / LATENCY_STAGE_CODES)
 
 /**
  * A decision_latency event as read for a fold, packed in one integer (reading 250 000 rows of two
  * columns costs a third less than of four): k = (occurred_at / 900 000) × LATENCY_SERIES + initiative
- * id × 4 + stage code (LATENCY_STAGES); quantity in milliseconds.
+ * id × LATENCY_STAGE_CODES + stage code (LATENCY_STAGES); quantity in milliseconds.
  */
 export interface LatencyRow {
   k: number
@@ -246,7 +249,7 @@ export async function findLatencyEvents(tx: Tx, sel: EventSelection): Promise<La
   const stageCode = sql<number | null>`case stage ${sql.join(LATENCY_STAGES.map((st, i) => sql`when ${sql.lit(st)} then ${sql.lit(i)}`), sql` `)} else null end`
   if (Number(maxId?.m ?? 0) < LATENCY_MAX_ID) {
     const rows = await selectEvents(tx, sel)
-      .select([sql<number | null>`(occurred_at / ${sql.lit(SLOT_MS)}) * ${sql.lit(LATENCY_SERIES)} + initiative_id * 4 + ${stageCode}`.as('k'), 'quantity'])
+      .select([sql<number | null>`(occurred_at / ${sql.lit(SLOT_MS)}) * ${sql.lit(LATENCY_SERIES)} + initiative_id * ${sql.lit(LATENCY_STAGE_CODES)} + ${stageCode}`.as('k'), 'quantity'])
       .where('metric', '=', 'decision_latency')
       .execute()
     if (rows.every((r) => r.k !== null)) return rows as LatencyRow[]
@@ -255,7 +258,7 @@ export async function findLatencyEvents(tx: Tx, sel: EventSelection): Promise<La
   return rows.map((r) => {
     const code = (LATENCY_STAGES as readonly string[]).indexOf(r.stage)
     if (code < 0 || r.initiative_id >= LATENCY_MAX_ID) throw new Error(`a decision_latency event has stage "${r.stage}" and initiative id ${r.initiative_id}; stages are ${LATENCY_STAGES.join(', ')}`)
-    return { k: Math.floor(Number(r.occurred_at) / SLOT_MS) * LATENCY_SERIES + r.initiative_id * 4 + code, quantity: r.quantity }
+    return { k: Math.floor(Number(r.occurred_at) / SLOT_MS) * LATENCY_SERIES + r.initiative_id * LATENCY_STAGE_CODES + code, quantity: r.quantity }
   })
 }
 

@@ -3,7 +3,8 @@
  * Pure zod schemas (no node:*, no server/ or db/ imports), so the client can import their types.
  */
 import { z } from 'zod'
-import { METRICS } from '../kinds.js'
+import { METRICS } from '../metric-kinds.js'
+import { STAGES } from '../stages.js'
 
 /** An instant as ISO 8601 with its offset, e.g. `2026-11-01T00:00:00+00:00`. */
 export const instant = z.string().meta({ format: 'date-time', description: 'ISO 8601 instant with offset' })
@@ -12,9 +13,9 @@ export const monthString = z.string().regex(/^\d{4}-\d{2}$/).meta({ description:
 /** An initiative's slug: lower-case letters, digits and hyphens. */
 export const slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/).meta({ description: 'initiative slug', example: 'invoices' })
 
-/** The stages, in order. */
-export const STAGES = ['pilot', 'scaling', 'production', 'retired'] as const
+/** The stages, in lifecycle order (metrics/stages.ts). */
 export const stage = z.enum(STAGES, { error: `must be one of ${STAGES.join(', ')}` }).meta({ id: 'Stage' })
+/** The metric kinds (metrics/metric-kinds.ts). */
 export const metric = z.enum(METRICS).meta({ id: 'Metric' })
 export const granularity = z.enum(['hour', 'day', 'week', 'month']).meta({ id: 'Granularity' })
 export const targetStatus = z.enum(['on_track', 'at_risk', 'off_track', 'no_target', 'no_data']).meta({ id: 'TargetStatus' })

@@ -3,7 +3,7 @@
  * subscriptions, share tokens, the demo loader and the health check.
  */
 import { z } from 'zod'
-import { METRICS } from '../kinds.js'
+import { METRICS } from '../metric-kinds.js'
 import { errorBody, instant, keyRole, slug, userRole } from './common.js'
 
 // ---- events

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { granularity, instant, metric, monthString, paybackMonth, slug, stage, targetStatus } from './common.js'
+import { KINDS, METRICS, type TargetKey } from '../metric-kinds.js'
 
 const range = { from: instant.optional().meta({ description: 'ISO 8601 with offset; inclusive' }), to: instant.optional().meta({ description: 'ISO 8601 with offset; exclusive (default now)' }) }
 const initiativeList = z.string().optional().meta({ description: 'comma-separated slugs, e.g. invoices,support-triage' })
@@ -91,7 +92,8 @@ export const summaryInitiative = periodFigures
     retiredAt: instant.nullable(),
     ...moneyFigures,
     ...toDateFigures,
-    targets: z.object({ timeSaved: targetAttainment, errorRate: targetAttainment, revenueInfluenced: targetAttainment, decisionLatency: targetAttainment }),
+    // One entry per metric kind, by its targetKey, in table order (metrics/metric-kinds.ts).
+    targets: z.object(Object.fromEntries(METRICS.map((m) => [KINDS[m].targetKey, targetAttainment])) as Record<TargetKey, typeof targetAttainment>),
     previous: periodFigures.extend(moneyFigures),
     byStage: z.record(z.string(), periodFigures).optional(),
   })

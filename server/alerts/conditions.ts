@@ -18,6 +18,7 @@ import { dayLabel, instantLabel, money, monthLabel } from '../email/format.js'
 import { findSummary } from '../outcomes/summary.js'
 import { findReadiness } from '../readiness/facts.js'
 import type { TrajectoryMetric } from './rule-input.js'
+import { KINDS } from '../../metrics/metric-kinds.js'
 
 export interface Finding {
   initiative: Initiative
@@ -113,8 +114,8 @@ async function trajectory(ctx: EvaluationContext, rule: AlertRule, list: Initiat
   const t = days.length - 1
   const month = monthLabel(data.monthStart, ctx.timezone).replace(/ \d{4}$/, '')
   return list.map((i): Finding => {
-    const target = metric === 'time_saved' ? i.targets.timeSavedHoursPerMonth : i.targets.revenueInfluencedPerMonth
-    const what = metric === 'time_saved' ? 'hours saved' : 'revenue influenced'
+    const target = i.targets[KINDS[metric].target.field]
+    const what = KINDS[metric].noun.toLowerCase()
     if (target === null) return { initiative: i, condition: false, message: `${i.name} has no monthly target for ${what}; nothing to project against.` }
     const fmt = (x: number) => (metric === 'time_saved' ? `${trim(x)} hours` : money(Math.round(x), i.currency).replace(/\.00$/, ''))
     const targetText = metric === 'time_saved' ? `${trim(target)}-hour` : money(target, i.currency).replace(/\.00$/, '')

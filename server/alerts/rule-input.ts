@@ -5,12 +5,13 @@
 import type { AlertKind, WebhookFormat } from '../../db/queries/alerts.js'
 import type { ErrorDetail } from '../errors.js'
 import { addressProblem } from '../email/subscription-input.js'
+import { MONTHLY_METRICS, type MonthlyMetric } from '../../metrics/metric-kinds.js'
 
 export const ALERT_KINDS: readonly AlertKind[] = ['trajectory', 'readiness', 'payback', 'silence']
 
 /** The monthly targets a trajectory rule can watch: the figures that add up over a month. */
-export const TRAJECTORY_METRICS = ['time_saved', 'revenue_influenced'] as const
-export type TrajectoryMetric = (typeof TRAJECTORY_METRICS)[number]
+export const TRAJECTORY_METRICS = MONTHLY_METRICS
+export type TrajectoryMetric = MonthlyMetric
 
 export type RuleParams =
   | { kind: 'trajectory'; metric: TrajectoryMetric }

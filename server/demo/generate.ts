@@ -7,6 +7,7 @@ import { stageAt, type Stage } from '../../db/queries/initiatives.js'
 import { bucketStarts, localDateString } from '../../metrics/time-buckets.js'
 import type { DemoScenario } from './scenarios.js'
 import { seededRandom } from '../../metrics/random.js'
+import type { Metric } from '../../metrics/metric-kinds.js'
 
 export { seededRandom }
 
@@ -82,7 +83,7 @@ function maturity(t: number, plan: DemoPlan): number {
 }
 
 export interface GeneratedEvent {
-  metric: 'time_saved' | 'error_rate' | 'revenue_influenced' | 'decision_latency'
+  metric: Metric
   occurredAt: number
   /** Milliseconds (durations) or minor units (money); null for error_rate. */
   quantity: number | null

@@ -10,6 +10,7 @@ import { formatMonth } from '../../metrics/format.js'
 import { dayLabel, duration, escapeHtml as e, formatPercent, formatPerDollar, hours, instantLabel, money, moneyCompact, monthLabel, NO_CHANGE, NO_EARLIER_PERIOD, percent, relativeChange } from './format.js'
 import { isPreset } from './schedule.js'
 import { assessmentHtml, assessmentText, type DigestAssessment } from './assessment-block.js'
+import { KINDS } from '../../metrics/metric-kinds.js'
 
 export interface DigestStageChange {
   slug: string
@@ -139,33 +140,33 @@ function metricLines(i: InitiativeSummary): MetricLine[] {
   const cur = (n: number) => money(n, i.currency)
   return [
     {
-      label: 'Time saved',
+      label: KINDS.time_saved.label,
       value: hours(i.timeSavedHours),
-      change: changeOf(i.timeSavedHours, i.previous.timeSavedHours, 'higher', 'relative'),
+      change: changeOf(i.timeSavedHours, i.previous.timeSavedHours, KINDS.time_saved.direction, 'relative'),
       target: targetText(i.targets.timeSaved, hours),
       status: STATUS[i.targets.timeSaved.status],
       note: i.timeSavedValue === null ? null : `worth ${cur(i.timeSavedValue)}`,
     },
     {
-      label: 'Error rate',
+      label: KINDS.error_rate.label,
       value: i.errorRate === null ? 'no data' : percent(i.errorRate),
-      change: changeOf(i.errorRate, i.previous.errorRate, 'lower', 'points'),
+      change: changeOf(i.errorRate, i.previous.errorRate, KINDS.error_rate.direction, 'points'),
       target: targetText(i.targets.errorRate, percent),
       status: STATUS[i.targets.errorRate.status],
       note: i.errorRate === null ? 'no error-rate events in this period' : i.errorsAvoided === null ? `${i.errors} errors in ${i.total}` : `${i.errorsAvoided.toLocaleString('en-US', { maximumFractionDigits: 1 })} errors avoided`,
     },
     {
-      label: 'Revenue influenced',
+      label: KINDS.revenue_influenced.label,
       value: cur(i.revenueInfluenced),
-      change: changeOf(i.revenueInfluenced, i.previous.revenueInfluenced, 'higher', 'relative'),
+      change: changeOf(i.revenueInfluenced, i.previous.revenueInfluenced, KINDS.revenue_influenced.direction, 'relative'),
       target: targetText(i.targets.revenueInfluenced, cur),
       status: STATUS[i.targets.revenueInfluenced.status],
       note: null,
     },
     {
-      label: 'Decision latency (median)',
+      label: `${KINDS.decision_latency.label} (median)`,
       value: i.decisionLatencyP50 === null ? 'no data' : duration(i.decisionLatencyP50),
-      change: changeOf(i.decisionLatencyP50, i.previous.decisionLatencyP50, 'lower', 'relative'),
+      change: changeOf(i.decisionLatencyP50, i.previous.decisionLatencyP50, KINDS.decision_latency.direction, 'relative'),
       target: targetText(i.targets.decisionLatency, duration),
       status: STATUS[i.targets.decisionLatency.status],
       note: i.decisionLatencyP50 === null ? 'no decision-latency events in this period' : i.decisionLatencyP90 === null ? null : `p90 ${duration(i.decisionLatencyP90)}, ${i.decisionCount} decisions`,

@@ -6,7 +6,8 @@ import type { Db } from '../../db/connection.js'
 import { findInitiative, listInitiatives, type Initiative, type Stage } from '../../db/queries/initiatives.js'
 import { aggregateRanges, ANY_STAGE, cellKey, findStageChangesBetween, readSnapshot, rollupReadCache, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
 import { fromMinorUnits } from '../../metrics/currency.js'
-import type { Metric } from '../../metrics/kinds.js'
+import { KINDS, type Metric } from '../../metrics/metric-kinds.js'
+import { STAGES } from '../../metrics/stages.js'
 import { previousPeriod } from '../../metrics/outcomes.js'
 import { bucketStarts, formatInstant, nextBucketStart, type Granularity } from '../../metrics/time-buckets.js'
 import { MS_PER_HOUR, round6, roundMoney, scaleMonthlyTarget, sumAggregates } from '../../metrics/figures.js'
@@ -66,7 +67,23 @@ export interface Series {
   previousRange?: { from: string; to: string }
 }
 
-const UNITS: Record<Metric, string> = { time_saved: 'hours', error_rate: 'ratio', revenue_influenced: 'currency', decision_latency: 'seconds' }
+/**
+ * The initiative's target for a metric (metrics/metric-kinds.ts `target`): a monthly total when the
+ * kind's target is per month and set, else the level every bucket should meet (null when unset or
+ * when the kind has a monthly target that is not set).
+ */
+function targetOf(i: Initiative, metric: Metric): { value: number | null; per: 'month' | 'bucket' } {
+  const t = KINDS[metric].target
+  const value = i.targets[t.field]
+  if (t.per === 'month') return value !== null ? { value, per: 'month' } : { value: null, per: 'bucket' }
+  return { value, per: 'bucket' }
+}
+
+/** The initiative's baseline for a metric, or null when the kind has none. */
+function baselineOf(i: Initiative, metric: Metric): number | null {
+  const field = KINDS[metric].baseline
+  return field === null ? null : i.baselines[field]
+}
 
 /** The buckets of [from, to) in `granularity`, clipped to the range. */
 export function seriesBuckets(from: number, to: number, granularity: Granularity, zone: string): Array<{ start: number; end: number; lo: number; hi: number }> {
@@ -101,8 +118,6 @@ function pointValues(metric: Metric, a: Aggregate, i: Initiative): PointValues {
   }
 }
 
-const STAGES = ['pilot', 'scaling', 'production', 'retired'] as const
-
 /** What every initiative's point of one bucket shares: its bounds as text and its share of months. */
 interface Frame {
   start: string
@@ -117,8 +132,7 @@ function framesOf(buckets: ReturnType<typeof seriesBuckets>, zone: string): Fram
 }
 
 function pointsOf(r: AggregateResult, i: Initiative, p: SeriesParams, frames: Frame[], offset: number, stages: readonly string[] = STAGES): SeriesPoint[] {
-  const monthlyTarget = p.metric === 'time_saved' ? i.targets.timeSavedHoursPerMonth : p.metric === 'revenue_influenced' ? i.targets.revenueInfluencedPerMonth : null
-  const flatTarget = p.metric === 'error_rate' ? i.targets.errorRate : p.metric === 'decision_latency' ? i.targets.decisionLatencySeconds : null
+  const target = targetOf(i, p.metric)
   return frames.map((f, k) => {
     const parts = stages.map((s) => r.cells.get(cellKey(i.id, p.metric, s, offset + k)))
     const point: SeriesPoint = {
@@ -126,7 +140,7 @@ function pointsOf(r: AggregateResult, i: Initiative, p: SeriesParams, frames: Fr
       end: f.end,
       partial: f.partial,
       ...pointValues(p.metric, sumAggregates(parts, p.metric), i),
-      target: monthlyTarget !== null ? round6(monthlyTarget * f.months) : flatTarget,
+      target: target.per === 'month' ? round6(target.value! * f.months) : target.value,
     }
     if (p.split) {
       point.byStage = {}
@@ -155,8 +169,6 @@ export async function findSeries(db: Db, config: { timezone: string }, slug: str
     const ranges: Array<[number, number]> = [...prevBuckets, ...buckets].map((b) => [b.lo, b.hi])
     const r = await aggregateRanges(tx, { timezone: zone, ranges, initiativeIds: [i.id], metrics: [p.metric], stage: p.stage ?? null, cache: rollupReadCache(db) })
     const changes = await findStageChangesBetween(tx, [i.id], p.from, p.to)
-    const monthly = p.metric === 'time_saved' ? i.targets.timeSavedHoursPerMonth : p.metric === 'revenue_influenced' ? i.targets.revenueInfluencedPerMonth : null
-    const flat = p.metric === 'error_rate' ? i.targets.errorRate : p.metric === 'decision_latency' ? i.targets.decisionLatencySeconds : null
     const series: Series = {
       initiative: i.slug,
       metric: p.metric,
@@ -164,10 +176,10 @@ export async function findSeries(db: Db, config: { timezone: string }, slug: str
       from: formatInstant(p.from, zone),
       to: formatInstant(p.to, zone),
       timezone: zone,
-      unit: UNITS[p.metric],
+      unit: KINDS[p.metric].displayUnit,
       currency: i.currency,
-      baseline: p.metric === 'error_rate' ? i.baselines.errorRate : p.metric === 'decision_latency' ? i.baselines.decisionLatencySeconds : null,
-      target: monthly !== null ? { value: monthly, per: 'month' } : { value: flat, per: 'bucket' },
+      baseline: baselineOf(i, p.metric),
+      target: targetOf(i, p.metric),
       // Stored stages are always one of STAGES (validated on every change).
       stageChanges: changes.map((c) => ({ at: formatInstant(c.at, zone), from: c.from as Stage | null, to: c.to as Stage })),
       points: pointsOf(r, i, p, framesOf(buckets, zone), prevBuckets.length),

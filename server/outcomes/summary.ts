@@ -9,11 +9,11 @@ import { fromMinorUnits } from '../../metrics/currency.js'
 import { previousPeriod, targetStatus, type TargetStatus } from '../../metrics/outcomes.js'
 import { costIncurred, curveMonthRanges, initiativeCurveMonths, inRange, paybackFromMonths, returnPerDollar, sumCurveMonths, type CostTerms, type CurveMonthInput, type PaybackCurve, type PaybackMonth } from '../../metrics/money.js'
 import { LatencySketch } from '../../metrics/sketch.js'
+import { KINDS, METRICS, VALUE_METRICS, type Metric } from '../../metrics/metric-kinds.js'
+import { STAGES } from '../../metrics/stages.js'
 import { bucketStart, formatInstant, localMonthString, nextBucketStart } from '../../metrics/time-buckets.js'
 import { periodFigures, periodValue, round6, roundMoney, scaleMonthlyTarget, sumAggregates, type MetricAggregates, type PeriodFigures } from '../../metrics/figures.js'
 
-const METRICS = ['time_saved', 'error_rate', 'revenue_influenced', 'decision_latency'] as const
-const VALUE_METRICS = ['time_saved', 'error_rate', 'revenue_influenced'] as const
 
 export interface SummaryParams {
   from: number
@@ -116,22 +116,33 @@ export class UnknownInitiativesError extends Error {
 function aggregatesOf(r: AggregateResult, initiativeId: number, index: number, stages: readonly string[] | null): MetricAggregates {
   const pick = (metric: string): Aggregate => {
     const parts: Aggregate[] = []
-    for (const stage of stages ?? (r.byStage ? STAGE_LIST : ANY)) {
+    for (const stage of stages ?? (r.byStage ? STAGES : ANY)) {
       const a = r.cells.get(cellKey(initiativeId, metric, stage, index))
       if (a) parts.push(a)
     }
     return sumAggregates(parts, metric)
   }
-  return { time_saved: pick('time_saved'), error_rate: pick('error_rate'), revenue_influenced: pick('revenue_influenced'), decision_latency: pick('decision_latency') }
+  return Object.fromEntries(METRICS.map((m) => [m, pick(m)])) as MetricAggregates
 }
 
-const STAGE_LIST = ['pilot', 'scaling', 'production', 'retired'] as const
 const ANY = [ANY_STAGE] as const
 
 
+/**
+ * An initiative's target for a metric over [from, to): a monthly target scaled to the period's share
+ * of months (rounded to the currency's minor unit for money, else to 6 decimals), a level as it is.
+ */
+function periodTarget(i: Initiative, metric: Metric, from: number, to: number, zone: string): number | null {
+  const k = KINDS[metric]
+  const value = i.targets[k.target.field]
+  if (k.target.per !== 'month') return value
+  if (k.displayUnit === 'currency') return value === null ? null : roundMoney(scaleMonthlyTarget(value, from, to, zone)!, i.currency)
+  return round6(scaleMonthlyTarget(value, from, to, zone))
+}
+
 function stagesPresent(r: AggregateResult, initiativeId: number, index: number): string[] {
   const out: string[] = []
-  for (const stage of STAGE_LIST) {
+  for (const stage of STAGES) {
     if (METRICS.some((m) => r.cells.has(cellKey(initiativeId, m, stage, index)))) out.push(stage)
   }
   return out
@@ -257,9 +268,6 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
       const cost = costIncurred(terms, { fromMs: from, toMs: to, nowMs: now }, i.currency, zone)
       const costBefore = costIncurred(terms, { fromMs: prev.from, toMs: prev.to, nowMs: now }, i.currency, zone)
       const curve = curveOf(i, curveMonths.get(i.id), asOf)
-      const t = i.targets
-      const timeSavedTarget = round6(scaleMonthlyTarget(t.timeSavedHoursPerMonth, from, to, zone))
-      const revenueTarget = t.revenueInfluencedPerMonth === null ? null : roundMoney(scaleMonthlyTarget(t.revenueInfluencedPerMonth, from, to, zone)!, i.currency)
       const out: InitiativeSummary = {
         slug: i.slug,
         name: i.name,
@@ -275,12 +283,11 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
         costToDate: curve.costToDate,
         returnToDate: curve.returnToDate,
         paybackMonth: curve.paybackMonth,
-        targets: {
-          timeSaved: { target: timeSavedTarget, actual: current.timeSavedHours, status: targetStatus({ actual: current.timeSavedHours, target: timeSavedTarget, direction: 'higher' }) },
-          errorRate: { target: t.errorRate, actual: current.errorRate, status: targetStatus({ actual: current.errorRate, target: t.errorRate, direction: 'lower' }) },
-          revenueInfluenced: { target: revenueTarget, actual: current.revenueInfluenced, status: targetStatus({ actual: current.revenueInfluenced, target: revenueTarget, direction: 'higher' }) },
-          decisionLatency: { target: t.decisionLatencySeconds, actual: current.decisionLatencyP50, status: targetStatus({ actual: current.decisionLatencyP50, target: t.decisionLatencySeconds, direction: 'lower' }) },
-        },
+        targets: Object.fromEntries(METRICS.map((m) => {
+          const target = periodTarget(i, m, from, to, zone)
+          const actual = current[KINDS[m].figure]
+          return [KINDS[m].targetKey, { target, actual, status: targetStatus({ actual, target, direction: KINDS[m].direction }) }]
+        })) as InitiativeSummary['targets'],
         previous: { ...before, cost: costBefore, returnPerDollar: returnPerDollar(before.valueTotal, costBefore) },
       }
       if (params.split) {
@@ -308,13 +315,13 @@ export async function findSummary(db: Db, config: { timezone: string }, params: 
         f.total += s.total
         f.errorsAvoided += s.errorsAvoided ?? 0
         f.decisionCount += s.decisionCount
-        for (const stage of period.byStage ? STAGE_LIST : ANY) {
+        for (const stage of period.byStage ? STAGES : ANY) {
           const a = period.cells.get(cellKey(init.id, 'decision_latency', stage, index))
           if (a?.sketch) sketch.merge(a.sketch)
         }
         if (init.currency !== currency) return
         f.timeSavedValue += s.timeSavedValue ?? 0
-        for (const stage of period.byStage ? STAGE_LIST : ANY) revenueMinor += period.cells.get(cellKey(init.id, 'revenue_influenced', stage, index))?.quantitySum ?? 0
+        for (const stage of period.byStage ? STAGES : ANY) revenueMinor += period.cells.get(cellKey(init.id, 'revenue_influenced', stage, index))?.quantitySum ?? 0
         f.valueTotal += s.valueTotal
         f.cost += s.cost
       })

@@ -6,7 +6,7 @@
  * its edge days and hours.
  */
 import type { Db } from '../../db/connection.js'
-import { METRICS } from '../../metrics/kinds.js'
+import { METRICS } from '../../metrics/metric-kinds.js'
 import { listInitiatives } from '../../db/queries/initiatives.js'
 import { bucketStart, chooseGranularity, localDateString, startOfLocalDate } from '../../metrics/time-buckets.js'
 import { findPortfolioSeries } from './series.js'

@@ -8,19 +8,19 @@ import type { Database } from '../../db/schema.js'
 import { listInitiatives, type Initiative } from '../../db/queries/initiatives.js'
 import { aggregateRanges, cellKey, readSnapshot, type AggregateResult } from '../../db/queries/outcomes.js'
 import { countInitiativeAudit, findAttestations, findFits } from '../../db/queries/readiness.js'
-import { METRICS } from '../../metrics/kinds.js'
+import { METRICS } from '../../metrics/metric-kinds.js'
+import { STAGES } from '../../metrics/stages.js'
 import { assessReadiness, ACCURACY_WINDOW_DAYS, type MonthFacts, type Readiness, type ReadinessFacts, type ReportedMetric } from '../../metrics/readiness.js'
 import { bucketStart, localMonthString, nextBucketStart } from '../../metrics/time-buckets.js'
 import { costTermsOf } from '../outcomes/summary.js'
 import { initiativeCurveMonths } from '../../metrics/money.js'
 import { periodFigures, sumAggregates, type MetricAggregates } from '../../metrics/figures.js'
 
-const STAGES = ['pilot', 'scaling', 'production', 'retired'] as const
 const DAY = 86_400_000
 
 function aggregatesOf(r: AggregateResult, initiativeId: number, index: number): MetricAggregates {
   const pick = (metric: string) => sumAggregates(STAGES.map((s) => r.cells.get(cellKey(initiativeId, metric, s, index))), metric)
-  return { time_saved: pick('time_saved'), error_rate: pick('error_rate'), revenue_influenced: pick('revenue_influenced'), decision_latency: pick('decision_latency') }
+  return Object.fromEntries(METRICS.map((m) => [m, pick(m)])) as MetricAggregates
 }
 
 export interface FactsQuery {

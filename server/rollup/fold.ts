@@ -2,9 +2,10 @@
  * Folding UTC slot sums and latency events into local hour, day and month buckets, and merging the
  * sketches of stored rows. Pure: the job (rollup-job.ts) and corrections (refold.ts) do the I/O.
  */
+import { keepsSketch } from '../../metrics/metric-kinds.js'
 import { LatencySketch } from '../../metrics/sketch.js'
 import { bucketStart, nextBucketStart } from '../../metrics/time-buckets.js'
-import { LATENCY_SERIES, LATENCY_STAGES, SLOT_MS, rollupKey, type LatencyRow, type RollupRow, type SlotAggregate } from '../../db/queries/rollups.js'
+import { LATENCY_SERIES, LATENCY_STAGE_CODES, LATENCY_STAGES, SLOT_MS, rollupKey, type LatencyRow, type RollupRow, type SlotAggregate } from '../../db/queries/rollups.js'
 
 export const ROLLUP_GRAINS = ['hour', 'day', 'month'] as const
 export type RollupGrain = (typeof ROLLUP_GRAINS)[number]
@@ -87,7 +88,7 @@ export function foldSlots(slots: SlotAggregate[], latencies: LatencyRow[], bucke
     }
     let s = list.find((x) => x.metric === metric && x.stage === stage)
     if (s === undefined) {
-      s = { initiativeId, metric, stage, latency: metric === 'decision_latency', hours: new Map(), lastSlot: Number.NaN, lastHour: null }
+      s = { initiativeId, metric, stage, latency: keepsSketch(metric), hours: new Map(), lastSlot: Number.NaN, lastHour: null }
       list.push(s)
       all.push(s)
     }
@@ -120,7 +121,7 @@ export function foldSlots(slots: SlotAggregate[], latencies: LatencyRow[], bucke
   for (const e of latencies) {
     const quarter = Math.floor(e.k / LATENCY_SERIES)
     const series = e.k - quarter * LATENCY_SERIES
-    const h = hourOf(seriesOf(Math.floor(series / 4), 'decision_latency', LATENCY_STAGES[series % 4]), Math.floor(quarter / perSlot))
+    const h = hourOf(seriesOf(Math.floor(series / LATENCY_STAGE_CODES), 'decision_latency', LATENCY_STAGES[series % LATENCY_STAGE_CODES]), Math.floor(quarter / perSlot))
     if (h === null) return null
     const q = Number(e.quantity ?? 0)
     h.count += 1

@@ -4,8 +4,9 @@
  * the boundary (400 saying what to fix), then answer with server/outcomes.
  */
 import { Router, type Request } from 'express'
-import { STAGES, type Stage } from '../../db/queries/initiatives.js'
-import { isMetric, METRICS, parseInstant, SLUG_PATTERN, type Metric } from '../../metrics/kinds.js'
+import { isStage, STAGES, type Stage } from '../../metrics/stages.js'
+import { parseInstant, SLUG_PATTERN } from '../../metrics/kinds.js'
+import { isMetric, METRICS, type Metric } from '../../metrics/metric-kinds.js'
 import { chooseGranularity, type Granularity } from '../../metrics/time-buckets.js'
 import { canUseInitiative, requirePermission, scopeOf as actorScope, type Actor } from '../auth/actor.js'
 import type { Config } from '../config.js'
@@ -51,11 +52,11 @@ function readRange(get: (n: string) => string | undefined, now: number, defaultD
 function readStage(get: (n: string) => string | undefined, problems: ErrorDetail[]): Stage | null {
   const s = get('stage')
   if (s === undefined || s === '') return null
-  if (!(STAGES as readonly string[]).includes(s)) {
+  if (!isStage(s)) {
     problems.push({ field: 'stage', message: `stage must be one of ${STAGES.join(', ')}, got "${s.slice(0, 40)}"` })
     return null
   }
-  return s as Stage
+  return s
 }
 
 function readSplit(get: (n: string) => string | undefined, problems: ErrorDetail[]): boolean {
