@@ -183,6 +183,6 @@ describe('three instances on one PostgreSQL', () => {
     expect(n).toBe(stored + 2)
   }, 60_000)
 
-  // Sign-in throttling moves into the database in the h14-scope branch; with it, this becomes a test here.
-  it.todo('throttles wrong passwords spread over the instances as if sent to one')
+  // Sign-in throttling across instances (one count in the database) is tested in the sign-in throttle
+  // suite: two servers on one database (startTestServer({ sameDatabaseAs })), on SQLite and PostgreSQL.
 })
