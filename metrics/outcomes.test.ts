@@ -3,12 +3,12 @@ import {
   decisionLatencyChange,
   decisionsAccelerated,
   errorsAvoided,
-  percentChange,
   previousPeriod,
   targetStatus,
   timeSavedValue,
   valueTotal,
 } from './outcomes.js'
+import { relativeChange } from './format.js'
 
 const at = (iso: string): number => Date.parse(iso)
 
@@ -116,7 +116,7 @@ describe('previousPeriod', () => {
   })
 })
 
-describe('percentChange', () => {
+describe('relativeChange (metrics/format.ts: the one change formula)', () => {
   it.each<[number | null, number | null, number | null]>([
     [125, 100, 0.25],
     [75, 100, -0.25],
@@ -127,6 +127,6 @@ describe('percentChange', () => {
     [null, 5, null],
     [5, null, null],
   ])('from %d to %d → %d', (current, previous, expected) => {
-    expect(percentChange(current, previous)).toBe(expected)
+    expect(relativeChange(current, previous)).toBe(expected)
   })
 })

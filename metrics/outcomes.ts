@@ -131,15 +131,3 @@ export function targetStatus(input: {
 export function previousPeriod(fromMs: number, toMs: number): { from: number; to: number } {
   return { from: fromMs - (toMs - fromMs), to: fromMs }
 }
-
-/**
- * Relative change from `previous` to `current`, as a fraction ((current − previous) / |previous|:
- * 0.25 means +25 %, ready for `Intl.NumberFormat` with `style: 'percent'`). The sign follows the
- * metric, not its goodness. Null when either is missing or previous is 0.
- *
- * @example percentChange(125, 100) // 0.25
- */
-export function percentChange(current: number | null, previous: number | null): number | null {
-  if (current === null || previous === null || previous === 0) return null
-  return (current - previous) / Math.abs(previous)
-}
