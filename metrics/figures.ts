@@ -142,3 +142,44 @@ export function periodFigures(i: ValueTerms, a: MetricAggregates): PeriodFigures
     valueTotal: periodValue(i, { timeSavedMs: a.time_saved.quantitySum, revenueMinor: a.revenue_influenced.quantitySum, errors: a.error_rate.errorsSum, total: a.error_rate.totalSum }),
   }
 }
+
+/** A chart bucket's figures of one metric; which fields are present depends on the metric. */
+export interface PointValues {
+  value: number | null
+  count: number
+  /** time_saved: the hours' value (hours × hourly value), or null without an hourly value. */
+  valueMoney?: number | null
+  errors?: number
+  total?: number
+  /** error_rate: errors avoided in the bucket against the baseline rate, or null without a baseline. */
+  errorsAvoided?: number | null
+  p90?: number | null
+  mean?: number | null
+  /** decision_latency: decisions in the bucket faster than the baseline latency, or null without one. */
+  decisionsAccelerated?: number | null
+}
+
+/**
+ * One bucket's figures of one metric, by the same rules as {@link periodFigures}: hours and their
+ * value; the error rate Σerrors ÷ Σtotal and errors avoided; revenue in currency units; p50 (the
+ * value), p90 and mean latency in seconds and the decisions faster than the baseline.
+ * @example pointFigures('error_rate', { count: 2, quantitySum: 0, errorsSum: 3, totalSum: 100, sketch: null }, terms) // { value: 0.03, errors: 3, total: 100, errorsAvoided: … }
+ */
+export function pointFigures(metric: Metric, a: Aggregate, i: ValueTerms): PointValues {
+  switch (metric) {
+    case 'time_saved': {
+      const hours = a.quantitySum / MS_PER_HOUR
+      const worth = timeSavedValue(hours, i.hourlyValue)
+      return { value: round6(hours), count: a.count, valueMoney: worth === null ? null : roundMoney(worth, i.currency) }
+    }
+    case 'error_rate':
+      return { value: a.totalSum > 0 ? a.errorsSum / a.totalSum : null, count: a.count, errors: a.errorsSum, total: a.totalSum, errorsAvoided: round6(errorsAvoided(i.baselines.errorRate, a.errorsSum, a.totalSum)) }
+    case 'revenue_influenced':
+      return { value: fromMinorUnits(a.quantitySum, i.currency), count: a.count }
+    case 'decision_latency': {
+      const baseline = i.baselines.decisionLatencySeconds
+      const accelerated = decisionsAccelerated({ baselineSeconds: baseline, fasterThanBaseline: a.sketch && baseline !== null ? a.sketch.countBelow(baseline) : 0, decisions: a.count })
+      return { value: round6(a.sketch?.quantile(0.5) ?? null), count: a.count, p90: round6(a.sketch?.quantile(0.9) ?? null), mean: a.count > 0 ? round6(a.quantitySum / a.count / 1000) : null, decisionsAccelerated: accelerated?.count ?? null }
+    }
+  }
+}

@@ -3,7 +3,7 @@ import type { Initiative, Series, SeriesPoint, Summary, SummaryInitiative } from
 import { csvCell, toCsv } from './csv.js'
 import { formatDuration, formatMoney, formatPercent, relativeChange, changeTone, formatChange } from './format.js'
 import { paybackModel, paybackSentence } from './payback.js'
-import { headline, sortRows, sumSeries } from './portfolio.js'
+import { fasterShareSeries, headline, sortRows, sumSeries } from './portfolio.js'
 import { resolveRange } from './range.js'
 import { metricChartModel } from './series.js'
 import { parseView, viewUrl } from './url-state.js'
@@ -187,5 +187,18 @@ describe('portfolio', () => {
   })
   it('sums series bucket by bucket', () => {
     expect(sumSeries([[point({ start: '2026-01-01T00:00:00Z', value: 1, count: 1 })], [point({ start: '2026-01-01T00:00:00Z', value: 2, count: 1 }), point({ start: '2026-01-02T00:00:00Z', value: null, count: 0 })]])).toEqual([3, 0])
+  })
+  it('sums the server\'s errors avoided per bucket, not the error rate', () => {
+    const a = [point({ start: '2026-01-01T00:00:00Z', value: 0.02, count: 3, errorsAvoided: 4.5 }), point({ start: '2026-01-02T00:00:00Z', value: 0.05, count: 1, errorsAvoided: -1 })]
+    const b = [point({ start: '2026-01-01T00:00:00Z', value: 0.01, count: 2, errorsAvoided: null }), point({ start: '2026-01-02T00:00:00Z', value: 0.01, count: 2, errorsAvoided: 2 })]
+    expect(sumSeries([a, b], 'errorsAvoided')).toEqual([4.5, 1])
+  })
+  it('draws the latency tile\'s figure per bucket: decisions faster than their own baseline, over initiatives with one', () => {
+    // Day 1: 3 of 4 and 1 of 1 faster → 4 of 5 = 0.8; the initiative without a baseline (null) is left out.
+    // Day 2: only the one without a baseline decided → no figure.
+    const withBaseline = [point({ start: '2026-01-01T00:00:00Z', value: 60, count: 4, decisionsAccelerated: 3 }), point({ start: '2026-01-02T00:00:00Z', value: null, count: 0, decisionsAccelerated: 0 })]
+    const another = [point({ start: '2026-01-01T00:00:00Z', value: 30, count: 1, decisionsAccelerated: 1 })]
+    const noBaseline = [point({ start: '2026-01-01T00:00:00Z', value: 9, count: 10, decisionsAccelerated: null }), point({ start: '2026-01-02T00:00:00Z', value: 9, count: 7, decisionsAccelerated: null })]
+    expect(fasterShareSeries([withBaseline, another, noBaseline])).toEqual([0.8, null])
   })
 })

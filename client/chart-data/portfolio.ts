@@ -191,10 +191,21 @@ export function portfolioCsv(s: Summary, rows: SummaryInitiative[]): { header: s
  * Sums several series bucket by bucket (by start), for portfolio sparklines of additive metrics.
  * @example sumSeries([[{ start: 'a', value: 1, count: 1 }], [{ start: 'a', value: 2, count: 1 }]]) // [3]
  */
-export function sumSeries(all: SeriesPoint[][]): number[] {
+export function sumSeries(all: SeriesPoint[][], field: 'value' | 'errorsAvoided' = 'value'): number[] {
   const by = new Map<number, number>()
-  for (const pts of all) for (const p of pts) by.set(Date.parse(p.start), (by.get(Date.parse(p.start)) ?? 0) + (isFiniteNumber(p.value) ? p.value : 0))
+  for (const pts of all) for (const p of pts) by.set(Date.parse(p.start), (by.get(Date.parse(p.start)) ?? 0) + (isFiniteNumber(p[field]) ? p[field] : 0))
   return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v)
+}
+
+/**
+ * The portfolio's "decisions faster than before" per bucket: {@link decisionsFaster} over each
+ * bucket's points (the server's decisionsAccelerated and count per initiative); null where no
+ * initiative with a baseline decided anything. The same figure as the tile, bucket by bucket.
+ */
+export function fasterShareSeries(all: SeriesPoint[][]): Array<number | null> {
+  const by = new Map<number, SeriesPoint[]>()
+  for (const pts of all) for (const p of pts) by.set(Date.parse(p.start), [...(by.get(Date.parse(p.start)) ?? []), p])
+  return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([, pts]) => decisionsFaster(pts.map((p) => ({ decisionsAccelerated: p.decisionsAccelerated, decisionCount: p.count })))?.share ?? null)
 }
 
 /** The metric a row's sparkline shows: the one that carries most of its value. */

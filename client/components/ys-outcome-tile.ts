@@ -20,7 +20,7 @@ const TILE: Record<TileMetric, { label: string; field: keyof SummaryInitiative; 
   revenue_influenced: { label: 'Revenue influenced', field: 'revenueInfluenced', direction: 'higher', format: (x, c) => formatMoney(x, c, true) },
   decision_latency: { label: 'Median decision latency', field: 'decisionLatencyP50', direction: 'lower', format: (x) => formatDuration(x) },
   value: { label: 'Value delivered', field: 'valueTotal', direction: 'higher', format: (x, c) => formatMoney(x, c, true) },
-  return: { label: 'Return per $1', field: 'returnPerDollar', direction: 'higher', format: (x, c) => formatMoney(x, c) },
+  return: { label: 'Return per $1 this period', field: 'returnPerDollar', direction: 'higher', format: (x, c) => formatMoney(x, c) },
 }
 
 @customElement('ys-outcome-tile')

@@ -9,7 +9,7 @@ import { api } from '../api/client.js'
 import type { Initiative, SeriesPoint, Summary, SummaryInitiative } from '../api/types.js'
 import { toCsv } from '../chart-data/csv.js'
 import { formatDuration, formatHours, formatMoney, formatMonth, formatNumber, formatChange, formatPercent, formatReturn, isFiniteNumber } from '../chart-data/format.js'
-import { headline, overallStatus, portfolioCsv, recommendations, sortRows, sparkMetric, STATUS_WORDS, sumSeries, tiles, type Tile } from '../chart-data/portfolio.js'
+import { headline, overallStatus, portfolioCsv, fasterShareSeries, recommendations, sortRows, sparkMetric, STATUS_WORDS, sumSeries, tiles, type Tile } from '../chart-data/portfolio.js'
 import { ACTION_WORDS, ACTIONS, type Recommendation } from '../../metrics/recommendation.js'
 import { STAGES } from '../../metrics/stages.js'
 import { fetchAllReadiness, type PortfolioReadiness } from '../api/readiness.js'
@@ -140,7 +140,6 @@ export class YsPortfolio extends LitElement {
 
   private async loadSparklines(initiatives: Initiative[], s: Summary, range: ResolvedRange, signal: AbortSignal) {
     const started = performance.now()
-    const bySlug = new Map(initiatives.map((i) => [i.slug, i]))
     type Job = { slug: string; metric: string }
     const jobs: Job[] = []
     for (const r of s.initiatives) {
@@ -173,31 +172,12 @@ export class YsPortfolio extends LitElement {
     const sparks = new Map<string, Array<number | null>>()
     for (const r of s.initiatives) sparks.set(r.slug, (results.get(`${r.slug}|${sparkMetric(r)}`) ?? []).map((p) => (p.count > 0 || sparkMetric(r) === 'time_saved' || sparkMetric(r) === 'revenue_influenced' ? p.value : null)))
     const of = (metric: string) => s.initiatives.map((r) => results.get(`${r.slug}|${metric}`)).filter((x): x is SeriesPoint[] => !!x)
-    const errorsAvoided = s.initiatives
-      .map((r) => {
-        const base = bySlug.get(r.slug)?.baselines.errorRate
-        const pts = results.get(`${r.slug}|error_rate`)
-        if (!pts || !isFiniteNumber(base)) return null
-        return pts.map((p): SeriesPoint => ({ ...p, value: isFiniteNumber(p.total) && isFiniteNumber(p.errors) ? base * p.total - p.errors : 0 }))
-      })
-      .filter((x): x is SeriesPoint[] => x !== null)
-    const latency = new Map<number, { w: number; n: number }>()
-    for (const pts of of('decision_latency')) {
-      for (const p of pts) {
-        if (!isFiniteNumber(p.value) || p.count <= 0) continue
-        const k = Date.parse(p.start)
-        const a = latency.get(k) ?? { w: 0, n: 0 }
-        a.w += p.value * p.count
-        a.n += p.count
-        latency.set(k, a)
-      }
-    }
     this.sparks = sparks
     this.tileSparks = {
       timeSaved: sumSeries(of('time_saved')),
       revenue: sumSeries(of('revenue_influenced')),
-      errorsAvoided: sumSeries(errorsAvoided),
-      latency: [...latency.entries()].sort((a, b) => a[0] - b[0]).map(([, a]) => a.w / a.n),
+      errorsAvoided: sumSeries(of('error_rate'), 'errorsAvoided'),
+      latency: fasterShareSeries(of('decision_latency')),
     }
     await this.updateComplete
     performance.measure('ys-portfolio-sparklines', { start: started, end: performance.now() })
@@ -290,8 +270,8 @@ export class YsPortfolio extends LitElement {
   }
 
   private renderTile(t: Tile, range: ResolvedRange) {
-    // The latency sparkline is a median over unlike decisions; the tile shows a share instead, without it.
-    const spark = t.key === 'latency' ? undefined : this.tileSparks[t.key]
+    // Every tile's sparkline is its own figure bucket by bucket (latency: the share of decisions faster than before).
+    const spark = this.tileSparks[t.key]
     return html`<section class="card tile" aria-label=${t.label}>
       <div class="label">${t.label}, ${range.label}</div>
       ${t.empty

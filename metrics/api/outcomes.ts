@@ -146,8 +146,10 @@ export const pointValues = z
     valueMoney: z.number().nullable().optional(),
     errors: z.number().int().optional(),
     total: z.number().int().optional(),
+    errorsAvoided: z.number().nullable().optional().meta({ description: 'error_rate: errors avoided against the baseline rate (null without a baseline)' }),
     p90: z.number().nullable().optional(),
     mean: z.number().nullable().optional(),
+    decisionsAccelerated: z.number().int().nullable().optional().meta({ description: 'decision_latency: decisions faster than the baseline latency (null without a baseline)' }),
   })
   .meta({ id: 'PointValues' })
 

@@ -167,10 +167,17 @@ describe.each(ZONES)('outcomes in $zone', ({ zone, dstDay, dstHours }) => {
         expect(p.errors).toBe(x.errors)
         expect(p.total).toBe(x.total)
         expect(p.value).toBe(x.total > 0 ? x.errors / x.total : null)
+        expect(p.errorsAvoided).toBeCloseTo(BASELINE_ERROR * x.total - x.errors, 5)
       } else {
         expectWithin1pct(p.value, exactQuantile(x.latencies, 0.5))
         expectWithin1pct(p.p90, exactQuantile(x.latencies, 0.9))
         if (x.count > 0) expect(p.mean).toBeCloseTo(x.quantity / x.count / 1000, 5)
+        // Faster than the baseline: counted from the sketch, which never overstates and may miss values
+        // within 1% under the baseline.
+        const faster = x.latencies.filter((l) => l < BASELINE_LATENCY).length
+        const nearly = x.latencies.filter((l) => l < BASELINE_LATENCY && l >= BASELINE_LATENCY * 0.99).length
+        expect(p.decisionsAccelerated).toBeLessThanOrEqual(faster)
+        expect(p.decisionsAccelerated).toBeGreaterThanOrEqual(faster - nearly)
       }
       if (portfolio) continue
       for (const stage of ['pilot', 'production'] as const) {
@@ -201,6 +208,10 @@ describe.each(ZONES)('outcomes in $zone', ({ zone, dstDay, dstHours }) => {
     expectWithin1pct(i.decisionLatencyP50, exactQuantile(dl.latencies, 0.5))
     expectWithin1pct(i.decisionLatencyP90, exactQuantile(dl.latencies, 0.9))
     expect(i.decisionCount).toBe(dl.count)
+    const faster = dl.latencies.filter((l) => l < BASELINE_LATENCY).length
+    expect(i.decisionsAccelerated).toBeLessThanOrEqual(faster)
+    expect(i.decisionsAccelerated).toBeGreaterThanOrEqual(faster - dl.latencies.filter((l) => l < BASELINE_LATENCY && l >= BASELINE_LATENCY * 0.99).length)
+    expect(i.decisionsAccelerated).toBeGreaterThan(0)
     const value = (ts.quantity / 3_600_000) * HOURLY + rev.quantity / 100 + (BASELINE_ERROR * er.total - er.errors) * COST_PER_ERROR
     expect(i.valueTotal).toBeCloseTo(value, 1)
     // Cost: 1,000 a month spread over each local month's length; March from `from`, April to `to`.

@@ -5,12 +5,11 @@
 import type { Db } from '../../db/connection.js'
 import { findInitiative, listInitiatives, type Initiative, type Stage } from '../../db/queries/initiatives.js'
 import { aggregateRanges, ANY_STAGE, cellKey, findStageChangesBetween, readSnapshot, rollupReadCache, type Aggregate, type AggregateResult } from '../../db/queries/outcomes.js'
-import { fromMinorUnits } from '../../metrics/currency.js'
 import { KINDS, type Metric } from '../../metrics/metric-kinds.js'
 import { STAGES } from '../../metrics/stages.js'
 import { previousPeriod } from '../../metrics/outcomes.js'
 import { bucketStarts, formatInstant, nextBucketStart, type Granularity } from '../../metrics/time-buckets.js'
-import { MS_PER_HOUR, round6, roundMoney, scaleMonthlyTarget, sumAggregates } from '../../metrics/figures.js'
+import { MS_PER_HOUR, pointFigures as pointValues, round6, scaleMonthlyTarget, sumAggregates, type PointValues } from '../../metrics/figures.js'
 import { UnknownInitiativesError } from './summary.js'
 
 /** Most points one series may have. */
@@ -27,17 +26,6 @@ export interface SeriesParams {
   stage?: Stage | null
   split?: boolean
   compare?: boolean
-}
-
-/** The value fields of a point; which are present depends on the metric. */
-export interface PointValues {
-  value: number | null
-  count: number
-  valueMoney?: number | null
-  errors?: number
-  total?: number
-  p90?: number | null
-  mean?: number | null
 }
 
 export interface SeriesPoint extends PointValues {
@@ -101,21 +89,6 @@ export function countPoints(from: number, to: number, granularity: Granularity, 
   const minLength = { hour: 30 * 60_000, day: 23 * MS_PER_HOUR, week: 7 * 23 * MS_PER_HOUR, month: 28 * 23 * MS_PER_HOUR }[granularity]
   if ((to - from) / minLength > limit * 2 + 2) return Infinity
   return bucketStarts(from, to, granularity, zone).length
-}
-
-function pointValues(metric: Metric, a: Aggregate, i: Initiative): PointValues {
-  switch (metric) {
-    case 'time_saved': {
-      const hours = a.quantitySum / MS_PER_HOUR
-      return { value: round6(hours), count: a.count, valueMoney: i.hourlyValue === null ? null : roundMoney(hours * i.hourlyValue, i.currency) }
-    }
-    case 'error_rate':
-      return { value: a.totalSum > 0 ? a.errorsSum / a.totalSum : null, count: a.count, errors: a.errorsSum, total: a.totalSum }
-    case 'revenue_influenced':
-      return { value: fromMinorUnits(a.quantitySum, i.currency), count: a.count }
-    case 'decision_latency':
-      return { value: round6(a.sketch?.quantile(0.5) ?? null), count: a.count, p90: round6(a.sketch?.quantile(0.9) ?? null), mean: a.count > 0 ? round6(a.quantitySum / a.count / 1000) : null }
-  }
 }
 
 /** What every initiative's point of one bucket shares: its bounds as text and its share of months. */
