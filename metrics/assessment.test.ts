@@ -255,7 +255,6 @@ describe('nextSteps', () => {
 
 describe('compareWithFramework', () => {
   const pilots = computeFigures(facts(), NOW).find((f) => f.id === 'pilots_scaled')
-  const money = (x: number) => `$${x.toFixed(2)}`
 
   it.each([
     ['2026-01', '2026-01', 1],
@@ -273,16 +272,17 @@ describe('compareWithFramework', () => {
     [0.8, '2030-01', ['below', 'below', 'slower']], // 49 months
     [null, null, [null, 'below', null]],
   ] as const)('return %s, payback %s → %j', (r, month, standings) => {
-    const c = compareWithFramework({ returnToDate: r, pilots, payback: month === null ? null : { month, projected: true }, firstStartMonth: '2026-01', money })
+    const c = compareWithFramework({ returnToDate: r, pilots, payback: month === null ? null : { month, projected: true }, firstStartMonth: '2026-01', currency: 'USD' })
     expect(c.map((x) => x.standing)).toEqual([...standings])
   })
 
   it('says it in words a CFO would use', () => {
-    const c = compareWithFramework({ returnToDate: 1.2, pilots, payback: { month: '2027-06', projected: true }, firstStartMonth: '2026-01', money })
+    const c = compareWithFramework({ returnToDate: 1.2, pilots, payback: { month: '2027-06', projected: true }, firstStartMonth: '2026-01', currency: 'USD' })
+    expect(c.map((x) => x.figure)).toEqual(['$1.20', '33.3%', '18 months'])
     expect(c.map((x) => x.text)).toEqual([
       '$1.20 returned per $1 to date across the portfolio, below the early adopters\' $1.41',
       '1 of 3 pilots (33.3%) scaled within six months, below the 82% of CFOs who did',
-      'projected to pay back in 2027-06, 18 months after the first initiative started: faster than the typical 2–4 years',
+      'projected to pay back in Jun 2027, 18 months after the first initiative started: faster than the typical 2–4 years',
     ])
   })
 })

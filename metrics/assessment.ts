@@ -26,6 +26,7 @@
 import type { ChecklistItem, FitLevel, ReadinessStage, TargetKey } from './readiness.js'
 import { CHECKLIST_ITEMS, CHECKLIST_LABELS, MIN_FIT_LEVEL, MIN_VOLUME_LEVEL, PILOT_FLAG_DAYS } from './readiness.js'
 import type { TargetStatus } from './outcomes.js'
+import { formatMonth, formatPercent, formatReturn, oneUnit } from './format.js'
 
 export const PHASES = ['use_case', 'integration', 'governance', 'measurement'] as const
 export type Phase = (typeof PHASES)[number]
@@ -513,6 +514,8 @@ export interface Comparison {
   framework: number | { min: number; max: number }
   /** 'above' / 'below' (or 'within', 'faster', 'slower' for payback); null when there is no figure. */
   standing: 'above' | 'below' | 'within' | 'faster' | 'slower' | null
+  /** The organisation's figure as the page shows it large ("$1.20", "33.3%", "18 months", or "—"). */
+  figure: string
   text: string
 }
 
@@ -533,7 +536,7 @@ export function monthsFromStart(startMonth: string, month: string): number {
  * against 2–4 years.
  * @example compareWithFramework({ returnToDate: 1.2, pilots: figure, payback: { month: '2027-06', projected: true }, firstStartMonth: '2025-12' })[0].standing // 'below'
  */
-export function compareWithFramework(input: { returnToDate: number | null; pilots: Figure | undefined; payback: { month: string; projected: boolean } | null; firstStartMonth: string | null; money: (x: number) => string }): Comparison[] {
+export function compareWithFramework(input: { returnToDate: number | null; pilots: Figure | undefined; payback: { month: string; projected: boolean } | null; firstStartMonth: string | null; currency: string }): Comparison[] {
   const r = input.returnToDate
   const out: Comparison[] = [
     {
@@ -543,7 +546,8 @@ export function compareWithFramework(input: { returnToDate: number | null; pilot
       actual: r,
       framework: FRAMEWORK.returnPerDollar.value,
       standing: r === null ? null : r >= FRAMEWORK.returnPerDollar.value ? 'above' : 'below',
-      text: r === null ? 'no cost recorded yet, so no return to date' : `${input.money(r)} returned per $1 to date across the portfolio, ${r >= 1.41 ? 'at or above' : 'below'} the early adopters' $1.41`,
+      figure: r === null ? '—' : formatReturn(r, input.currency),
+      text: r === null ? 'no cost recorded yet, so no return to date' : `${formatReturn(r, input.currency)} returned per ${oneUnit(input.currency)} to date across the portfolio, ${r >= 1.41 ? 'at or above' : 'below'} the early adopters' $1.41`,
     },
   ]
   const p = input.pilots
@@ -555,7 +559,8 @@ export function compareWithFramework(input: { returnToDate: number | null; pilot
     actual: share,
     framework: FRAMEWORK.pilotsScaled.value,
     standing: share === null ? null : share >= FRAMEWORK.pilotsScaled.value ? 'above' : 'below',
-    text: share === null || !p ? 'no pilot old enough to judge yet' : `${p.met} of ${p.total} pilots (${(share * 100).toFixed(1)}%) scaled within six months, ${share >= 0.82 ? 'at or above' : 'below'} the 82% of CFOs who did`,
+    figure: share === null ? '—' : formatPercent(share),
+    text: share === null || !p ? 'no pilot old enough to judge yet' : `${p.met} of ${p.total} pilots (${formatPercent(share)}) scaled within six months, ${share >= 0.82 ? 'at or above' : 'below'} the 82% of CFOs who did`,
   })
   const pb = input.payback
   const months = pb && input.firstStartMonth ? monthsFromStart(input.firstStartMonth, pb.month) : null
@@ -566,10 +571,11 @@ export function compareWithFramework(input: { returnToDate: number | null; pilot
     actual: months,
     framework: { min: FRAMEWORK.paybackMonths.min, max: FRAMEWORK.paybackMonths.max },
     standing: months === null ? null : months < 24 ? 'faster' : months <= 48 ? 'within' : 'slower',
+    figure: months === null ? '—' : `${months} months`,
     text:
       months === null || !pb
         ? 'no payback in sight at the current rate'
-        : `${pb.projected ? 'projected to pay back' : 'paid back'} in ${pb.month}, ${months} months after the first initiative started: ${months < 24 ? 'faster than' : months <= 48 ? 'within' : 'slower than'} the typical 2–4 years`,
+        : `${pb.projected ? 'projected to pay back' : 'paid back'} in ${formatMonth(pb.month, 'UTC')}, ${months} months after the first initiative started: ${months < 24 ? 'faster than' : months <= 48 ? 'within' : 'slower than'} the typical 2–4 years`,
   })
   return out
 }

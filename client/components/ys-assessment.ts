@@ -165,11 +165,10 @@ export class YsAssessment extends LitElement {
   private renderComparison(c: Comparison) {
     const good = c.standing === 'above' || c.standing === 'within' || c.standing === 'faster'
     const tone = c.standing === null ? 'none' : good ? 'good' : 'bad'
-    const big = c.actual === null ? '—' : c.id === 'return_to_date' ? `$${c.actual.toFixed(2)}` : c.id === 'pilots_scaled' ? `${(c.actual * 100).toFixed(1)}%` : `${c.actual} months`
     const vs = c.id === 'return_to_date' ? 'per $1 to date · framework $1.41' : c.id === 'pilots_scaled' ? 'of pilots scaled within six months · framework 82%' : 'to payback · framework 2–4 years'
     const word = c.standing === null ? 'no figure yet' : good ? (c.standing === 'faster' ? 'faster than the framework' : c.standing === 'within' ? 'within the framework' : 'at or above the framework') : c.standing === 'slower' ? 'slower than the framework' : 'below the framework'
     return html`<div class="card tile"><h3>${c.label}</h3>
-      <div class="big num">${big}</div><div class="vs">${vs}</div>
+      <div class="big num">${c.figure}</div><div class="vs">${vs}</div>
       <p class=${tone}><span aria-hidden="true">${tone === 'good' ? '✓ ' : tone === 'bad' ? '✕ ' : '– '}</span>${word}</p>
       <p>${c.text}</p><p class="source">${c.source}</p></div>`
   }

@@ -67,6 +67,7 @@ export const assessmentResponse = z
         actual: z.number().nullable(),
         framework: z.union([z.number(), z.object({ min: z.number(), max: z.number() })]),
         standing: z.enum(['above', 'below', 'within', 'faster', 'slower']).nullable(),
+        figure: z.string().meta({ description: 'the figure as shown: "$1.20", "33.3%", "18 months" or "—"' }),
         text: z.string(),
       }),
     ),

@@ -92,7 +92,7 @@ export async function findAssessment(db: Db, config: { timezone: string; readine
     pilots: figures.find((f) => f.id === 'pilots_scaled'),
     payback: portfolio?.paybackMonth ?? null,
     firstStartMonth: starts.length === 0 ? null : localMonthString(Math.min(...starts), zone),
-    money: (x) => new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x),
+    currency,
   })
 
   return {
