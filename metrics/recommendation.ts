@@ -5,6 +5,7 @@
  * computes money.
  */
 import type { Stage } from './stages.js'
+import { formatMonth } from './format.js'
 
 /** The four recommendations, plus `retired` for initiatives that are over (left out of the gate). */
 export type Action = 'scale' | 'keep_going' | 'fix' | 'stop' | 'retired'
@@ -95,7 +96,7 @@ export function recommend(r: RecommendationInput, money: MoneyFormat): Recommend
     return { action: 'fix', reason: `no events reported in this period while it cost ${money(r.cost, r.currency, true)}: connect its data`, gaps }
   }
   const returns = `returns ${perDollar(r.returnPerDollar)} on ${money(r.cost, r.currency, true)}`
-  const payback = r.paybackMonth ? `${r.paybackMonth.projected ? 'pays back by' : 'paid back in'} ${monthWords(r.paybackMonth.month)}` : 'no payback at this rate'
+  const payback = r.paybackMonth ? `${r.paybackMonth.projected ? 'pays back by' : 'paid back in'} ${formatMonth(r.paybackMonth.month, 'UTC')}` : 'no payback at this rate'
   if (r.returnPerDollar < STOP_BELOW && !r.paybackMonth) return { action: 'stop', reason: `${returns}: stop or rethink`, gaps }
   if (r.returnPerDollar < 1) return { action: 'fix', reason: `${returns}, below break-even (${payback}): fix before scaling`, gaps }
   if (r.readiness?.verdict === 'at_risk') return { action: 'fix', reason: `${returns}, but its outcomes are at risk: fix what slips`, gaps }
@@ -115,12 +116,4 @@ export function byAction(a: Action, b: Action): number {
 
 function finite(x: number | null | undefined): x is number {
   return typeof x === 'number' && Number.isFinite(x)
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
-
-/** "2027-03" → "Mar 2027". */
-function monthWords(ym: string): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(ym)
-  return m ? `${MONTHS[Number(m[2]) - 1]} ${m[1]}` : ym
 }
