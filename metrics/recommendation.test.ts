@@ -27,7 +27,7 @@ const gaps = { verdict: 'not_yet' as const, missing: [{ item: 'owner', message: 
 describe('recommend', () => {
   it.each<[string, Partial<RecommendationInput>, string, string, string[]]>([
     ['stops a pilot returning 8 cents per dollar with no payback in sight', { valueTotal: 34_240, cost: 428_000, returnPerDollar: 0.08, readiness: gaps }, 'stop', 'returns $0.08 per $1 on $428K: stop or rethink', ['no owner named', 'no baseline error rate']],
-    ['fixes rather than stops a low return whose payback is projected', { valueTotal: 40_000, cost: 100_000, returnPerDollar: 0.4, paybackMonth: { month: '2027-09', projected: true } }, 'fix', 'returns $0.40 per $1 on $100K, below break-even (pays back by Sep 2027): fix before scaling', []],
+    ['fixes rather than stops a low return whose payback is projected', { valueTotal: 40_000, cost: 100_000, returnPerDollar: 0.4, paybackMonth: { month: '2027-09', projected: true } }, 'fix', 'returns $0.40 per $1 on $100K, below break-even (pays back by Sept 2027): fix before scaling', []],
     ['fixes a return just under break-even', { valueTotal: 90_000, cost: 100_000, returnPerDollar: 0.9 }, 'fix', 'returns $0.90 per $1 on $100K, below break-even (no payback at this rate): fix before scaling', []],
     ['treats exactly the stop threshold as fix, not stop', { valueTotal: 50_000, cost: 100_000, returnPerDollar: 0.5 }, 'fix', 'returns $0.50 per $1 on $100K, below break-even (no payback at this rate): fix before scaling', []],
     ['scales a paying pilot that is ready', { valueTotal: 429_000, cost: 100_000, returnPerDollar: 4.29, readiness: { verdict: 'ready', missing: [] } }, 'scale', 'returns $4.29 per $1 on $100K and is ready: scale it', []],
