@@ -67,7 +67,7 @@ describe('assessReadiness: one rule per row', () => {
     ['no error-rate events in 30 days', (f) => void (f.errorRateEventsLast30Days = 0), 'not_yet', 'accuracy_monitored', 'accuracy not monitored: no error-rate events in the last 30 days'],
     ['accuracy attested 40 days ago only', (f) => void ((f.errorRateEventsLast30Days = 0), f.attestations.push(attestation('accuracy_monitored', NOW - 40 * DAY, 'qa@example.com', 2))), 'not_yet', 'accuracy_monitored', 'accuracy not monitored: no error-rate events in the last 30 days'],
     ['no bias review', (f) => void (f.attestations = []), 'not_yet', 'bias_review', 'no bias review recorded'],
-    ['a bias review more than a year old', (f) => void (f.attestations = [attestation('bias_review', Date.parse('2025-10-01T00:00:00Z'))]), 'not_yet', 'bias_review', 'last bias review (2025-10-01) is more than a year old'],
+    ['a bias review more than a year old', (f) => void (f.attestations = [attestation('bias_review', Date.parse('2025-10-01T00:00:00Z'))]), 'not_yet', 'bias_review', 'last bias review (1 Oct 2025) is more than a year old'],
     ['no audit entries and no attestation', (f) => void (f.auditEntries = 0), 'not_yet', 'audit_trail', 'no audit trail: no recorded changes'],
     ['no targets', (f) => void (f.targets = { timeSavedHoursPerMonth: null, errorRate: null, revenueInfluencedPerMonth: null, decisionLatencySeconds: null }), 'not_yet', 'targets', 'no targets set: set a target for at least one outcome'],
     ['error rate above target twice, in pilot', (f) => setMonths(f, [8, 10], { errorRate: 0.05 }), 'not_yet', 'targets.errorRate', 'error rate above target in 2 of the last 3 months'],

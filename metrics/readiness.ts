@@ -31,7 +31,7 @@
  * @module
  */
 import { currencyExponent } from './currency.js'
-import { formatMonth } from './format.js'
+import { formatDate, formatMonth } from './format.js'
 import { paybackFromMonths, returnPerDollar, roundMoney, type PaybackMonth as Payback } from './money.js'
 import { targetStatus, type TargetDirection, type TargetStatus } from './outcomes.js'
 import { productionBlockers } from './stage-rules.js'
@@ -412,20 +412,20 @@ export function checklist(f: ReadinessFacts, now: number): ChecklistEntry[] {
   if (f.errorRateEventsLast30Days > 0) out.push({ ...base('accuracy_monitored'), met: true, how: 'computed', message: `error rate reported in the last 30 days (${f.errorRateEventsLast30Days} events)` })
   else {
     const a = latest(f.attestations, 'accuracy_monitored', windowStart)
-    out.push(a ? attested({ ...base('accuracy_monitored'), message: `accuracy monitoring attested by ${a.attestedBy} on ${isoDate(a.attestedAt)}` }, a) : { ...base('accuracy_monitored'), met: false, how: null, message: 'accuracy not monitored: no error-rate events in the last 30 days' })
+    out.push(a ? attested({ ...base('accuracy_monitored'), message: `accuracy monitoring attested by ${a.attestedBy} on ${formatDate(a.attestedAt, 'UTC')}` }, a) : { ...base('accuracy_monitored'), met: false, how: null, message: 'accuracy not monitored: no error-rate events in the last 30 days' })
   }
 
   const review = latest(f.attestations, 'bias_review')
   if (review && review.attestedAt >= now - BIAS_REVIEW_VALID_DAYS * DAY) {
-    out.push(attested({ ...base('bias_review'), message: `bias review by ${review.reviewer ?? review.attestedBy} on ${isoDate(review.attestedAt)}` }, review))
+    out.push(attested({ ...base('bias_review'), message: `bias review by ${review.reviewer ?? review.attestedBy} on ${formatDate(review.attestedAt, 'UTC')}` }, review))
   } else {
-    out.push({ ...base('bias_review'), met: false, how: null, message: review ? `last bias review (${isoDate(review.attestedAt)}) is more than a year old` : 'no bias review recorded' })
+    out.push({ ...base('bias_review'), met: false, how: null, message: review ? `last bias review (${formatDate(review.attestedAt, 'UTC')}) is more than a year old` : 'no bias review recorded' })
   }
 
   if (f.auditEntries > 0) out.push({ ...base('audit_trail'), met: true, how: 'computed', message: `audit trail present (${f.auditEntries} recorded change${f.auditEntries === 1 ? '' : 's'})` })
   else {
     const a = latest(f.attestations, 'audit_trail')
-    out.push(a ? attested({ ...base('audit_trail'), message: `audit trail attested by ${a.attestedBy} on ${isoDate(a.attestedAt)}` }, a) : { ...base('audit_trail'), met: false, how: null, message: 'no audit trail: no recorded changes' })
+    out.push(a ? attested({ ...base('audit_trail'), message: `audit trail attested by ${a.attestedBy} on ${formatDate(a.attestedAt, 'UTC')}` }, a) : { ...base('audit_trail'), met: false, how: null, message: 'no audit trail: no recorded changes' })
   }
   return out
 }

@@ -42,7 +42,8 @@ export class YsAssessment extends LitElement {
       .callout ul, ol.steps { margin: 0; padding-left: 1.3em; }
       .callout li, ol.steps li { margin: 6px 0; }
       ol.steps .gain { font-size: 0.85em; color: var(--_muted); }
-      .links { display: flex; flex-wrap: wrap; gap: 2px 10px; font-size: 0.92em; }
+      .links { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 0.92em; }
+      .links a { display: inline-block; min-height: 24px; line-height: 24px; }
       a { color: var(--_accent); }
       .grid3 { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 260px), 1fr)); gap: 12px; }
       .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); gap: 12px; }
@@ -73,7 +74,8 @@ export class YsAssessment extends LitElement {
       }
       form fieldset { border: 1px solid var(--_border); border-radius: 6px; margin: 8px 0; padding: 6px 10px; }
       form legend { font-weight: 600; padding: 0 4px; }
-      form label { display: grid; grid-template-columns: auto 1fr; gap: 6px; padding: 2px 0; font-size: 0.92em; }
+      form label { display: grid; grid-template-columns: auto 1fr; gap: 8px; padding: 4px 0; font-size: 0.92em; align-items: start; }
+      form input[type=radio] { width: 20px; height: 20px; margin: 2px; }
       textarea { width: 100%; box-sizing: border-box; min-height: 3em; border: 1px solid var(--_border); border-radius: 6px; padding: 5px; }
       button[type='submit'] { padding: 6px 14px; border-radius: 6px; border: 1px solid var(--_accent); background: var(--_accent); color: #fff; }
       details > summary { cursor: pointer; font-weight: 600; }

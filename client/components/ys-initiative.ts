@@ -56,7 +56,9 @@ export class YsInitiative extends LitElement {
       .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 440px), 1fr)); gap: 12px; }
       dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
       dt { color: var(--_muted); }
-      dd { margin: 0; overflow-wrap: anywhere; }
+      dd { margin: 0; overflow-wrap: break-word; min-width: 0; }
+      /* On a phone each fact's name sits above its value, so an e-mail address keeps to one line. */
+      @media (max-width: 480px) { dl { grid-template-columns: 1fr; gap: 0; } dd { margin-bottom: 8px; } }
       .facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr)); gap: 12px; margin-top: 12px; }
       ol { padding-left: 20px; margin: 0; }
       a { color: var(--_accent); }

@@ -12,6 +12,7 @@ import { attest, fetchReadiness, saveFit } from '../api/readiness.js'
 import { base } from './styles.js'
 import { DAY_HINT, parseDay } from '../chart-data/day-input.js'
 import './ys-readiness-badge.js'
+import { formatDate } from '../../metrics/format.js'
 
 const PHASES: Record<number, string> = { 1: 'Phase 1 · use case', 2: 'Phase 2 · integration', 3: 'Phase 3 · governance', 4: 'Phase 4 · evidence' }
 
@@ -95,7 +96,7 @@ export class YsReadinessPanel extends LitElement {
   private item(m: Finding, met: boolean) {
     return html`<li data-item=${m.item}>
       <span class=${met ? 'good' : 'bad'} aria-hidden="true">${met ? '✓' : '✕'}</span>
-      <span><span class="sr-only">${met ? 'met: ' : 'missing: '}</span>${m.message}${m.attestedBy ? html`<div class="who">${m.phase === 1 ? 'recorded' : 'attested'} by ${m.attestedBy}${m.attestedAt ? ` on ${m.attestedAt}` : ''}</div>` : nothing}${m.phase ? html`<div class="phase">${PHASES[m.phase]}</div>` : nothing}</span>
+      <span><span class="sr-only">${met ? 'met: ' : 'missing: '}</span>${m.message}${m.attestedBy ? html`<div class="who">${m.phase === 1 ? 'recorded' : 'attested'} by ${m.attestedBy}${m.attestedAt ? ` on ${formatDate(m.attestedAt, 'UTC')}` : ''}</div>` : nothing}${m.phase ? html`<div class="phase">${PHASES[m.phase]}</div>` : nothing}</span>
     </li>`
   }
 

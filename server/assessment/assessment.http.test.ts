@@ -19,7 +19,8 @@ let t = JAN
  *   claims   pilot since 1 Jan; no owner; target 100 h/month; 1 h saved on 20 Nov loaded without a key.
  *   routing  pilot on 1 Jan, production on 1 Mar (59 days); owner, baseline; target error rate 5 %; fit
  *            3,3,2; no events.
- *   old      retired on 1 Feb: out of scope.          future  starts 1 Mar 2027: out of scope.
+ *   old      $200 a month, retired on 1 Feb: out of scope of the data-backed figures, but its January
+ *            cost counts in the return to date.      future  starts 1 Mar 2027: out of scope.
  */
 const ANSWERS = { uc_selection: 3, uc_volume: 2, uc_engagement: 2, int_reporting: 2, int_workflow: 2, int_silence: 1, gov_checklist: 3, gov_bias: 4, gov_accuracy: 2, meas_targets: 3, meas_results: 2, meas_scaling: 2 }
 
@@ -47,7 +48,7 @@ describe('GET/POST /api/v1/assessment on a fixed data set', () => {
     await s.initiative({ slug: 'inv', name: 'Invoices', owner: 'maria@example.com', hourlyValue: 50, monthlyCost: 100, startedAt: '2026-01-01', baselines: { errorRate: 0.1 }, targets: { timeSavedHoursPerMonth: 10, errorRate: 0.05 } })
     await s.initiative({ slug: 'claims', name: 'Claims', startedAt: '2026-01-01', targets: { timeSavedHoursPerMonth: 100 } })
     await s.initiative({ slug: 'routing', name: 'Routing', owner: 'sofia@example.com', startedAt: '2026-01-01', baselines: { errorRate: 0.1 }, targets: { errorRate: 0.05 } })
-    await s.initiative({ slug: 'old', name: 'Old', startedAt: '2026-01-01' })
+    await s.initiative({ slug: 'old', name: 'Old', monthlyCost: 200, startedAt: '2026-01-01' })
     await s.initiative({ slug: 'future', name: 'Future', startedAt: '2027-03-01' })
     await writeTransaction(s.handle.db, (tx) => updateInitiative(tx, 'routing', { stage: 'production' }, { actor: 'test', at: MAR }))
     await writeTransaction(s.handle.db, (tx) => updateInitiative(tx, 'old', { stage: 'retired' }, { actor: 'test', at: Date.parse('2026-02-01T00:00:00Z') }))
@@ -105,12 +106,15 @@ describe('GET/POST /api/v1/assessment on a fixed data set', () => {
     expect(v.overall.score).toBeNull()
   })
 
-  it('reads the return to date from the summary, not computing it again', async () => {
+  it('reads the return to date from the summary over every initiative started, retired ones too', async () => {
     const v = await get()
-    const from = new Date(NOW - 30 * 86_400_000).toISOString()
-    const summary = (await (await s.fetch(`/api/v1/summary?from=${from}&to=${new Date(NOW).toISOString()}&initiatives=inv,claims,routing`, { token: read })).json()) as { portfolio: { returnToDate?: number | null } }
-    expect(summary.portfolio.returnToDate).toEqual(expect.any(Number))
-    expect(v.framework.find((f) => f.id === 'return_to_date')!.actual).toBe(summary.portfolio.returnToDate)
+    // By hand: value 12 h × $50 = $600 (inv; claims has no hourly value). Cost: inv $100 a month from 1 Jan
+    // to 25 Nov 12:00 = 10 months + 24.5/30 of November = $1,081.67; old $200 for January = $200.
+    const expected = 600 / (1081.67 + 200)
+    const actual = v.framework.find((f) => f.id === 'return_to_date')!.actual!
+    expect(actual).toBeCloseTo(expected, 5)
+    const summary = (await (await s.fetch(`/api/v1/summary?from=2026-01-01T00:00:00Z&to=${new Date(NOW).toISOString()}&initiatives=inv,claims,routing,old`, { token: read })).json()) as { portfolio: { returnToDate?: number | null } }
+    expect(actual).toBe(summary.portfolio.returnToDate)
     expect(v.framework.find((f) => f.id === 'pilots_scaled')!.actual).toBe(Math.round((1 / 3) * 1e4) / 1e4)
   })
 

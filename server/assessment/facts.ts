@@ -84,9 +84,13 @@ export async function findAssessment(db: Db, config: { timezone: string; readine
   const previous = stored[1]
   const delta = scoreChange(scored.overall, previous?.overall ?? null)
   const names = new Map(inScope.map((i) => [i.slug, i.name]))
-  const portfolio = summary?.portfolio
+  // Money against the framework covers every initiative started by now, retired ones too (what was spent
+  // on them was spent), from the first start: the dashboard's portfolio "per $1 to date" over all time.
+  const spent = all.filter((i) => (q.allowed ? q.allowed(i.slug) : true) && Date.parse(i.startedAt) <= now)
+  const starts = spent.map((i) => Date.parse(i.startedAt))
+  const money = spent.length === 0 ? null : await findSummary(db, { timezone: zone }, { from: Math.min(...starts), to: now, initiatives: spent.map((i) => i.slug), now })
+  const portfolio = money?.portfolio
   const currency = portfolio?.currency ?? 'USD'
-  const starts = inScope.map((i) => Date.parse(i.startedAt))
   const framework = compareWithFramework({
     returnToDate: portfolio?.returnToDate ?? null,
     pilots: figures.find((f) => f.id === 'pilots_scaled'),

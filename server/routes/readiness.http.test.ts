@@ -78,7 +78,7 @@ describe('use-case fit and attestations', () => {
     const r = await call('GET', '/api/v1/initiatives/ready-one/readiness', viewer)
     expect(r.body.verdict).toBe('ready')
     expect(r.body.missing).toEqual([])
-    expect(r.body.met).toContainEqual(expect.objectContaining({ item: 'bias_review', message: 'bias review by Ethics board on 2026-11-02', attestedBy: 'ed@example.com', attestedAt: '2026-11-02' }))
+    expect(r.body.met).toContainEqual(expect.objectContaining({ item: 'bias_review', message: 'bias review by Ethics board on 2 Nov 2026', attestedBy: 'ed@example.com', attestedAt: '2026-11-02' }))
     expect(r.body.checklist.find((c: Json) => c.item === 'accuracy_monitored')).toMatchObject({ met: true, how: 'computed', message: 'error rate reported in the last 30 days (10 events)' })
 
     const audit = await findAudit(s.handle.db, { entity: 'initiative', entityId: 'ready-one' })
