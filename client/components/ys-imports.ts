@@ -24,7 +24,8 @@ type Step =
 
 const POLL_MS = 300
 const n = (x: number) => x.toLocaleString('en-US')
-const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1) + (/[.!?)]$/.test(s) ? '' : '.')
+/** A message as a sentence; one that starts with a camelCase column name (occurredAt) keeps its case. */
+const sentence = (s: string) => (/^[a-z]+[A-Z]/.test(s) ? s : s.charAt(0).toUpperCase() + s.slice(1)) + (/[.!?)]$/.test(s) ? '' : '.')
 
 @customElement('ys-imports')
 export class YsImports extends LitElement {
@@ -32,7 +33,7 @@ export class YsImports extends LitElement {
     base,
     forms,
     css`
-      :host { display: block; max-width: 72rem; }
+      :host { display: block; }
       .intro { max-width: 46rem; margin-top: 0; }
       section.card h2 { margin-top: 0; }
       .template { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: end; }
@@ -58,10 +59,17 @@ export class YsImports extends LitElement {
       .columns td:first-child { white-space: nowrap; }
       details { margin-top: 12px; }
       summary { cursor: pointer; color: var(--_accent); }
-      .file { overflow-wrap: anywhere; }
+      .result .file, .progress .file { overflow-wrap: anywhere; }
+      td.file { overflow-wrap: break-word; }
+      td.when, td.kind { white-space: nowrap; }
+      label.checks { display: flex; gap: 8px; align-items: center; font-weight: 400; margin-bottom: 8px; min-height: 28px; }
+      .result .about { color: var(--_muted); margin: 0 0 8px; }
       @media (max-width: 640px) {
         td.num { text-align: left; }
         .problems td.line, .problems td.col, .columns td:first-child { white-space: normal; }
+        td.when, td.kind { white-space: normal; }
+        /* The four counts side by side, so that an import is a few lines, not nine. */
+        table.past td.num { display: inline-block; margin-right: 14px; }
       }
     `,
   ]
@@ -75,6 +83,8 @@ export class YsImports extends LitElement {
   @state() private listError: unknown = null
   @state() private step: Step = { kind: 'idle' }
   @state() private dragging = false
+  /** Whether the list shows checks (dry runs) beside imports. */
+  @state() private showChecks = false
   /** The screen-reader announcement: only phase changes and every quarter, not every poll. */
   @state() private announce = ''
   @query('.result') private resultEl?: HTMLElement
@@ -281,14 +291,14 @@ export class YsImports extends LitElement {
       case 'uploading': {
         const pct = Math.floor(s.fraction * 100)
         return html`<div class="progress" data-phase="upload">
-          <p>${s.dryRun ? 'Checking' : 'Importing'} <span class="file">${s.file.name}</span>: sending the file, ${pct}%</p>
+          <p><strong class="file">${s.file.name}</strong>: sending the file (${pct}%)</p>
           <progress max="100" value=${pct} aria-label="Sending the file"></progress>
         </div>`
       }
       case 'running': {
         const st = importStep(s.record)
         return html`<div class="progress" data-phase="running">
-          <p>${s.record.dryRun ? 'Checking' : 'Importing'} <span class="file">${s.file.name}</span>. ${st.words}, ${st.percent}%</p>
+          <p><strong class="file">${s.file.name}</strong>: ${st.words.charAt(0).toLowerCase() + st.words.slice(1)} (${st.percent}%)</p>
           <progress max="100" value=${st.percent} aria-label=${s.record.dryRun ? 'Checking the file' : 'Importing the file'}></progress>
         </div>`
       }
@@ -308,7 +318,8 @@ export class YsImports extends LitElement {
     const look = OUTCOME_LOOK[outcome]
     const tone = look.tone === 'good' ? 'good' : 'bad'
     return html`<div class="result ${tone}" tabindex="-1" data-outcome=${outcome} aria-labelledby="result-h">
-      <h3 id="result-h"><span class=${tone} aria-hidden="true">${look.symbol}</span> <span class="file">${file.name}</span>: ${importHeadline(r)}</h3>
+      <h3 id="result-h"><span class=${tone} aria-hidden="true">${look.symbol}</span> ${importHeadline(r)}</h3>
+      <p class="about">${r.dryRun ? 'Checked' : 'Imported from'} <span class="file">${file.name}</span>.</p>
       ${outcome === 'valid' && r.rowsRead > 0
         ? html`<div class="actions"><button class="primary" id="import" type="button" @click=${() => this.run(file, false)}>Import ${n(r.rowsRead)} row${r.rowsRead === 1 ? '' : 's'}</button><button class="secondary" type="button" @click=${() => this.reset()}>Choose another file</button></div>`
         : null}
@@ -329,28 +340,35 @@ export class YsImports extends LitElement {
         <thead><tr><th scope="col">Line</th><th scope="col">Column</th><th scope="col">What to fix</th></tr></thead>
         <tbody>${r.problems.map((p) => html`<tr data-line=${p.line}><td class="line num" data-label="Line">${p.line}</td><td class="col" data-label="Column">${p.column ? html`<code>${p.column}</code>` : 'whole row'}</td><td data-label="What to fix">${sentence(p.message)}</td></tr>`)}</tbody>
       </table>
+      ${r.problems.some((p) => p.column === 'initiative' && /is not registered/.test(p.message))
+        ? html`<p>An initiative must be registered before events can be imported for it: <a href="/initiatives/new" @click=${linkClick(this)}>register a new initiative</a>, or correct the slug (it is the last part of the initiative's address).</p>`
+        : null}
       <div class="actions"><button class="secondary" type="button" @click=${() => this.reset()}>Choose another file</button></div>`
   }
 
   private renderPast() {
+    const all = this.past ?? []
+    const shown = this.showChecks ? all : all.filter((i) => !i.dryRun)
+    const checks = all.length - all.filter((i) => !i.dryRun).length
     return html`<section aria-labelledby="past-h">
       <h2 id="past-h">Past imports</h2>
+      ${checks > 0 ? html`<label class="checks"><input type="checkbox" id="show-checks" .checked=${this.showChecks} @change=${(e: Event) => (this.showChecks = (e.target as HTMLInputElement).checked)}> Show checks too (${n(checks)}, nothing stored)</label>` : null}
       ${this.listError
         ? errorBlock(this.listError)
         : this.past === null
           ? html`<p class="muted" role="status">Loading…</p>`
-          : this.past.length === 0
-            ? html`<p class="empty">No imports yet.</p>`
+          : shown.length === 0
+            ? html`<p class="empty">${all.length === 0 ? 'No imports yet.' : 'No imports yet, only checks.'}</p>`
             : html`<table class="stack past">
                 <thead><tr><th scope="col">When</th><th scope="col">File</th><th scope="col">By</th><th scope="col">Kind</th><th scope="col" class="num">Rows</th><th scope="col" class="num">Stored</th><th scope="col" class="num">Already there</th><th scope="col" class="num">Bad rows</th><th scope="col">Status</th></tr></thead>
-                <tbody>${this.past.map((i) => {
+                <tbody>${shown.map((i) => {
                   const outcome = importOutcome(i)
                   const look = OUTCOME_LOOK[outcome]
                   return html`<tr data-id=${i.id} data-outcome=${outcome}>
-                    <td data-label="When">${formatDateTime(i.startedAt, this.tz)}</td>
+                    <td data-label="When" class="when">${formatDateTime(i.startedAt, this.tz)}</td>
                     <td data-label="File" class="file">${i.fileName}</td>
                     <td data-label="By" class="file">${i.actor}</td>
-                    <td data-label="Kind">${i.dryRun ? 'check only' : 'import'}</td>
+                    <td data-label="Kind" class="kind">${i.dryRun ? 'check only' : 'import'}</td>
                     <td data-label="Rows" class="num">${n(i.rowsRead)}</td>
                     <td data-label="Stored" class="num">${n(i.accepted)}</td>
                     <td data-label="Already there" class="num">${n(i.duplicates)}</td>

@@ -118,8 +118,9 @@ describe.skipIf(!HAS_CHROMIUM)('the import page in headless Chromium (install Ch
     await page.locator('ys-imports #file').setInputFiles({ name: 'claims-history.csv', mimeType: 'text/csv', buffer: Buffer.from(template) })
     const result = page.locator('ys-imports .result')
     await page.locator('ys-imports .result[data-outcome="valid"]').waitFor({ timeout: 30_000 })
-    expect(await result.locator('h3').textContent()).toMatch(/claims-history\.csv: All 4 rows are valid\. Nothing is stored until you import them\./)
+    expect(await result.locator('h3').textContent()).toBe('✓ All 4 rows are valid. Nothing is stored until you import them.')
     expect(await focusedOutcome(page)).toBe('valid')
+    expect(await result.locator('.about').textContent()).toBe('Checked claims-history.csv.')
     expect(await eventCount()).toBe(0)
 
     // Imported: the result, focused, and the API counts the four events.
@@ -135,6 +136,9 @@ describe.skipIf(!HAS_CHROMIUM)('the import page in headless Chromium (install Ch
 
     // The list: the check and the import, newest first, with who and the counts.
     const rows = page.locator('ys-imports table.past tbody tr')
+    await expect.poll(() => rows.count()).toBe(1)
+    // Checks (dry runs) are listed on demand.
+    await page.locator('ys-imports #show-checks').check()
     await expect.poll(() => rows.count()).toBe(2)
     const list = await apiGet<{ imports: Array<{ id: number; dryRun: boolean; accepted: number; actor: string; fileName: string }> }>(page, '/api/v1/imports')
     expect(list.imports.map((i) => [i.dryRun, i.accepted, i.actor, i.fileName])).toEqual([
@@ -170,7 +174,7 @@ describe.skipIf(!HAS_CHROMIUM)('the import page in headless Chromium (install Ch
     const result = page.locator('ys-imports .result[data-outcome="invalid"]')
     await result.waitFor({ timeout: 30_000 })
     expect(await focusedOutcome(page)).toBe('invalid')
-    expect(await result.locator('h3').textContent()).toMatch(/bad-history\.csv: 4 of 5 rows need fixing\. Nothing was stored\./)
+    expect(await result.locator('h3').textContent()).toBe('✕ 4 of 5 rows need fixing. Nothing was stored.')
     const line = (n: number) =>
       result.locator(`tr[data-line="${n}"]`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()).join(' ')).join(' | '))
     expect(await line(2)).toBe('')
@@ -179,6 +183,7 @@ describe.skipIf(!HAS_CHROMIUM)('the import page in headless Chromium (install Ch
     expect(await line(5)).toMatch(/5 errors Errors \(5\) must not exceed total \(2\)/)
     expect(await line(6)).toMatch(/6 value Value must be a number .*no thousands separator/)
     expect(await line(6)).toMatch(/6 occurredAt /)
+    expect(await result.locator('a[href="/initiatives/new"]').count()).toBe(1)
     expect(await page.locator('ys-imports #import').count()).toBe(0)
     await shot(page, '1366-errors')
     expect(await eventCount()).toBe(4)
@@ -210,7 +215,7 @@ describe.skipIf(!HAS_CHROMIUM)('the import page in headless Chromium (install Ch
     await page.locator('ys-imports #file').setInputFiles({ name: 'large-history.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) })
     const progress = page.locator('ys-imports .progress[data-phase="running"]')
     await progress.waitFor({ timeout: 30_000 })
-    expect(await progress.textContent()).toMatch(/Checking large-history\.csv\. Checking every row: [\d,]+ rows? read, \d+%/)
+    expect(await progress.textContent()).toMatch(/^\s*large-history\.csv: checking every row: [\d,]+ rows? read \(\d+%\)\s*$/)
     expect(await page.locator('ys-imports #file').isDisabled()).toBe(true)
     await shot(page, '1366-progress')
     await page.locator('ys-imports .result[data-outcome="valid"]').waitFor({ timeout: 60_000 })
@@ -230,10 +235,21 @@ describe.skipIf(!HAS_CHROMIUM)('the import page in headless Chromium (install Ch
     await p.screenshot({ path: path.join(ARTIFACTS, 'imports-390-before.png'), fullPage: true })
     await p.locator('ys-imports details summary').click()
     expect(await horizontalOverflow(p)).toBe(0)
+    await p.locator('ys-imports details').screenshot({ path: path.join(ARTIFACTS, 'imports-390-columns.png') })
+    await p.locator('ys-imports details summary').click()
     await p.locator('ys-imports #file').setInputFiles({ name: 'a-long-file-name-exported-from-the-finance-spreadsheet-2026.csv', mimeType: 'text/csv', buffer: Buffer.from('initiative,metric,occurredAt,value\nclaims-triage,time_saved,yesterday,12\nclaims-triage,time_saved,2026-11-02T09:00:00Z,1 200\n') })
     await p.locator('ys-imports .result[data-outcome="invalid"]').waitFor({ timeout: 30_000 })
     expect(await horizontalOverflow(p)).toBe(0)
     await p.screenshot({ path: path.join(ARTIFACTS, 'imports-390-errors.png'), fullPage: true })
+    await p.locator('ys-imports .result').screenshot({ path: path.join(ARTIFACTS, 'imports-390-errors-close.png') })
+    await p.locator('ys-imports .result button', { hasText: 'Choose another file' }).click()
+    await p.locator('ys-imports #file').setInputFiles({ name: 'october.csv', mimeType: 'text/csv', buffer: Buffer.from('initiative,metric,occurredAt,value,unit\ninvoice-matching,time_saved,2026-10-02T09:00:00Z,2,hours\n') })
+    await p.locator('ys-imports #import').click()
+    await p.locator('ys-imports .result[data-outcome="imported"]').waitFor({ timeout: 30_000 })
+    expect(await horizontalOverflow(p)).toBe(0)
+    await p.screenshot({ path: path.join(ARTIFACTS, 'imports-390-result.png'), fullPage: true })
+    await p.locator('ys-imports .result').screenshot({ path: path.join(ARTIFACTS, 'imports-390-result-close.png') })
+    await p.locator('ys-imports table.past tbody tr').first().screenshot({ path: path.join(ARTIFACTS, 'imports-390-list-row.png') })
     await phone.close()
   }, 60_000)
 
