@@ -38,6 +38,7 @@ export const PAGES: PageSpec[] = [
     },
   },
   { name: 'audit', path: (d) => `${d.url}/audit`, signedIn: true, ready: 'ys-audit table' },
+  { name: 'imports', path: (d) => `${d.url}/imports`, signedIn: true, ready: 'ys-imports[data-ready="true"]' },
   { name: 'embed', path: (d, share) => `${d.hostUrl}/?share=${encodeURIComponent(share)}`, signedIn: false, ready: 'ys-outcome-chart canvas' },
 ]
 
