@@ -243,7 +243,16 @@ describe.skipIf(!HAS_CHROMIUM)('the import page in headless Chromium (install Ch
     await p.screenshot({ path: path.join(ARTIFACTS, 'imports-390-errors.png'), fullPage: true })
     await p.locator('ys-imports .result').screenshot({ path: path.join(ARTIFACTS, 'imports-390-errors-close.png') })
     await p.locator('ys-imports .result button', { hasText: 'Choose another file' }).click()
-    await p.locator('ys-imports #file').setInputFiles({ name: 'october.csv', mimeType: 'text/csv', buffer: Buffer.from('initiative,metric,occurredAt,value,unit\ninvoice-matching,time_saved,2026-10-02T09:00:00Z,2,hours\n') })
+    // Dropped on the drop zone, as a file dragged from the desktop.
+    const dropped = await p.evaluateHandle(() => {
+      const dt = new DataTransfer()
+      dt.items.add(new File(['initiative,metric,occurredAt,value,unit\ninvoice-matching,time_saved,2026-10-02T09:00:00Z,2,hours\n'], 'october.csv', { type: 'text/csv' }))
+      return dt
+    })
+    await p.locator('ys-imports .drop').dispatchEvent('dragover', { dataTransfer: dropped })
+    expect(await p.locator('ys-imports .drop.over').count()).toBe(1)
+    await p.locator('ys-imports .drop').dispatchEvent('drop', { dataTransfer: dropped })
+    await p.locator('ys-imports .result[data-outcome="valid"]').waitFor({ timeout: 30_000 })
     await p.locator('ys-imports #import').click()
     await p.locator('ys-imports .result[data-outcome="imported"]').waitFor({ timeout: 30_000 })
     expect(await horizontalOverflow(p)).toBe(0)
