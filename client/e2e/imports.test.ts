@@ -208,10 +208,10 @@ describe.skipIf(!HAS_CHROMIUM)('the import page in headless Chromium (install Ch
     expect(await page.locator('ys-imports .result[data-outcome="error"]').textContent()).toContain('is not a CSV file')
   }, 60_000)
 
-  it('shows the progress of a large file while it is checked', async () => {
+  it('shows the progress of a large file while it is checked and while it is stored', async () => {
     await page.locator('ys-imports .result button', { hasText: 'Choose another file' }).click()
     const rows = ['initiative,metric,occurredAt,value,unit']
-    for (let k = 0; k < 100_000; k++) rows.push(`claims-triage,time_saved,2026-10-${String(1 + (k % 28)).padStart(2, '0')}T09:00:00Z,${1 + (k % 90)},minutes`)
+    for (let k = 0; k < 100_000; k++) rows.push(`claims-triage,time_saved,${new Date(Date.UTC(2026, 9, 1) + k * 20_000).toISOString()},${1 + (k % 90)},minutes`)
     await page.locator('ys-imports #file').setInputFiles({ name: 'large-history.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) })
     const progress = page.locator('ys-imports .progress[data-phase="running"]')
     await progress.waitFor({ timeout: 30_000 })
@@ -221,8 +221,16 @@ describe.skipIf(!HAS_CHROMIUM)('the import page in headless Chromium (install Ch
     await page.locator('ys-imports .result[data-outcome="valid"]').waitFor({ timeout: 60_000 })
     expect(await page.locator('ys-imports .result h3').textContent()).toContain('All 100,000 rows are valid')
     expect(await page.locator('ys-imports [aria-live="polite"]').textContent()).toBe('')
-    await page.locator('ys-imports .result button', { hasText: 'Choose another file' }).click()
-  }, 120_000)
+    // Imported: checked again, then stored, step by step.
+    await page.locator('ys-imports #import').click()
+    await page.locator('ys-imports .progress[data-phase="running"]', { hasText: 'step 2 of 2, storing' }).waitFor({ timeout: 60_000 })
+    expect(await page.locator('ys-imports [aria-live="polite"]').textContent()).toMatch(/^Step 2 of 2, storing: [\d,]+ of 100,000 rows, \d+%$/)
+    await shot(page, '1366-storing')
+    await page.locator('ys-imports .result[data-outcome="imported"]').waitFor({ timeout: 60_000 })
+    expect(await page.locator('ys-imports .result h3').textContent()).toContain('Imported: 100,000 events stored.')
+    expect(await eventCount()).toBe(100_004)
+    await page.locator('ys-imports .result button', { hasText: 'Import another file' }).click()
+  }, 180_000)
 
   it('fits a 390 px phone without sideways scrolling, before and after a check with errors', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 } })
