@@ -325,7 +325,7 @@ export class YsImports extends LitElement {
         : null}
       ${outcome === 'invalid' ? this.renderProblems(r) : null}
       ${outcome === 'imported'
-        ? html`<p>${r.accepted > 0 ? 'The figures include them now.' : 'Every row was already there: nothing changed.'} <a href="/" @click=${linkClick(this)}>See the portfolio</a></p>
+        ? html`<p>${r.accepted > 0 ? `The figures include ${r.accepted === 1 ? 'it' : 'them'} now.` : 'Every row was already there: nothing changed.'} <a href="/" @click=${linkClick(this)}>See the portfolio</a></p>
             <div class="actions"><button class="secondary" type="button" @click=${() => this.reset()}>Import another file</button></div>`
         : null}
       ${outcome === 'failed' ? html`<div class="actions"><button class="secondary" type="button" @click=${() => this.run(file, false)}>Import it again</button><button class="secondary" type="button" @click=${() => this.reset()}>Choose another file</button></div>` : null}
