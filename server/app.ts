@@ -95,7 +95,7 @@ const PAGE_MODULES: Array<[RegExp, string]> = [
   [/^\/$/, 'components/ys-portfolio.ts'],
   [/^\/initiatives\/(new|[^/]+\/edit)\/?$/, 'components/ys-initiative-edit.ts'],
   [/^\/initiatives\/[^/]+\/?$/, 'components/ys-initiative.ts'],
-  [/^\/(audit|subscriptions|admin|setup)\/?$/, 'components/ys-$1.ts'],
+  [/^\/(audit|subscriptions|admin|setup|imports)\/?$/, 'components/ys-$1.ts'],
 ]
 
 /**

@@ -45,3 +45,8 @@ export type PortfolioReadiness = z.infer<typeof api.portfolioReadinessResponse>
 export type InitiativeReadiness = z.infer<typeof api.initiativeReadinessResponse>
 export type FitInput = z.input<typeof api.fitBody>
 export type AttestationInput = z.input<typeof api.attestationBody>
+
+/** GET /api/v1/imports/:id (and POST /api/v1/imports' answer): a CSV import with its progress and bad rows. */
+export type ImportRecord = z.infer<typeof api.importRecord>
+/** One row of GET /api/v1/imports (no `problems`). */
+export type ImportListItem = z.infer<typeof api.importList>['imports'][number]

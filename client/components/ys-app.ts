@@ -23,6 +23,7 @@ const PAGE_MODULES: Record<string, () => Promise<unknown>> = {
   admin: () => import('./ys-admin.js'),
   alerts: () => import('./ys-alerts.js'),
   assessment: () => import('./ys-assessment.js'),
+  imports: () => import('./ys-imports.js'),
   edit: () => import('./ys-initiative-edit.js'),
   new: () => import('./ys-initiative-edit.js'),
 }
@@ -39,7 +40,7 @@ const SIGNED_IN_KEY = 'yardstick.signedIn'
 
 /** The pages outside the portfolio/initiative views. */
 export interface AdminPage {
-  page: 'setup' | 'audit' | 'subscriptions' | 'alerts' | 'admin' | 'edit' | 'new' | 'assessment'
+  page: 'setup' | 'audit' | 'subscriptions' | 'alerts' | 'admin' | 'edit' | 'new' | 'assessment' | 'imports'
   slug?: string
 }
 
@@ -47,7 +48,7 @@ export interface AdminPage {
  * @example adminRoute('/initiatives/invoices/edit') // { page: 'edit', slug: 'invoices' }
  */
 export function adminRoute(pathname: string): AdminPage | null {
-  const simple = /^\/(setup|audit|subscriptions|alerts|admin|assessment)\/?$/.exec(pathname)
+  const simple = /^\/(setup|audit|subscriptions|alerts|admin|assessment|imports)\/?$/.exec(pathname)
   if (simple) return { page: simple[1] as AdminPage['page'] }
   if (/^\/initiatives\/new\/?$/.test(pathname)) return { page: 'new' }
   const edit = /^\/initiatives\/([^/]+)\/edit\/?$/.exec(pathname)
@@ -220,6 +221,7 @@ export class YsApp extends LitElement {
       ${this.navLink('/assessment', 'Assessment', page === 'assessment')}
       ${this.navLink('/subscriptions', 'Email summaries', page === 'subscriptions')}
       ${this.navLink('/alerts', 'Alerts', page === 'alerts')}
+      ${me.role === 'editor' || me.role === 'admin' ? this.navLink('/imports', 'Import', page === 'imports') : null}
       ${me.role === 'admin' ? html`${this.navLink('/audit', 'Audit log', page === 'audit')}${this.navLink('/admin', 'Users & keys', page === 'admin')}` : null}
       <span class="who">${me.email} (${me.role})</span>
       <button type="button" @click=${() => this.signOut()}>Sign out</button>
@@ -239,6 +241,8 @@ export class YsApp extends LitElement {
         return html`<ys-alerts .userRole=${role} .tz=${this.tz}></ys-alerts>`
       case 'assessment':
         return html`<ys-assessment .tz=${this.tz}></ys-assessment>`
+      case 'imports':
+        return html`<ys-imports .userRole=${role} .tz=${this.tz}></ys-imports>`
       case 'admin':
         return html`<ys-admin .me=${this.me ?? null} .tz=${this.tz}></ys-admin>`
       case 'edit':
@@ -257,7 +261,7 @@ export class YsApp extends LitElement {
   }
 
   override render() {
-    const titles = { assessment: 'AI-readiness assessment', setup: 'First run', audit: 'Audit log', subscriptions: 'Email summaries', alerts: 'Alerts', admin: 'Users & keys', edit: `Edit ${this.extra?.slug}`, new: 'New initiative' }
+    const titles = { assessment: 'AI-readiness assessment', setup: 'First run', audit: 'Audit log', subscriptions: 'Email summaries', alerts: 'Alerts', imports: 'Import history', admin: 'Users & keys', edit: `Edit ${this.extra?.slug}`, new: 'New initiative' }
     if (this.probing) return html`<main id="main" tabindex="-1"><p class="muted" role="status">Loading…</p></main>`
     loadPage(this.signIn ? (this.setupNeeded || this.extra?.page === 'setup' ? 'setup' : 'sign-in') : this.extra?.page ?? this.view.page)
     document.title = this.extra ? `${titles[this.extra.page]} · Yardstick` : this.view.page === 'initiative' ? `${this.view.slug} · Yardstick` : 'AI outcomes · Yardstick'

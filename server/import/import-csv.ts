@@ -13,11 +13,12 @@ import { digest } from '../otlp/values.js'
 import type { EventRow } from '../../db/queries/events.js'
 import type { EventSink } from '../ingest/event-writer.js'
 import type { EventPreparer, IngestContext } from '../ingest/prepare-events.js'
+import { CSV_IMPORT_COLUMNS, CSV_REQUIRED_COLUMNS } from '../../metrics/csv-import.js'
 import { csvRecords } from './csv-records.js'
 
-/** The columns a file may have; `initiative`, `metric` and `occurredAt` are required. */
-export const CSV_COLUMNS = ['initiative', 'metric', 'occurredAt', 'value', 'unit', 'errors', 'total', 'currency', 'id'] as const
-const REQUIRED = ['initiative', 'metric', 'occurredAt']
+/** The columns a file may have (metrics/csv-import.ts); `initiative`, `metric` and `occurredAt` are required. */
+export const CSV_COLUMNS = CSV_IMPORT_COLUMNS
+const REQUIRED: readonly string[] = CSV_REQUIRED_COLUMNS
 const NUMERIC = new Set(['value', 'errors', 'total'])
 /** Rows per stored chunk (one transaction each). */
 export const CHUNK_ROWS = 5_000
