@@ -2,6 +2,8 @@
  * Audit entries in plain words: which fields changed between `before` and `after`, as short
  * "label: before → after" lines a non-engineer can read. Pure; tested in node.
  */
+import { AUDIT_ENTITY_TABLE } from '../../metrics/audit-entities.js'
+import { formatDate } from '../../metrics/format.js'
 
 export interface FieldChange {
   /** Dotted path, e.g. `targets.timeSavedHoursPerMonth`. */
@@ -53,13 +55,14 @@ function cut(s: string): string {
 }
 
 /**
- * An instant field (`…At`, epoch ms or ISO) as `YYYY-MM-DD HH:MM UTC`; anything else as valueText.
- * @example instantText(1795600098463) // '2026-11-25 09:48 UTC'
+ * An instant field (`…At`, epoch ms or ISO) as `25 Nov 2026, 09:48 UTC` (the audit page's times are UTC);
+ * anything else as valueText.
+ * @example instantText(1795600098463) // '25 Nov 2026, 09:48 UTC'
  */
 export function instantText(v: unknown): string {
   const ms = typeof v === 'number' ? v : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN
   if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) return valueText(v)
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+  return `${formatDate(ms, 'UTC')}, ${new Date(ms).toISOString().slice(11, 16)} UTC`
 }
 
 const PART_WORDS: Record<string, string> = { targets: 'target', baselines: 'baseline', hourlyValue: 'hourly value', stageHistory: 'stage history' }
@@ -111,7 +114,7 @@ const ACTION_WORDS: Record<string, string> = {
   prune: 'pruned old events of',
 }
 
-const ENTITY_WORDS: Record<string, string> = { initiative: 'initiative', key: 'API key', user: 'user', subscription: 'email subscription', event: 'events' }
+const ENTITY_WORDS: Record<string, string> = Object.fromEntries(Object.entries(AUDIT_ENTITY_TABLE).map(([k, w]) => [k, w.one]))
 
 /**
  * "who did what to which thing" in words.

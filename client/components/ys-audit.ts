@@ -12,17 +12,11 @@ import { localDateString, startOfLocalDate } from '../../metrics/time-buckets.js
 import { errorBlock, formatDateTime, forms, navigate } from './admin-ui.js'
 import { DAY_HINT, formatDay, parseDay } from '../chart-data/day-input.js'
 import { base } from './styles.js'
+import { AUDIT_ENTITY_TABLE } from '../../metrics/audit-entities.js'
 
 const LIMIT = 500
 const CHANGES_SHOWN = 6
-const ENTITIES: Array<[string, string]> = [
-  ['', 'Everything'],
-  ['initiative', 'Initiatives'],
-  ['subscription', 'Email subscriptions'],
-  ['user', 'Users'],
-  ['key', 'API keys'],
-  ['event', 'Event deletions'],
-]
+const ENTITIES: Array<[string, string]> = [['', 'Everything'], ...Object.entries(AUDIT_ENTITY_TABLE).map(([k, w]): [string, string] => [k, w.filter])]
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
 interface Filters {

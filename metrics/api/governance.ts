@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { METRICS } from '../metric-kinds.js'
 import { errorBody, instant, keyRole, slug, userRole } from './common.js'
+import { AUDIT_ENTITIES } from '../audit-entities.js'
 
 // ---- events
 
@@ -92,7 +93,7 @@ export const auditList = z.object({ entries: z.array(auditEntry) }).meta({ id: '
 export const auditQuery = z.object({
   from: z.string().optional().meta({ description: 'ISO 8601 date or instant; inclusive' }),
   to: z.string().optional().meta({ description: 'ISO 8601 date or instant; exclusive' }),
-  entity: z.enum(['initiative', 'key', 'user', 'subscription', 'event', 'share_token', 'alert_rule', 'webhook', 'assessment']).optional(),
+  entity: z.enum(AUDIT_ENTITIES).optional(),
   entityId: z.string().optional(),
   limit: z.string().regex(/^\d+$/).optional().meta({ description: '1–10000, default 1000' }),
 })

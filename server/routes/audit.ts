@@ -10,8 +10,9 @@ import { requirePermission } from '../auth/actor.js'
 import { badRequest, type ErrorDetail } from '../errors.js'
 import { auditList } from '../../metrics/api/schemas.js'
 import { send } from './answer.js'
+import { AUDIT_ENTITIES } from '../../metrics/audit-entities.js'
 
-const ENTITIES = ['initiative', 'key', 'user', 'subscription', 'event', 'share_token', 'alert_rule', 'webhook', 'assessment']
+const ENTITIES: readonly string[] = AUDIT_ENTITIES
 
 export function auditRouter(deps: { db: Db }): Router {
   const router = Router()
