@@ -152,7 +152,7 @@ describe.skipIf(!HAS_CHROMIUM)('governance and email pages in headless Chromium 
     await adminPage.locator('ys-first-run').getByRole('button', { name: 'Load demo data' }).waitFor({ timeout: 30_000 })
     expect(new URL(adminPage.url()).pathname).toBe('/')
     expect(await adminPage.locator('ys-app nav .who').textContent()).toBe(`${ADMIN.email} (admin)`)
-    expect(await adminPage.locator('ys-app nav a').allTextContents()).toEqual(['Portfolio', 'Assessment', 'Email summaries', 'Alerts', 'Audit log', 'Users & keys'])
+    expect(await adminPage.locator('ys-app nav a').allTextContents()).toEqual(['Portfolio', 'Assessment', 'Email summaries', 'Alerts', 'Import', 'Audit log', 'Users & keys'])
     const users = await apiAs<{ users: Array<{ email: string; role: string }> }>(adminCtx, '/api/v1/users')
     expect(users.body.users.map((u) => [u.email, u.role])).toEqual([[ADMIN.email, 'admin']])
     expect((await fetch(`${url}/api/v1/setup`).then((r) => r.json())) as unknown).toEqual({ needed: false, signedIn: false, canRead: false })
