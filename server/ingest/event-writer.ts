@@ -13,6 +13,7 @@ import type { Db } from '../../db/connection.js'
 import { writeTransaction } from '../../db/connection.js'
 import { insertEventRows, type EventRow } from '../../db/queries/events.js'
 import { touchKeys } from '../../db/queries/keys.js'
+import type { RollupOptions, RollupResult } from '../rollup/rollup-job.js'
 
 export interface WriteResult {
   accepted: number
@@ -25,6 +26,11 @@ export interface EventSink {
   /** Resolves once the sink can commit (the writer thread has opened the database). */
   ready(): Promise<void>
   close(): Promise<void>
+  /**
+   * Runs the rollup job where the commits are made (the writer thread), between commits, so that it
+   * never waits for the write lock on the request thread; absent where rollups run on the caller's db.
+   */
+  rollup?(options: Pick<RollupOptions, 'timezone' | 'leaseMs' | 'stepIds'>): Promise<RollupResult>
   readonly stats: { commits: number; rows: number; requests: number }
 }
 

@@ -21,7 +21,7 @@ const at = '2026-11-20T09:00:00Z'
 const ev = (extra: Record<string, unknown> = {}) => ({ initiative: 'invoices', metric: 'time_saved', value: 10, occurredAt: at, ...extra })
 const PER_CONNECTION = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding'])
 
-type Req = { headers?: Record<string, string>; body?: string | Buffer; token?: string | null; path?: string }
+type Req = { headers?: Record<string, string>; body?: string | Uint8Array<ArrayBuffer>; token?: string | null; path?: string }
 
 async function send(base: string, r: Req) {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...r.headers }
@@ -67,7 +67,7 @@ describe('the POST /api/v1/events hot path', () => {
     ['a batch', (t) => ({ body: JSON.stringify({ events: [ev({ id: `${t}-b1` }), ev({ id: `${t}-b2`, metric: 'error_rate', value: undefined, errors: 1, total: 9 })] }) }), 202],
     ['a JSON array', (t) => ({ body: JSON.stringify([ev({ id: `${t}-a1` })]) }), 202],
     ['NDJSON', (t) => ({ headers: { 'content-type': 'application/x-ndjson' }, body: `${JSON.stringify(ev({ id: `${t}-n1` }))}\n${JSON.stringify(ev({ id: `${t}-n2` }))}\n` }), 202],
-    ['a gzip body', (t) => ({ headers: { 'content-encoding': 'gzip' }, body: gzipSync(JSON.stringify(ev({ id: `${t}-gz` }))) }), 202],
+    ['a gzip body', (t) => ({ headers: { 'content-encoding': 'gzip' }, body: new Uint8Array(gzipSync(JSON.stringify(ev({ id: `${t}-gz` })))) }), 202],
     ['a charset parameter', (t) => ({ headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(ev({ id: `${t}-cs` })) }), 202],
     ['a repeated id', (t) => ({ body: JSON.stringify({ events: [ev({ id: `${t}-same` }), ev({ id: `${t}-same` })] }) }), 202],
     ['unreadable JSON', () => ({ body: '{"initiative": ' }), 400],
