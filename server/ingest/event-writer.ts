@@ -65,7 +65,7 @@ export class EventWriter implements EventSink {
      * still commits whole, in its own group. Small enough that a commit is short, large enough that an
      * fsync is shared by a few thousand rows.
      */
-    private readonly maxGroupRows = 2_000,
+    private readonly maxGroupRows = 4_000,
   ) {}
 
   /**
