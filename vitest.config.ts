@@ -10,6 +10,7 @@ import { findPgBin } from './server/testing/pg-cluster.js'
  */
 const POSTGRES_SUITES = [
   'server/routes/events.test.ts',
+  'server/routes/events-hot-path.test.ts',
   'server/routes/event-corrections.test.ts',
   'server/routes/readiness.http.test.ts',
   'server/outcomes/outcomes.http.test.ts',

@@ -42,8 +42,8 @@ async function main() {
   }
   const out = { machine: machine(), at: new Date().toISOString(), results }
   fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(out, null, 2) + '\n')
-  console.log('\n' + ['name', 'value', 'baseline', 'ratio'].join('\t'))
-  for (const r of results) console.log(`${r.name}\t${r.value} ${r.unit}\t${r.baseline.value} ${r.baseline.unit} (${r.baseline.name})\t${r.ratio}`)
+  console.log('\n' + ['name', 'value', 'baseline', 'ratio', 'goal'].join('\t'))
+  for (const r of results) console.log(`${r.name}\t${r.value} ${r.unit}\t${r.baseline.value} ${r.baseline.unit} (${r.baseline.name})\t${r.ratio}\t${r.goal ? `${r.goal.text}: ${r.goal.met ? 'met' : 'NOT met'}` : ''}`)
   console.log(`\nwritten to bench/results.json`)
 }
 

@@ -14,10 +14,20 @@ export interface BenchResult {
   ratio: number
   /** Free-form detail (sizes, p99s, how it was measured). */
   note?: string
+  /** The goal this figure is held to (e.g. "ratio ≥ 0.8"), and whether this run met it. */
+  goal?: { text: string; met: boolean }
 }
 
-export function result(name: string, value: number, unit: string, baseline: { name: string; value: number; unit: string }, note?: string): BenchResult {
-  return { name, value: round(value), unit, baseline: { ...baseline, value: round(baseline.value) }, ratio: round(value / baseline.value, 3), note }
+/** A goal on the ratio to the baseline (`min`: at least, `max`: at most) or on the value itself. */
+export type Goal = { ratioAtLeast: number } | { valueAtLeast: number } | { valueAtMost: number }
+
+export function result(name: string, value: number, unit: string, baseline: { name: string; value: number; unit: string }, note?: string, goal?: Goal): BenchResult {
+  const ratio = round(value / baseline.value, 3)
+  const g = goal === undefined ? undefined
+    : 'ratioAtLeast' in goal ? { text: `ratio ≥ ${goal.ratioAtLeast}`, met: ratio >= goal.ratioAtLeast }
+    : 'valueAtLeast' in goal ? { text: `≥ ${goal.valueAtLeast} ${unit}`, met: value >= goal.valueAtLeast }
+    : { text: `≤ ${goal.valueAtMost} ${unit}`, met: value <= goal.valueAtMost }
+  return { name, value: round(value), unit, baseline: { ...baseline, value: round(baseline.value) }, ratio, note, goal: g }
 }
 
 export function round(x: number, digits = 2): number {

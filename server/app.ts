@@ -3,7 +3,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import compression from 'compression'
 import express, { type Express, type RequestHandler } from 'express'
 import helmet from 'helmet'
@@ -18,7 +18,8 @@ import { errorMiddleware, notFoundHandler } from './errors.js'
 import { EventWriter, type EventSink } from './ingest/event-writer.js'
 import { ThreadedEventWriter } from './ingest/threaded-writer.js'
 import { InlineOutcomeReader, ThreadedOutcomeReader, type OutcomeReader } from './outcomes/reader.js'
-import { eventsRouter } from './routes/events.js'
+import { eventsIngest, eventsRouter } from './routes/events.js'
+import { eventsHotPath, hotPathErrors } from './routes/events-hot-path.js'
 import { initiativesRouter } from './routes/initiatives.js'
 import { subscriptionsRouter, unsubscribeRouter } from './routes/subscriptions.js'
 import { outcomesRouter } from './routes/outcomes.js'
@@ -48,7 +49,10 @@ export interface AppDeps {
 }
 
 export interface App {
+  /** Express alone (every route; what the route listings read). */
   app: Express
+  /** What to serve: the POST /api/v1/events hot path in front of {@link App.app} (routes/events-hot-path.ts). */
+  handler: RequestListener & { stats: { hot: number } }
   writer: EventSink
   /** Outcome reads (/summary, /series), on the reader thread. */
   reader: OutcomeReader
@@ -63,7 +67,7 @@ export interface App {
  * once and set in one step: helmet runs thirteen small middlewares per request otherwise, a measurable
  * share of a single-event ingest request.
  */
-function onceComputedHeaders(middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void): RequestHandler {
+function onceComputedHeaders(middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void): RequestHandler & { headers: ReadonlyArray<readonly [string, string]> } {
   const headers: Array<[string, string]> = []
   const recorder = {
     setHeader(name: string, value: string) {
@@ -72,10 +76,11 @@ function onceComputedHeaders(middleware: (req: IncomingMessage, res: ServerRespo
     removeHeader() {},
   }
   middleware({} as IncomingMessage, recorder as unknown as ServerResponse, () => {})
-  return function securityHeaders(_req, res, next) {
+  const securityHeaders: RequestHandler = function securityHeaders(_req, res, next) {
     for (const [name, value] of headers) res.setHeader(name, value)
     next()
   }
+  return Object.assign(securityHeaders, { headers })
 }
 
 /**
@@ -161,8 +166,7 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by')
   app.set('trust proxy', config.trustProxy)
   app.set('query parser', 'simple')
-  app.use(
-    onceComputedHeaders(helmet({
+  const securityHeaders = onceComputedHeaders(helmet({
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -179,8 +183,10 @@ export function createApp(deps: AppDeps): App {
         },
       },
       crossOriginEmbedderPolicy: false,
-    })),
-  )
+    }))
+  app.use(securityHeaders)
+  // A request the hot path failed continues here as its error, so Express answers every error alike.
+  app.use(hotPathErrors())
 
   app.use(readsCompressed())
   app.use(embedCors())
@@ -200,12 +206,14 @@ export function createApp(deps: AppDeps): App {
   app.use(otlpRouter({ db, config, writer, clock }))
 
   const api = express.Router()
-  api.use(authenticateKey(db))
+  const keyAuth = authenticateKey(db)
+  const ingest = eventsIngest({ db, config, writer, clock })
+  api.use(keyAuth)
   api.use(authenticateShareToken(db, clock))
   api.use(authenticateSession({ db, config, clock }))
   api.use(requireSameOrigin(config))
   if (config.demo) api.use(demoVisitor())
-  api.use('/events', eventsRouter({ db, config, writer, clock }))
+  api.use('/events', eventsRouter(ingest))
   api.use('/imports', importsRouter({ db, writer, clock, log }))
   api.use(express.json({ limit: '1mb' }))
   api.use(governanceRouter({ db, config, clock }))
@@ -240,8 +248,10 @@ export function createApp(deps: AppDeps): App {
   app.use(notFoundHandler)
   app.use(errorMiddleware(log))
 
+  const handler = eventsHotPath({ app, steps: [keyAuth, ...ingest.guards, ingest.handler], headers: securityHeaders.headers, enabled: !config.demo })
   return {
     app,
+    handler,
     writer,
     reader,
     ready: () => writer.ready(),

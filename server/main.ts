@@ -2,7 +2,7 @@
  * `npm start`: migrate, build the client if needed, serve, run the scheduled jobs, and shut down
  * gracefully on SIGTERM/SIGINT (stop accepting, finish in-flight requests and writes, close the db).
  */
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { openDatabase, migrateToLatest } from '../db/connection.js'
 import { createApp } from './app.js'
 import { answerClientErrors } from './errors.js'
@@ -31,13 +31,13 @@ async function main() {
   const handle = openDatabase(config.database, { sync: config.sync })
   await migrateToLatest(handle.db)
   if (config.demo) await prepareLiveDemo(handle.db, config, { now: Date.now(), log: (m) => console.log(m) }).catch((e) => (e instanceof DemoDatabaseRefused ? fail(e.message) : Promise.reject(e)))
-  const { app, close, ready, writer, reader } = createApp({ db: handle.db, config })
+  const { handler, close, ready, writer, reader } = createApp({ db: handle.db, config })
   await ready()
   // The reader thread boots (compiles, opens its connection) before the first request.
   await reader.ready()
   const jobs = startJobs({ db: handle.db, config, log: (m) => console.log(m), writer })
 
-  const server: Server = app.listen(config.port, config.host)
+  const server: Server = createServer(handler).listen(config.port, config.host)
   answerClientErrors(server)
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve)

@@ -1,13 +1,19 @@
 /**
- * Group commit for ingestion. Requests hand their rows to the writer; the writer commits everything
- * that queued up while the previous commit was being fsynced in one transaction, and answers each
- * request only after that commit. Concurrent single-event requests thus share one fsync instead of
- * paying one each, and every request's rows still commit or fail together.
+ * Group commit for ingestion. Requests hand their rows to the writer; the writer commits what queued up
+ * while the previous commit was being fsynced in one transaction, and answers each request only after
+ * that commit. Concurrent single-event requests thus share one fsync instead of paying one each, and
+ * every request's rows still commit or fail together.
+ *
+ * Fairness: each commit takes every small request waiting (up to SMALL_REQUEST_ROWS rows each) first,
+ * then large ones in arrival order up to `maxGroupRows` rows in all. A single event posted while large
+ * batches stream in therefore goes into the next commit, ahead of batches queued before it, and waits
+ * for at most the one commit in progress, which the cap keeps short.
  */
 import type { Db } from '../../db/connection.js'
 import { writeTransaction } from '../../db/connection.js'
 import { insertEventRows, type EventRow } from '../../db/queries/events.js'
 import { touchKeys } from '../../db/queries/keys.js'
+import type { RollupOptions, RollupResult } from '../rollup/rollup-job.js'
 
 export interface WriteResult {
   accepted: number
@@ -20,6 +26,11 @@ export interface EventSink {
   /** Resolves once the sink can commit (the writer thread has opened the database). */
   ready(): Promise<void>
   close(): Promise<void>
+  /**
+   * Runs the rollup job where the commits are made (the writer thread), between commits, so that it
+   * never waits for the write lock on the request thread; absent where rollups run on the caller's db.
+   */
+  rollup?(options: Pick<RollupOptions, 'timezone' | 'leaseMs' | 'stepIds'>): Promise<RollupResult>
   readonly stats: { commits: number; rows: number; requests: number }
 }
 
@@ -29,6 +40,9 @@ interface Pending {
   resolve: (r: WriteResult) => void
   reject: (e: unknown) => void
 }
+
+/** Requests of at most this many rows are "small": they go into the next commit ahead of large ones. */
+export const SMALL_REQUEST_ROWS = 100
 
 /** How stale a key's last-used time may get before a commit refreshes it. */
 const TOUCH_EVERY_MS = 60_000
@@ -46,8 +60,12 @@ export class EventWriter implements EventSink {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number = Date.now,
-    /** A group closes at this many rows; a larger request still commits whole, in its own group. */
-    private readonly maxGroupRows = 20_000,
+    /**
+     * A group closes at this many rows (small requests are never left out for it); a larger request
+     * still commits whole, in its own group. Small enough that a commit is short, large enough that an
+     * fsync is shared by a few thousand rows.
+     */
+    private readonly maxGroupRows = 4_000,
   ) {}
 
   /**
@@ -90,19 +108,39 @@ export class EventWriter implements EventSink {
   private flushNow(): Promise<void> {
     if (this.flushing) return this.flushing
     if (this.queue.length === 0) return Promise.resolve()
-    let take = 0
+    const group = this.nextGroup()
     let rows = 0
-    while (take < this.queue.length && (take === 0 || rows + this.queue[take].rows.length <= this.maxGroupRows)) {
-      rows += this.queue[take].rows.length
-      take++
-    }
-    const group = this.queue.splice(0, take)
+    for (const p of group) rows += p.rows.length
     this.queuedRows -= rows
     this.flushing = this.commit(group).finally(() => {
       this.flushing = null
       if (this.queue.length > 0) this.schedule()
     })
     return this.flushing
+  }
+
+  /**
+   * Takes the next commit's requests off the queue: every small request, then large ones in arrival
+   * order while the group stays within `maxGroupRows` (at least one request, however large).
+   */
+  private nextGroup(): Pending[] {
+    const group: Pending[] = []
+    const rest: Pending[] = []
+    let rows = 0
+    for (const p of this.queue) {
+      if (p.rows.length <= SMALL_REQUEST_ROWS) {
+        group.push(p)
+        rows += p.rows.length
+      } else rest.push(p)
+    }
+    let taken = 0
+    while (taken < rest.length && (group.length === 0 || rows + rest[taken].rows.length <= this.maxGroupRows)) {
+      rows += rest[taken].rows.length
+      group.push(rest[taken])
+      taken++
+    }
+    this.queue = rest.slice(taken)
+    return group
   }
 
   private async commit(group: Pending[]): Promise<void> {

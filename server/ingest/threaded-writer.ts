@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads'
 import { packEventRow, type EventRow } from '../../db/queries/events.js'
 import type { EventSink, WriteResult } from './event-writer.js'
+import { RollupError, type RollupOptions, type RollupResult } from '../rollup/rollup-job.js'
 
 interface Pending {
   resolve: (r: WriteResult) => void
@@ -14,6 +15,7 @@ interface Pending {
 export class ThreadedEventWriter implements EventSink {
   private worker: Worker | null = null
   private readonly pending = new Map<number, Pending>()
+  private readonly rollups = new Map<number, { resolve: (r: RollupResult) => void; reject: (e: unknown) => void }>()
   private nextId = 1
   private closed = false
   private lastCommit = 0
@@ -58,12 +60,21 @@ export class ThreadedEventWriter implements EventSink {
         p.reject(Object.assign(new Error(msg.error!.message), { code: msg.error!.code }))
       }
     }
-    worker.on('message', (msg: { type?: string; batch?: Array<Parameters<typeof settle>[0]> }) => {
+    worker.on('message', (msg: { type?: string; batch?: Array<Parameters<typeof settle>[0]>; id?: number; ok?: boolean; result?: RollupResult; error?: { message: string; rollup: boolean } }) => {
       if (msg.type === 'replies') for (const r of msg.batch!) settle(r)
+      else if (msg.type === 'rollup-done') {
+        const p = this.rollups.get(msg.id!)
+        this.rollups.delete(msg.id!)
+        if (!p) return
+        if (msg.ok) p.resolve(msg.result!)
+        else p.reject(msg.error!.rollup ? new RollupError(msg.error!.message) : new Error(msg.error!.message))
+      }
     })
     const failAll = (err: unknown) => {
       for (const p of this.pending.values()) p.reject(err)
       this.pending.clear()
+      for (const p of this.rollups.values()) p.reject(err)
+      this.rollups.clear()
       if (this.worker === worker) this.worker = null
     }
     worker.on('error', failAll)
@@ -90,6 +101,16 @@ export class ThreadedEventWriter implements EventSink {
         })
       }
       this.outgoing.push({ id, rows: rows.map(packEventRow), keyId })
+    })
+  }
+
+  rollup(options: Pick<RollupOptions, 'timezone' | 'leaseMs' | 'stepIds'>): Promise<RollupResult> {
+    if (this.closed) return Promise.reject(new Error('the event writer is closed'))
+    const worker = this.worker ?? this.start()
+    const id = this.nextId++
+    return new Promise<RollupResult>((resolve, reject) => {
+      this.rollups.set(id, { resolve, reject })
+      worker.postMessage({ type: 'rollup', id, options })
     })
   }
 

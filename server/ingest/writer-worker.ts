@@ -7,9 +7,10 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { openDatabase } from '../../db/connection.js'
 import { EventWriter, type WriteResult } from './event-writer.js'
 import { unpackEventRow, type PackedEventRow } from '../../db/queries/events.js'
+import { RollupError, rollupPending, type RollupOptions } from '../rollup/rollup-job.js'
 
 type Submit = { id: number; rows: PackedEventRow[]; keyId: number | null }
-type Message = { type: 'submit'; batch: Submit[] } | { type: 'close' }
+type Message = { type: 'submit'; batch: Submit[] } | { type: 'close' } | { type: 'rollup'; id: number; options: Pick<RollupOptions, 'timezone' | 'leaseMs' | 'stepIds'> }
 type Reply = { id: number; ok: true; result: WriteResult; commits: number } | { id: number; ok: false; error: { message: string; code?: string } }
 
 const { file, sync } = workerData as { file: string; sync: 'full' | 'normal' }
@@ -42,6 +43,11 @@ function submit(one: Submit) {
 port.on('message', (msg: Message) => {
   if (msg.type === 'submit') {
     for (const one of msg.batch) submit(one)
+  } else if (msg.type === 'rollup') {
+    rollupPending(handle.db, msg.options).then(
+      (result) => port.postMessage({ type: 'rollup-done', id: msg.id, ok: true, result }),
+      (err: unknown) => port.postMessage({ type: 'rollup-done', id: msg.id, ok: false, error: { message: err instanceof Error ? err.message : String(err), rollup: err instanceof RollupError } }),
+    )
   } else if (msg.type === 'close') {
     void writer
       .close()

@@ -218,6 +218,8 @@ async function foldSteps(db: Db, opts: StepOptions, fromWatermark: number): Prom
     bucketsWritten += folded.buckets
     steps++
     opts.onProgress?.(eventsFolded, total)
+    // Between steps, let the thread's other work run: on the writer thread, the commits waiting.
+    if (watermark < maxId) await new Promise((r) => setImmediate(r))
   }
   return { eventsFolded, bucketsWritten, steps, watermark, skippedEvents }
 }

@@ -4,7 +4,7 @@
  */
 import cron from 'node-cron'
 import type { Db } from '../../db/connection.js'
-import { RollupError, rollupPending, type RollupResult } from './rollup-job.js'
+import { RollupError, rollupPending, type RollupOptions, type RollupResult } from './rollup-job.js'
 
 export interface ScheduledRollup {
   /** Runs the rollup now unless one is running (for example when many events are waiting). */
@@ -16,12 +16,21 @@ export interface ScheduledRollup {
  * Schedules `rollupPending` with the cron expression `expression`.
  * @example const job = scheduleRollup({ db, timezone: 'UTC', expression: '* * * * *', log: console.log })
  */
-export function scheduleRollup(deps: { db: Db; timezone: string; expression: string; leaseMs?: number; log: (m: string) => void }): ScheduledRollup {
+export function scheduleRollup(deps: {
+  db: Db
+  timezone: string
+  expression: string
+  leaseMs?: number
+  log: (m: string) => void
+  /** Where the rollup runs (default: rollupPending on `db`, here); the writer thread offers its own. */
+  run?: (options: Pick<RollupOptions, 'timezone' | 'leaseMs'>) => Promise<RollupResult>
+}): ScheduledRollup {
+  const run = deps.run ?? ((o: Pick<RollupOptions, 'timezone' | 'leaseMs'>) => rollupPending(deps.db, o))
   let running: Promise<RollupResult | void> | null = null
   let lastError = ''
   const tick = (quiet = false) => {
     if (running) return
-    running = rollupPending(deps.db, { timezone: deps.timezone, leaseMs: deps.leaseMs })
+    running = run({ timezone: deps.timezone, leaseMs: deps.leaseMs })
       .then((r) => {
         lastError = ''
         if (r.eventsFolded > 0 && !quiet) deps.log(`rollup: folded ${r.eventsFolded} events into ${r.bucketsWritten} bucket writes in ${Math.round(r.ms)} ms`)

@@ -3,7 +3,7 @@
  * metrics/, store in db/. All-or-nothing: any bad event means a 422 listing every problem and nothing
  * stored; 202 only after the commit.
  */
-import express, { Router, type Request } from 'express'
+import express, { Router, type Request, type RequestHandler } from 'express'
 import type { Db } from '../../db/connection.js'
 import type { EventRow } from '../../db/queries/events.js'
 import { parseEvent, type ParsedEvent } from '../../metrics/kinds.js'
@@ -63,14 +63,25 @@ export function readEventBatch(req: Request, maxEvents: number): unknown[] {
   return events
 }
 
-export function eventsRouter(deps: { db: Db; config: Config; writer: EventSink; clock: () => number }): Router {
+/** What POST /api/v1/events runs after authentication: guards, body parsers, then the handler. */
+export interface EventsIngest {
+  guards: RequestHandler[]
+  handler: RequestHandler
+}
+
+/**
+ * The one definition of POST /api/v1/events after authentication, run both by the Express route and
+ * by the hot path in front of Express (./events-hot-path.ts), so that both answer alike. Every step
+ * uses only what node:http gives (headers, statusCode, setHeader, end) plus `req.actor` and `req.body`.
+ * @example const { guards, handler } = eventsIngest({ db, config, writer, clock })
+ */
+export function eventsIngest(deps: { db: Db; config: Config; writer: EventSink; clock: () => number }): EventsIngest {
   const { db, config, writer, clock } = deps
-  const router = Router()
   const preparer = new EventPreparer(db)
   const json = express.json({ limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] })
   const ndjson = express.text({ limit: config.maxBodyBytes, type: NDJSON_TYPES })
 
-  router.post('/', requirePermission('events:write', 'filtered'), rateLimitPerKey(config.ingestRatePerKey), json, ndjson, async (req, res) => {
+  const handler: RequestHandler = async function ingestEvents(req, res) {
     const actor = req.actor!
     const raws = readEventBatch(req, config.maxEventsPerRequest)
     const now = clock()
@@ -100,9 +111,18 @@ export function eventsRouter(deps: { db: Db; config: Config; writer: EventSink; 
       throw unprocessable(`${badEvents} of ${raws.length} event(s) are invalid; nothing was stored. Fix them and send the whole request again.`, details)
     }
     const result = await writer.submit(rows, actor.kind === 'key' ? actor.id : null)
-    // Written directly: an ETag and freshness check (what res.json adds) mean nothing for a POST.
-    res.status(202).setHeader('Content-Type', 'application/json; charset=utf-8')
+    // Written with node:http's own calls (the hot path has no Express response), and without an ETag
+    // or freshness check (what res.json adds), which mean nothing for a POST.
+    res.statusCode = 202
+    res.setHeader('Content-Type', 'application/json; charset=utf-8')
     res.end(answerText(eventsAccepted, result))
-  })
+  }
+  return { guards: [requirePermission('events:write', 'filtered'), rateLimitPerKey(config.ingestRatePerKey), json, ndjson], handler }
+}
+
+/** The Express route; requests with an API key usually take the hot path instead (same steps). */
+export function eventsRouter(ingest: EventsIngest): Router {
+  const router = Router()
+  router.post('/', ...ingest.guards, ingest.handler)
   return router
 }

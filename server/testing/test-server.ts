@@ -103,7 +103,7 @@ export async function startTestServer(opts: { env?: Record<string, string>; cloc
   const app = createApp({ db: handle.db, config, clock: opts.clock, log: () => {}, clientDir: path.join(dir, 'no-client') })
   await app.ready()
   const responses = responseChecker()
-  const server = createServer(responses.wrap(app.app)).listen(0, '127.0.0.1')
+  const server = createServer(responses.wrap(app.handler)).listen(0, '127.0.0.1')
   answerClientErrors(server)
   await new Promise<void>((r) => server.once('listening', () => r()))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
