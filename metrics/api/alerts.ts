@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { instant, slug } from './common.js'
 
 const alertKind = z.enum(['trajectory', 'readiness', 'payback', 'silence'])
+const alertTone = z.enum(['good', 'warn', 'neutral']).meta({ description: 'good news (ready to scale, resolved), a warning, or neutral news; decided once (metrics/alert-state.ts)' })
 const webhookFormat = z.enum(['json', 'slack'])
 
 export const alertRuleBody = z
@@ -26,6 +27,8 @@ const alertDelivery = z.object({
   id: z.number().int(),
   eventId: z.string(),
   type: z.string().meta({ description: 'alert.firing, alert.resolved, webhook.disabled or digest' }),
+  tone: alertTone,
+  headline: z.string().meta({ description: 'the leading words, as sent: "Ready to scale", "Firing", "Resolved"; a digest "N alerts"' }),
   initiatives: z.array(z.string()),
   channel: z.enum(['email', 'webhook']),
   target: z.string(),
@@ -40,6 +43,8 @@ const alertPairState = z.object({
   initiative: slug,
   name: z.string(),
   state: z.enum(['ok', 'firing', 'resolved']),
+  tone: alertTone,
+  headline: z.string().meta({ description: 'the state in words: "Ready to scale", "At risk", "Firing", "Resolved", "Not fired"' }),
   since: instant.nullable(),
   message: z.string().nullable(),
   evaluatedAt: instant,

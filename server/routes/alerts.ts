@@ -28,6 +28,9 @@ import { newWebhookSecret } from '../alerts/messages.js'
 import { forbidden, notFound, unprocessable } from '../errors.js'
 import { alertRule, alertRuleList, webhookCreated, webhookList } from '../../metrics/api/schemas.js'
 import { send } from './answer.js'
+import { alertStateHeadline, type AlertHeadline } from '../../metrics/alert-state.js'
+
+const toneOf = (h: AlertHeadline) => ({ tone: h.tone, headline: h.word })
 
 const DELIVERIES_SHOWN = 20
 
@@ -101,7 +104,7 @@ export function alertRulesRouter(deps: { db: Db; clock: () => number }): Router 
         .filter((s) => s.ruleId === r.id)
         .map((s) => ({ s, i: initiatives.get(s.initiativeId) }))
         .filter((x) => x.i && allowed(x.i.slug))
-        .map(({ s, i }) => ({ initiative: i!.slug, name: i!.name, state: s.state, since: s.since === null ? null : new Date(s.since).toISOString(), message: s.message, evaluatedAt: new Date(s.evaluatedAt).toISOString() }))
+        .map(({ s, i }) => ({ initiative: i!.slug, name: i!.name, state: s.state, ...toneOf(alertStateHeadline(r.kind, s.state, s.info.key as string | undefined)), since: s.since === null ? null : new Date(s.since).toISOString(), message: s.message, evaluatedAt: new Date(s.evaluatedAt).toISOString() }))
       const firing = mine.filter((s) => s.state === 'firing').length
       return {
         id: r.id,
