@@ -82,6 +82,7 @@ export const webhook = z
     createdBy: z.string(),
     createdAt: instant,
     failingSince: instant.nullable(),
+    disablesAt: instant.nullable().meta({ description: 'while failing: when it is disabled if no attempt succeeds before (failingSince + YARDSTICK_WEBHOOK_DISABLE_DAYS)' }),
     lastSuccessAt: instant.nullable(),
     disabledAt: instant.nullable(),
     disabledReason: z.string().nullable(),
@@ -89,6 +90,7 @@ export const webhook = z
   .meta({ id: 'Webhook' })
 export const webhookCreated = webhook.extend({ secret: z.string().meta({ description: 'signs each body (docs/ALERTS.md); shown once' }) }).meta({ id: 'WebhookCreated' })
 export const webhookList = z.object({ webhooks: z.array(webhook) }).meta({ id: 'WebhookList' })
+export const webhookTargetList = z.object({ webhooks: z.array(webhookLabel) }).meta({ id: 'WebhookTargetList' })
 
 export type AlertRuleView = z.infer<typeof alertRule>
 export type WebhookView = z.infer<typeof webhook>
