@@ -163,6 +163,7 @@ export class YsAlerts extends LitElement {
       .hook { display: flex; gap: 8px 16px; justify-content: space-between; align-items: flex-start; padding: 8px 0; border-bottom: 1px solid var(--_border, #d0d7de); overflow-wrap: anywhere; }
       .hook-main { min-width: 0; }
       .hook button { flex: none; }
+      h3 { font-size: 1rem; margin: 16px 0 8px; }
       .when { white-space: nowrap; }
       @media (max-width: 480px) { dd + dt { margin-top: 6px; } }
       .good { color: var(--ys-color-good, #1a7f37); }
@@ -254,7 +255,9 @@ export class YsAlerts extends LitElement {
           <span class=${`badge ${s.tone}`}>${TONE_SYMBOL[s.tone]} ${s.headline}</span> <strong>${s.name}</strong> <span class="muted">${s.state === 'firing' ? 'since' : 'at'} <span class="when">${formatDateTime(s.since, this.tz)}</span></span>
           ${s.message ? html`<p class="why">${s.message}</p>` : null}
         </li>`)}</ul>` : null}
-      <details class="deliveries" ?open=${r.deliveries.some((d) => d.status === 'failed' || d.status === 'retrying')}><summary>${deliverySummary(r.deliveries)}</summary>${this.renderDeliveries(r, r.deliveries)}</details>
+      ${r.deliveries.length === 0
+        ? html`<p class="muted">No deliveries yet: a message goes out when the rule fires and again when it resolves.</p>`
+        : html`<details class="deliveries" ?open=${r.deliveries.some((d) => d.status === 'failed' || d.status === 'retrying')}><summary>${deliverySummary(r.deliveries)}</summary>${this.renderDeliveries(r, r.deliveries)}</details>`}
       ${this.canEdit ? html`<div class="actions"><button class="danger" @click=${() => this.removeRule(r)} aria-label=${`Delete ${r.name}`}>Delete</button></div>` : null}
     </section></li>`
     })}</ul>`
@@ -351,6 +354,7 @@ export class YsAlerts extends LitElement {
       <p class="muted">Each POST is signed with the webhook's secret (see docs/ALERTS.md) and retried on 5xx, 429 and timeouts. A webhook whose every attempt fails for days on end is disabled on the date shown, and the owners of its rules are told by email.</p>
       ${this.newSecret ? html`<p class="ok" role="status">Webhook ${this.newSecret.id} created. Its signing secret, shown only now: <span class="secret">${this.newSecret.secret}</span></p>` : null}
       ${hooks.length ? html`<ul class="hooks" aria-label="Webhooks">${hooks.map((w) => html`<li class="hook" data-id=${w.id}><div class="hook-main"><strong>${w.format === 'slack' ? 'Slack/Teams' : 'JSON'}</strong> <span class="mono">${w.url}</span><br>${w.disabledAt ? html`<span class="bad">✕ disabled ${formatDateTime(w.disabledAt, this.tz)}: ${w.disabledReason}</span>` : w.failingSince ? html`<span class="warn">! failing since ${formatDateTime(w.failingSince, this.tz)}; disabled ${formatDateTime(w.disablesAt, this.tz)} unless an attempt succeeds first</span>` : html`<span class="good">✓ healthy</span>`}</div><button class="danger" @click=${() => this.removeHook(w)} aria-label=${`Delete webhook ${w.id}`}>Delete</button></li>`)}</ul>` : html`<p class="empty">No webhooks yet: add one below to post alerts to Slack, Teams or your own endpoint.</p>`}
+      <h3>Add a webhook</h3>
       <form class="card" @submit=${(e: Event) => this.createHook(e)} aria-label="New webhook">
         <label>URL <input name="url" type="url" required placeholder="https://hooks.slack.com/services/…"></label>
         <label>Format <select name="format"><option value="json">JSON</option><option value="slack">Slack / Teams incoming webhook</option></select></label>
