@@ -118,12 +118,14 @@ function attemptWords(channel: 'email' | 'webhook', a: Attempt): string {
   return `${code}${took}: ${outcome}${error ? ` (${error})` : ''}`
 }
 
+const SUMMARY_WORDS: Record<string, string> = { sent: 'delivered', uncertain: 'delivered maybe twice', retrying: 'retrying', pending: 'waiting', sending: 'sending', failed: 'failed', cancelled: 'cancelled' }
+
 /** "Deliveries (3): all delivered" or "Deliveries (4): 3 delivered, 1 retrying". */
 function deliverySummary(list: AlertDelivery[]): string {
   if (list.length === 0) return 'Deliveries: none yet'
   const counts = new Map<string, number>()
   for (const d of list) {
-    const w = STATUS_WORDS[d.status]?.word.split(',')[0] ?? d.status
+    const w = SUMMARY_WORDS[d.status] ?? d.status
     counts.set(w, (counts.get(w) ?? 0) + 1)
   }
   const parts = [...counts].map(([w, n]) => (counts.size === 1 ? `${n === 1 ? '' : 'all '}${w}` : `${n} ${w}`))

@@ -67,6 +67,11 @@ async function main() {
           const height = await page.evaluate(() => document.documentElement.scrollHeight)
           for (let y = 0, k = 1; y < height; y += 1200, k++) await page.screenshot({ path: path.join(ARTIFACTS, `look-${label}-alerts-${who}-${width}-part${k}.png`), fullPage: true, clip: { x: 0, y, width, height: Math.min(1200, height - y) } })
         }
+        if (who === 'editor') {
+          await page.locator('ys-alerts #new').click()
+          await page.locator('ys-alerts form[aria-label="New alert rule"]').waitFor()
+          await page.screenshot({ path: path.join(ARTIFACTS, `look-${label}-alerts-${who}-${width}-new-rule.png`) })
+        }
         const violations = await axeViolations(page)
         console.log(`alerts ${who}@${width}: ${violations.length} axe violations${violations.length ? ` ${JSON.stringify(violations)}` : ''}, sideways scroll ${await horizontalOverflow(page)}px${errors.length ? `, ${errors.join('; ')}` : ''}`)
         await ctx.close()
