@@ -74,6 +74,14 @@ const KIND_WORDS: Record<Kind, string> = {
   silence: 'No events (integration broken)',
 }
 
+/** What each kind watches, in a line under the form's "When". */
+const KIND_HINTS: Record<Kind, string> = {
+  trajectory: "Fires when the month's projected total will miss the initiative's monthly target; says by how much and since which day.",
+  readiness: 'Fires when an initiative becomes ready to scale (good news, shown in green) or falls to at risk, with the main reasons.',
+  payback: 'Fires when the projected payback month moves this many months later than when the rule first saw it, or out of sight.',
+  silence: 'Fires when no event has arrived from an initiative for this long (a broken integration); resolves when one arrives.',
+}
+
 const STATUS_WORDS: Record<string, { symbol: string; word: string; tone: string }> = {
   sent: { symbol: '✓', word: 'delivered', tone: 'good' },
   uncertain: { symbol: '!', word: 'delivered, maybe twice (same event id)', tone: 'warn' },
@@ -166,6 +174,7 @@ export class YsAlerts extends LitElement {
       .hook-main { min-width: 0; }
       .hook button { flex: none; }
       h3 { font-size: 1rem; margin: 16px 0 8px; }
+      form.card { margin-bottom: 16px; }
       .when { white-space: nowrap; }
       @media (max-width: 480px) { dd + dt { margin-top: 6px; } }
       .good { color: var(--ys-color-good, #1a7f37); }
@@ -304,7 +313,7 @@ export class YsAlerts extends LitElement {
     return html`<form class="card" @submit=${(e: Event) => this.createRule(e)} aria-label="New alert rule">
       ${this.formError ? errorBlock(this.formError, { name: 'Name', initiative: 'Initiative', kind: 'Kind', emails: 'Emails', webhooks: 'Webhooks', 'params.hours': 'Hours', 'params.months': 'Months', 'params.metric': 'Target' }) : null}
       <label>Name <input name="name" required maxlength="200"></label>
-      <label>When <select name="kind" @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as Kind)}>${(Object.keys(KIND_WORDS) as Kind[]).map((x) => html`<option value=${x} ?selected=${x === k}>${KIND_WORDS[x]}</option>`)}</select></label>
+      <label>When <select name="kind" @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as Kind)}>${(Object.keys(KIND_WORDS) as Kind[]).map((x) => html`<option value=${x} ?selected=${x === k}>${KIND_WORDS[x]}</option>`)}</select><span class="hint">${KIND_HINTS[k]}</span></label>
       ${k === 'trajectory' ? html`<label>Target <select name="metric">${MONTHLY_METRICS.map((m) => html`<option value=${m}>${KINDS[m].noun} per month</option>`)}</select></label>` : null}
       ${k === 'readiness' ? html`<fieldset><legend>Tell me when an initiative</legend><label><input type="checkbox" name="on" value="ready" checked> becomes ready to scale</label><label><input type="checkbox" name="on" value="at_risk" checked> falls to at risk</label></fieldset>` : null}
       ${k === 'payback' ? html`<label>Months later <input name="months" type="number" min="1" max="120" step="1" value="2"></label>` : null}
