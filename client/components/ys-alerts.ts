@@ -198,6 +198,8 @@ export class YsAlerts extends LitElement {
   @state() private loadError: unknown = null
   @state() private formError: unknown = null
   @state() private creating = false
+  /** The id of the rule whose form is open in its place. */
+  @state() private editing: number | null = null
   @state() private kind: Kind = 'trajectory'
   @state() private notice = ''
   @state() private newSecret: { id: number; secret: string } | null = null
@@ -245,7 +247,7 @@ export class YsAlerts extends LitElement {
     return html`<h1>Alerts</h1>
       <p class="muted">Be told, by email or webhook, when an initiative is heading off its monthly target, changes readiness, its payback slips, or its events stop. Each alert is sent once when it fires and once when it resolves.</p>
       ${this.notice ? html`<p class="ok" role="status">${this.notice}</p>` : null}
-      ${this.canEdit ? (this.creating ? this.renderForm() : html`<div class="actions"><button class="primary" id="new" @click=${() => (this.creating = true)}>New alert rule</button></div>`) : html`<p class="muted">Your account has the viewer role: you can see the rules but not change them.</p>`}
+      ${this.canEdit ? (this.creating ? this.renderForm() : html`<div class="actions"><button class="primary" id="new" @click=${() => ((this.creating = true), (this.editing = null), (this.kind = 'trajectory'), (this.formError = null))}>New alert rule</button></div>`) : html`<p class="muted">Your account has the viewer role: you can see the rules but not change them.</p>`}
       ${this.loadError ? errorBlock(this.loadError) : this.rules === null ? html`<p class="muted" role="status">Loading…</p>` : this.renderRules(this.rules)}
       ${this.isAdmin && this.hooks ? this.renderWebhooks(this.hooks) : null}`
   }
@@ -254,6 +256,7 @@ export class YsAlerts extends LitElement {
     if (rules.length === 0) return html`<p class="empty">No alert rules yet.${this.canEdit ? ' Create one with “New alert rule” above.' : ' An editor can create them.'}</p>`
     return html`<ul class="rules" aria-label="Alert rules">${rules.map((r) => {
       const shown = r.states.filter((s) => s.state !== 'ok').sort((a, b) => Number(b.state === 'firing') - Number(a.state === 'firing') || (b.since ?? '').localeCompare(a.since ?? ''))
+      if (this.editing === r.id) return html`<li>${this.renderForm(r)}</li>`
       return html`<li><section class="card rule" data-id=${r.id} data-state=${r.state} aria-labelledby=${`rule-${r.id}`}>
       <div class="head"><h2 id=${`rule-${r.id}`}>${r.name}</h2><span class="state">${this.ruleSummary(r)}</span></div>
       <dl>
@@ -269,7 +272,7 @@ export class YsAlerts extends LitElement {
       ${r.deliveries.length === 0
         ? html`<p class="muted">No deliveries yet: a message goes out when the rule fires and again when it resolves.</p>`
         : html`<details class="deliveries" ?open=${r.deliveries.some((d) => d.status === 'failed' || d.status === 'retrying')}><summary>${deliverySummary(r.deliveries)}</summary>${this.renderDeliveries(r, r.deliveries)}</details>`}
-      ${this.canEdit ? html`<div class="actions"><button class="danger" @click=${() => this.removeRule(r)} aria-label=${`Delete ${r.name}`}>Delete</button></div>` : null}
+      ${this.canEdit ? html`<div class="actions"><button class="secondary" @click=${() => this.startEditing(r)} aria-label=${`Change ${r.name}`}>Change</button><button class="danger" @click=${() => this.removeRule(r)} aria-label=${`Delete ${r.name}`}>Delete</button></div>` : null}
     </section></li>`
     })}</ul>`
   }
@@ -308,24 +311,35 @@ export class YsAlerts extends LitElement {
     })}</ol>`
   }
 
-  private renderForm() {
+  /** The rule form: empty to create one, or filled with `rule` to change it (PATCH; states start afresh only when kind, scope or parameters change). */
+  private renderForm(rule?: AlertRuleView) {
     const k = this.kind
-    return html`<form class="card" @submit=${(e: Event) => this.createRule(e)} aria-label="New alert rule">
+    const p = rule && rule.kind === k ? rule.params : {}
+    const on = (p.on as string[] | undefined) ?? ['ready', 'at_risk']
+    return html`<form class="card" @submit=${(e: Event) => this.saveRule(e, rule)} aria-label=${rule ? `Change ${rule.name}` : 'New alert rule'}>
       ${this.formError ? errorBlock(this.formError, { name: 'Name', initiative: 'Initiative', kind: 'Kind', emails: 'Emails', webhooks: 'Webhooks', 'params.hours': 'Hours', 'params.months': 'Months', 'params.metric': 'Target' }) : null}
-      <label>Name <input name="name" required maxlength="200"></label>
+      <label>Name <input name="name" required maxlength="200" .value=${rule?.name ?? ''}></label>
       <label>When <select name="kind" @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as Kind)}>${(Object.keys(KIND_WORDS) as Kind[]).map((x) => html`<option value=${x} ?selected=${x === k}>${KIND_WORDS[x]}</option>`)}</select><span class="hint">${KIND_HINTS[k]}</span></label>
-      ${k === 'trajectory' ? html`<label>Target <select name="metric">${MONTHLY_METRICS.map((m) => html`<option value=${m}>${KINDS[m].noun} per month</option>`)}</select></label>` : null}
-      ${k === 'readiness' ? html`<fieldset><legend>Tell me when an initiative</legend><label><input type="checkbox" name="on" value="ready" checked> becomes ready to scale</label><label><input type="checkbox" name="on" value="at_risk" checked> falls to at risk</label></fieldset>` : null}
-      ${k === 'payback' ? html`<label>Months later <input name="months" type="number" min="1" max="120" step="1" value="2"></label>` : null}
-      ${k === 'silence' ? html`<label>Hours without events <input name="hours" type="number" min="0.01" step="any" value="6"></label>` : null}
-      <label>Initiative <select name="initiative"><option value="">All initiatives</option>${this.initiatives.map((i) => html`<option value=${i.slug}>${i.name}</option>`)}</select></label>
-      <label>Email to (comma-separated) <input name="emails" type="text" placeholder="cfo@example.com"></label>
-      ${this.targets.some((w) => !w.disabled) ? html`<fieldset><legend>Webhooks</legend>${this.targets.filter((w) => !w.disabled).map((w) => html`<label><input type="checkbox" name="webhooks" value=${w.id}> ${hookWords(w)}</label>`)}</fieldset>` : html`<p class="muted">No webhooks to post to yet${this.isAdmin ? ': add one under Webhooks below' : ': an admin can add one'}.</p>`}
-      <div class="actions"><button class="primary" type="submit">Create rule</button><button class="secondary" type="button" @click=${() => ((this.creating = false), (this.formError = null))}>Cancel</button></div>
+      ${k === 'trajectory' ? html`<label>Target <select name="metric">${MONTHLY_METRICS.map((m) => html`<option value=${m} ?selected=${p.metric === m}>${KINDS[m].noun} per month</option>`)}</select></label>` : null}
+      ${k === 'readiness' ? html`<fieldset><legend>Tell me when an initiative</legend><label><input type="checkbox" name="on" value="ready" ?checked=${on.includes('ready')}> becomes ready to scale</label><label><input type="checkbox" name="on" value="at_risk" ?checked=${on.includes('at_risk')}> falls to at risk</label></fieldset>` : null}
+      ${k === 'payback' ? html`<label>Months later <input name="months" type="number" min="1" max="120" step="1" .value=${String(p.months ?? 2)}></label>` : null}
+      ${k === 'silence' ? html`<label>Hours without events <input name="hours" type="number" min="0.0001" step="any" .value=${String(p.hours ?? 6)}></label>` : null}
+      <label>Initiative <select name="initiative"><option value="">All initiatives</option>${this.initiatives.map((i) => html`<option value=${i.slug} ?selected=${rule?.initiative === i.slug}>${i.name}</option>`)}</select></label>
+      <label>Email to (comma-separated) <input name="emails" type="text" placeholder="cfo@example.com" .value=${rule?.emails.join(', ') ?? ''}></label>
+      ${this.targets.some((w) => !w.disabled) ? html`<fieldset><legend>Webhooks</legend>${this.targets.filter((w) => !w.disabled).map((w) => html`<label><input type="checkbox" name="webhooks" value=${w.id} ?checked=${rule?.webhooks.includes(w.id) ?? false}> ${hookWords(w)}</label>`)}</fieldset>` : html`<p class="muted">No webhooks to post to yet${this.isAdmin ? ': add one under Webhooks below' : ': an admin can add one'}.</p>`}
+      ${rule ? html`<p class="hint">Changing what it watches (when, target, initiative) starts its alerts afresh; changing the name or where it sends does not.</p>` : null}
+      <div class="actions"><button class="primary" type="submit">${rule ? 'Save changes' : 'Create rule'}</button><button class="secondary" type="button" @click=${() => ((this.creating = false), (this.editing = null), (this.formError = null))}>Cancel</button></div>
     </form>`
   }
 
-  private async createRule(e: Event) {
+  private startEditing(r: AlertRuleView) {
+    this.creating = false
+    this.formError = null
+    this.kind = r.kind
+    this.editing = r.id
+  }
+
+  private async saveRule(e: Event, rule?: AlertRuleView) {
     e.preventDefault()
     const f = new FormData(e.target as HTMLFormElement)
     const kind = this.kind
@@ -339,10 +353,12 @@ export class YsAlerts extends LitElement {
       webhooks: f.getAll('webhooks').map(Number),
     }
     try {
-      await api.request('POST', '/api/v1/alert-rules', { body })
+      if (rule) await api.request('PATCH', `/api/v1/alert-rules/${rule.id}`, { body })
+      else await api.request('POST', '/api/v1/alert-rules', { body })
       this.creating = false
+      this.editing = null
       this.formError = null
-      this.notice = `Created “${body.name}”; it is evaluated within five minutes (or now with npm run cli -- alerts run).`
+      this.notice = rule ? `Saved “${body.name}”.` : `Created “${body.name}”; it is evaluated within five minutes (or now with npm run cli -- alerts run).`
       await this.load()
     } catch (err) {
       this.formError = err

@@ -265,6 +265,28 @@ describe.skipIf(!HAS_CHROMIUM)('the Alerts page in headless Chromium (install Ch
     await ctx.close()
   }, 60_000)
 
+  it("lets an editor change where a rule sends without starting its alerts afresh", async () => {
+    const ctx = await contextAs(EDITOR)
+    const page = await openAlerts(ctx, 'editor-change')
+    await page.locator(`ys-alerts button[aria-label="Change ${RULE}"]`).click()
+    const form = page.locator(`ys-alerts form[aria-label="Change ${RULE}"]`)
+    // The form holds the rule as it is.
+    expect(await form.locator('input[name="name"]').inputValue()).toBe(RULE)
+    expect(await form.locator('select[name="initiative"]').inputValue()).toBe('invoices')
+    expect(await form.locator('select[name="metric"]').inputValue()).toBe('time_saved')
+    expect(await form.locator('input[name="webhooks"]').isChecked()).toBe(true)
+    await form.locator('input[name="emails"]').fill('cfo@example.com, ops@example.com')
+    await form.locator('button[type="submit"]').click()
+    await page.locator('ys-alerts [role="status"]').filter({ hasText: `Saved “${RULE}”` }).waitFor()
+    const card = page.locator('ys-alerts section.rule').filter({ hasText: RULE })
+    expect(await card.textContent()).toContain('cfo@example.com, ops@example.com, JSON webhook')
+    // Still firing, nothing new to send: only where it sends changed.
+    expect(await card.getAttribute('data-state')).toBe('firing')
+    const again = await runAlerts({ db: handle.db, config }, { immediateRetries: 0 })
+    expect(again.evaluated!.changes).toEqual([])
+    await ctx.close()
+  }, 60_000)
+
   it('met no browser errors and answered as the API document says', () => {
     expect(problems).toEqual([])
     // A browser revalidates with ETags; its 304s carry no body to check.
