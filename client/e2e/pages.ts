@@ -38,6 +38,16 @@ export const PAGES: PageSpec[] = [
     },
   },
   { name: 'audit', path: (d) => `${d.url}/audit`, signedIn: true, ready: 'ys-audit table' },
+  {
+    name: 'alerts',
+    path: (d) => `${d.url}/alerts`,
+    signedIn: true,
+    ready: 'ys-alerts[data-ready="true"] #new',
+    prepare: async (page) => {
+      await page.locator('ys-alerts #new').click()
+      await page.locator('ys-alerts form[aria-label="New alert rule"]').waitFor()
+    },
+  },
   { name: 'embed', path: (d, share) => `${d.hostUrl}/?share=${encodeURIComponent(share)}`, signedIn: false, ready: 'ys-outcome-chart canvas' },
 ]
 
