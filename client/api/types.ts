@@ -45,3 +45,12 @@ export type PortfolioReadiness = z.infer<typeof api.portfolioReadinessResponse>
 export type InitiativeReadiness = z.infer<typeof api.initiativeReadinessResponse>
 export type FitInput = z.input<typeof api.fitBody>
 export type AttestationInput = z.input<typeof api.attestationBody>
+
+/** GET /api/v1/alert-rules (and one rule): the rule, its state per initiative in its tone, its last deliveries. */
+export type AlertRule = z.infer<typeof api.alertRule>
+export type AlertDelivery = AlertRule['deliveries'][number]
+export type AlertAttempt = AlertDelivery['attempts'][number]
+/** GET /api/v1/webhooks (admins). */
+export type Webhook = z.infer<typeof api.webhook>
+/** GET /api/v1/webhook-targets: a webhook as editors see it (no URL). */
+export type WebhookTarget = z.infer<typeof api.webhookTargetList>['webhooks'][number]

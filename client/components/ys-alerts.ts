@@ -6,66 +6,14 @@
 import { LitElement, html, css } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { api } from '../api/client.js'
-import type { Initiative, UserRole } from '../api/types.js'
+import type { AlertAttempt, AlertDelivery, AlertRule as AlertRuleView, Initiative, UserRole, Webhook as WebhookView, WebhookTarget } from '../api/types.js'
 import { errorBlock, formatDateTime, forms } from './admin-ui.js'
 import { base } from './styles.js'
 import { KINDS, MONTHLY_METRICS } from '../../metrics/metric-kinds.js'
 
-type Kind = 'trajectory' | 'readiness' | 'payback' | 'silence'
-
-type Tone = 'good' | 'warn' | 'neutral'
-
-interface Attempt {
-  at: string
-  durationMs: number | null
-  outcome: string
-  statusCode: number | null
-  error: string | null
-}
-
-interface AlertDelivery {
-  id: number
-  eventId: string
-  type: string
-  tone: Tone
-  headline: string
-  initiatives: string[]
-  channel: 'email' | 'webhook'
-  target: string
-  status: string
-  attempts: Attempt[]
-  lastError: string | null
-  sentAt: string | null
-  nextAttemptAt: string | null
-  createdAt: string
-}
-
-interface AlertRuleView {
-  id: number
-  name: string
-  initiative: string | null
-  kind: Kind
-  params: Record<string, unknown>
-  emails: string[]
-  webhooks: number[]
-  webhookTargets: Array<{ id: number; format: string; host: string; disabled: boolean }>
-  owner: string | null
-  createdBy: string
-  state: 'firing' | 'resolved' | 'ok'
-  firing: number
-  states: Array<{ initiative: string; name: string; state: 'ok' | 'firing' | 'resolved'; tone: Tone; headline: string; since: string | null; message: string | null; evaluatedAt: string }>
-  deliveries: AlertDelivery[]
-}
-
-interface WebhookView {
-  id: number
-  url: string
-  format: 'json' | 'slack'
-  failingSince: string | null
-  disablesAt: string | null
-  disabledAt: string | null
-  disabledReason: string | null
-}
+type Kind = AlertRuleView['kind']
+type Tone = AlertRuleView['states'][number]['tone']
+type Attempt = AlertAttempt
 
 const KIND_WORDS: Record<Kind, string> = {
   trajectory: 'Monthly target off course',
@@ -193,7 +141,7 @@ export class YsAlerts extends LitElement {
   @state() private rules: AlertRuleView[] | null = null
   @state() private hooks: WebhookView[] | null = null
   /** The webhooks a rule may post to, as editors see them (GET /api/v1/webhook-targets). */
-  @state() private targets: Array<{ id: number; format: string; host: string; disabled: boolean }> = []
+  @state() private targets: WebhookTarget[] = []
   @state() private initiatives: Initiative[] = []
   @state() private loadError: unknown = null
   @state() private formError: unknown = null
@@ -225,7 +173,7 @@ export class YsAlerts extends LitElement {
       this.loadError = null
       if (this.canEdit) {
         try {
-          this.targets = (await api.request<{ webhooks: Array<{ id: number; format: string; host: string; disabled: boolean }> }>('GET', '/api/v1/webhook-targets')).webhooks
+          this.targets = (await api.request<{ webhooks: WebhookTarget[] }>('GET', '/api/v1/webhook-targets')).webhooks
         } catch {
           this.targets = []
         }
