@@ -360,6 +360,10 @@ export interface AlertNotificationsTable {
   type: string
   message: string
   at: number
+  /** 'good' | 'warn' | 'neutral' (metrics/alert-state.ts, alertHeadline); null on rows made before it. */
+  tone: string | null
+  /** The leading words ("Ready to scale", "Firing", "Resolved"); null on rows made before it. */
+  headline: string | null
 }
 
 /** One message to one destination (an email address or a webhook), under a unique send key. */

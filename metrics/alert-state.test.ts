@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { alertEventId, monthsBetween, nextAlertState, paybackSlip, readinessCondition, silence, type StoredAlertState } from './alert-state.js'
+import { alertEventId, alertHeadline, alertStateHeadline, monthsBetween, nextAlertState, paybackSlip, readinessCondition, silence, type StoredAlertState } from './alert-state.js'
 
 describe('nextAlertState', () => {
   it.each<[string, StoredAlertState | null, boolean, ReturnType<typeof nextAlertState>]>([
@@ -84,5 +84,27 @@ describe('readinessCondition', () => {
     ['ready', ['ready'], true],
   ])('%s watching %j → %s', (v, watch, expected) => {
     expect(readinessCondition(v, watch)).toBe(expected)
+  })
+})
+
+describe('alertHeadline', () => {
+  it.each<[Parameters<typeof alertHeadline>, ReturnType<typeof alertHeadline>]>([
+    [['readiness', 'fired', 'ready'], { tone: 'good', word: 'Ready to scale', symbol: '✓' }],
+    [['readiness', 'fired', 'at_risk'], { tone: 'warn', word: 'At risk', symbol: '!' }],
+    [['readiness', 'resolved', 'ready'], { tone: 'neutral', word: 'No longer ready to scale', symbol: '·' }],
+    [['readiness', 'resolved', 'at_risk'], { tone: 'good', word: 'Resolved', symbol: '✓' }],
+    [['trajectory', 'fired', null], { tone: 'warn', word: 'Firing', symbol: '!' }],
+    [['silence', 'resolved', undefined], { tone: 'good', word: 'Resolved', symbol: '✓' }],
+    [['payback', 'fired', 'ready'], { tone: 'warn', word: 'Firing', symbol: '!' }],
+  ])('%j → %j', (args, expected) => {
+    expect(alertHeadline(...args)).toEqual(expected)
+  })
+})
+
+describe('alertStateHeadline', () => {
+  it('reads a firing ready-to-scale pair as good news, a never-fired pair as neutral', () => {
+    expect(alertStateHeadline('readiness', 'firing', 'ready').tone).toBe('good')
+    expect(alertStateHeadline('silence', 'firing', undefined)).toEqual({ tone: 'warn', word: 'Firing', symbol: '!' })
+    expect(alertStateHeadline('trajectory', 'ok', undefined)).toEqual({ tone: 'neutral', word: 'Not fired', symbol: '·' })
   })
 })

@@ -103,3 +103,44 @@ export type WatchedVerdict = 'ready' | 'at_risk'
 export function readinessCondition(verdict: 'ready' | 'not_yet' | 'at_risk', watch: readonly WatchedVerdict[]): boolean {
   return (watch as readonly string[]).includes(verdict)
 }
+
+/** How an alert reads: good news (green ✓), a warning (amber !), or neutral news (grey ·). */
+export type AlertTone = 'good' | 'warn' | 'neutral'
+
+export interface AlertHeadline {
+  tone: AlertTone
+  /** The one or few words that lead the alert everywhere it is shown or sent ("Ready to scale"). */
+  word: string
+  symbol: '✓' | '!' | '·'
+}
+
+const SYMBOLS: Record<AlertTone, AlertHeadline['symbol']> = { good: '✓', warn: '!', neutral: '·' }
+
+/**
+ * The tone and leading words of an alert: the one place that decides whether a change is good or bad
+ * news; the dashboard, the email and the webhooks show what this says (stored with each message).
+ *
+ * Rules: a readiness rule firing because the initiative became ready to scale (`key` "ready") is good
+ * news, "Ready to scale"; firing because it fell to at risk is a warning, "At risk"; every other firing
+ * is a warning, "Firing". A resolution is good news, "Resolved", except the end of a ready-to-scale
+ * firing, which is neutral, "No longer ready to scale". `key` is what fired (the readiness verdict).
+ * @example alertHeadline('readiness', 'fired', 'ready') // { tone: 'good', word: 'Ready to scale', symbol: '✓' }
+ */
+export function alertHeadline(kind: 'trajectory' | 'readiness' | 'payback' | 'silence', change: 'fired' | 'resolved', key?: string | null): AlertHeadline {
+  const of = (tone: AlertTone, word: string): AlertHeadline => ({ tone, word, symbol: SYMBOLS[tone] })
+  const ready = kind === 'readiness' && key === 'ready'
+  if (change === 'resolved') return ready ? of('neutral', 'No longer ready to scale') : of('good', 'Resolved')
+  if (ready) return of('good', 'Ready to scale')
+  if (kind === 'readiness' && key === 'at_risk') return of('warn', 'At risk')
+  return of('warn', 'Firing')
+}
+
+/**
+ * The tone and words of a pair's current state, as alertHeadline says them for the change that led
+ * there; `ok` (never fired) is neutral, "Not fired".
+ * @example alertStateHeadline('readiness', 'firing', 'ready') // { tone: 'good', word: 'Ready to scale', symbol: '✓' }
+ */
+export function alertStateHeadline(kind: Parameters<typeof alertHeadline>[0], state: AlertState, key?: string | null): AlertHeadline {
+  if (state === 'ok') return { tone: 'neutral', word: 'Not fired', symbol: '·' }
+  return alertHeadline(kind, state === 'firing' ? 'fired' : 'resolved', key)
+}

@@ -33,7 +33,7 @@ import { health, healthDown } from '../metrics/api/schemas.js'
 import { send } from './routes/answer.js'
 import { otlpRouter } from './otlp/receiver.js'
 import { importsRouter } from './import/route.js'
-import { alertRulesRouter, webhooksRouter } from './routes/alerts.js'
+import { alertRulesRouter, webhooksRouter, webhookTargetsRouter } from './routes/alerts.js'
 import { assessmentRouter } from './routes/assessment.js'
 import { demoReadOnly, demoVisitor } from './demo/read-only.js'
 
@@ -224,7 +224,8 @@ export function createApp(deps: AppDeps): App {
   api.use('/demo', demoRouter({ db, config, clock }))
   api.use('/initiatives', initiativesRouter({ db, config, clock }))
   api.use('/subscriptions', subscriptionsRouter({ db, config, clock }))
-  api.use('/webhooks', webhooksRouter({ db, clock }))
+  api.use('/webhooks', webhooksRouter({ db, clock, disableDays: config.webhookDisableDays }))
+  api.use('/webhook-targets', webhookTargetsRouter({ db }))
   api.use('/alert-rules', alertRulesRouter({ db, clock }))
   api.use(notFoundHandler)
   app.use('/api/v1', api)

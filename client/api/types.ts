@@ -50,3 +50,11 @@ export type AttestationInput = z.input<typeof api.attestationBody>
 export type ImportRecord = z.infer<typeof api.importRecord>
 /** One row of GET /api/v1/imports (no `problems`). */
 export type ImportListItem = z.infer<typeof api.importList>['imports'][number]
+/** GET /api/v1/alert-rules (and one rule): the rule, its state per initiative in its tone, its last deliveries. */
+export type AlertRule = z.infer<typeof api.alertRule>
+export type AlertDelivery = AlertRule['deliveries'][number]
+export type AlertAttempt = AlertDelivery['attempts'][number]
+/** GET /api/v1/webhooks (admins). */
+export type Webhook = z.infer<typeof api.webhook>
+/** GET /api/v1/webhook-targets: a webhook as editors see it (no URL). */
+export type WebhookTarget = z.infer<typeof api.webhookTargetList>['webhooks'][number]

@@ -239,7 +239,7 @@ describe.skipIf(!HAS_CHROMIUM)('governance and email pages in headless Chromium 
     const row = adminPage.locator(`ys-admin #keys tr[data-id="${key.id}"]`)
     expect((await row.locator('td').allTextContents()).slice(0, 4)).toEqual(['warehouse reader', `${key.prefix}…`, 'read', 'Invoice processing'])
     // Last use is recorded in batches; the page shows what the API has.
-    expect(await row.locator('td').nth(4).textContent()).toBe(key.lastUsedAt === null ? 'never' : expect.stringMatching(/^\d{1,2} \w{3} \d{4}, \d\d:\d\d$/))
+    expect(await row.locator('td').nth(4).textContent()).toBe(key.lastUsedAt === null ? 'never' : expect.stringMatching(/^\d{1,2} \w{3} \d{4} \d\d:\d\d$/))
 
     await row.getByRole('button', { name: 'Revoke warehouse reader' }).click()
     await row.locator('button.confirm-revoke').click()

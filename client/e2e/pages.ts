@@ -39,8 +39,17 @@ export const PAGES: PageSpec[] = [
   },
   { name: 'audit', path: (d) => `${d.url}/audit`, signedIn: true, ready: 'ys-audit table' },
   { name: 'assessment', path: (d) => `${d.url}/assessment`, signedIn: true, ready: 'ys-assessment #ph-h' },
-  { name: 'alerts', path: (d) => `${d.url}/alerts`, signedIn: true, ready: 'ys-alerts form' },
   { name: 'imports', path: (d) => `${d.url}/imports`, signedIn: true, ready: 'ys-imports[data-ready="true"]' },
+  {
+    name: 'alerts',
+    path: (d) => `${d.url}/alerts`,
+    signedIn: true,
+    ready: 'ys-alerts[data-ready="true"] #new',
+    prepare: async (page) => {
+      await page.locator('ys-alerts #new').click()
+      await page.locator('ys-alerts form[aria-label="New alert rule"]').waitFor()
+    },
+  },
   { name: 'embed', path: (d, share) => `${d.hostUrl}/?share=${encodeURIComponent(share)}`, signedIn: false, ready: 'ys-outcome-chart canvas' },
 ]
 

@@ -14,6 +14,7 @@ import * as otlpSeries from './2026_12_06_1200_otlp_series.js'
 import * as imports from './2026_12_06_1201_imports.js'
 import * as alerts from './2026_12_06_1300_alerts.js'
 import * as assessments from './2026_12_06_1400_assessments.js'
+import * as alertTone from './2026_12_06_2000_alert_tone.js'
 
 /**
  * Every migration, in order. A static list (not a folder scan) so that migrations run the same under
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_1201_imports': imports,
   '2026_12_06_1300_alerts': alerts,
   '2026_12_06_1400_assessments': assessments,
+  '2026_12_06_2000_alert_tone': alertTone,
 }
 
 export const migrationProvider: MigrationProvider = {

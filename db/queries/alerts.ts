@@ -10,6 +10,7 @@ import type { Db, Tx } from '../connection.js'
 import type { AlertDeliveriesTable, AlertRulesTable, WebhooksTable } from '../schema.js'
 import { recordAudit } from './audit.js'
 import { committedEventIdHorizon } from './rollups.js'
+import type { AlertTone } from '../../metrics/alert-state.js'
 
 // ---------------------------------------------------------------------------------------------- webhooks
 
@@ -275,13 +276,16 @@ export interface NewNotification {
   type: 'alert.firing' | 'alert.resolved' | 'webhook.disabled'
   message: string
   at: number
+  /** Good news, a warning or neutral news, with its leading words (metrics/alert-state.ts, alertHeadline). */
+  tone: AlertTone
+  headline: string
 }
 
 /** Inserts a message under its event id; returns its row id, or undefined when it existed already. */
 export async function insertNotification(tx: Tx, n: NewNotification): Promise<number | undefined> {
   const r = await tx
     .insertInto('alert_notifications')
-    .values({ event_id: n.eventId, rule_id: n.ruleId, initiative_id: n.initiativeId, type: n.type, message: n.message, at: n.at })
+    .values({ event_id: n.eventId, rule_id: n.ruleId, initiative_id: n.initiativeId, type: n.type, message: n.message, at: n.at, tone: n.tone, headline: n.headline })
     .onConflict((oc) => oc.column('event_id').doNothing())
     .returning('id')
     .executeTakeFirst()
@@ -295,7 +299,11 @@ export interface NotificationRow extends NewNotification {
 export async function findNotifications(tx: Tx, ids: number[]): Promise<NotificationRow[]> {
   if (ids.length === 0) return []
   const rows = await tx.selectFrom('alert_notifications').selectAll().where('id', 'in', ids).orderBy('id').execute()
-  return rows.map((r) => ({ id: r.id, eventId: r.event_id, ruleId: r.rule_id, initiativeId: r.initiative_id, type: r.type as NewNotification['type'], message: r.message, at: r.at }))
+  return rows.map((r) => {
+    // Rows made before tones were stored read as they were sent then: firing a warning, resolved good news.
+    const earlier = r.type === 'alert.resolved' ? { tone: 'good' as const, headline: 'Resolved' } : r.type === 'webhook.disabled' ? { tone: 'warn' as const, headline: 'Webhook disabled' } : { tone: 'warn' as const, headline: 'Firing' }
+    return { id: r.id, eventId: r.event_id, ruleId: r.rule_id, initiativeId: r.initiative_id, type: r.type as NewNotification['type'], message: r.message, at: r.at, tone: (r.tone as AlertTone | null) ?? earlier.tone, headline: r.headline ?? earlier.headline }
+  })
 }
 
 export interface NewAlertDelivery {
@@ -419,6 +427,10 @@ export interface AlertDelivery {
   eventId: string
   /** 'alert.firing' | 'alert.resolved' | 'webhook.disabled' | 'digest'. */
   type: string
+  /** As stored with the message; a digest: a warning when any of its messages is one. */
+  tone: AlertTone
+  /** The message's leading words ("Ready to scale", "Firing"); a digest: "N alerts". */
+  headline: string
   initiatives: number[]
   channel: 'email' | 'webhook'
   target: string
@@ -456,6 +468,8 @@ export async function findRecentAlertDeliveries(tx: Tx, ruleIds: number[], perRu
           id: r.id,
           eventId: r.event_id,
           type: mine.length > 1 ? 'digest' : (mine[0]?.type ?? 'alert.firing'),
+          tone: mine.some((n) => n.tone === 'warn') || mine.length === 0 ? 'warn' : mine.every((n) => n.tone === 'good') ? 'good' : 'neutral',
+          headline: mine.length > 1 ? `${mine.length} alerts` : (mine[0]?.headline ?? 'Firing'),
           initiatives: mine.map((n) => n.initiativeId).filter((x): x is number => x !== null),
           channel: r.channel as 'email' | 'webhook',
           target: r.target,

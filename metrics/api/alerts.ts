@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { instant, slug } from './common.js'
 
 const alertKind = z.enum(['trajectory', 'readiness', 'payback', 'silence'])
+const alertTone = z.enum(['good', 'warn', 'neutral']).meta({ description: 'good news (ready to scale, resolved), a warning, or neutral news; decided once (metrics/alert-state.ts)' })
 const webhookFormat = z.enum(['json', 'slack'])
 
 export const alertRuleBody = z
@@ -26,6 +27,8 @@ const alertDelivery = z.object({
   id: z.number().int(),
   eventId: z.string(),
   type: z.string().meta({ description: 'alert.firing, alert.resolved, webhook.disabled or digest' }),
+  tone: alertTone,
+  headline: z.string().meta({ description: 'the leading words, as sent: "Ready to scale", "Firing", "Resolved"; a digest "N alerts"' }),
   initiatives: z.array(z.string()),
   channel: z.enum(['email', 'webhook']),
   target: z.string(),
@@ -40,6 +43,8 @@ const alertPairState = z.object({
   initiative: slug,
   name: z.string(),
   state: z.enum(['ok', 'firing', 'resolved']),
+  tone: alertTone,
+  headline: z.string().meta({ description: 'the state in words: "Ready to scale", "At risk", "Firing", "Resolved", "Not fired"' }),
   since: instant.nullable(),
   message: z.string().nullable(),
   evaluatedAt: instant,
@@ -77,6 +82,7 @@ export const webhook = z
     createdBy: z.string(),
     createdAt: instant,
     failingSince: instant.nullable(),
+    disablesAt: instant.nullable().meta({ description: 'while failing: when it is disabled if no attempt succeeds before (failingSince + YARDSTICK_WEBHOOK_DISABLE_DAYS)' }),
     lastSuccessAt: instant.nullable(),
     disabledAt: instant.nullable(),
     disabledReason: z.string().nullable(),
@@ -84,6 +90,7 @@ export const webhook = z
   .meta({ id: 'Webhook' })
 export const webhookCreated = webhook.extend({ secret: z.string().meta({ description: 'signs each body (docs/ALERTS.md); shown once' }) }).meta({ id: 'WebhookCreated' })
 export const webhookList = z.object({ webhooks: z.array(webhook) }).meta({ id: 'WebhookList' })
+export const webhookTargetList = z.object({ webhooks: z.array(webhookLabel) }).meta({ id: 'WebhookTargetList' })
 
 export type AlertRuleView = z.infer<typeof alertRule>
 export type WebhookView = z.infer<typeof webhook>

@@ -66,6 +66,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'patch', path: '/api/v1/alert-rules/{id}', tag: 'Alerts', access: 'alerts:write', summary: 'Change an alert rule (audited)', body: al.alertRulePatchBody, responses: { 200: { description: 'changed', schema: al.alertRule } } },
   { method: 'delete', path: '/api/v1/alert-rules/{id}', tag: 'Alerts', access: 'alerts:write', summary: 'Delete an alert rule (audited)', responses: { 204: { description: 'deleted' } } },
   { method: 'get', path: '/api/v1/webhooks', tag: 'Alerts', access: 'webhooks:manage', summary: 'Webhooks alerts are posted to (never their secrets)', responses: { 200: { description: 'the webhooks', schema: al.webhookList } } },
+  { method: 'get', path: '/api/v1/webhook-targets', tag: 'Alerts', access: 'alerts:write', summary: 'The webhooks a rule may post to, as editors see them: id, format and host (never the URL or secret)', responses: { 200: { description: 'the webhooks', schema: al.webhookTargetList } } },
   { method: 'post', path: '/api/v1/webhooks', tag: 'Alerts', access: 'webhooks:manage', summary: 'Add a webhook; its signing secret is in this answer only (audited)', body: al.webhookBody, responses: { 201: { description: 'created', schema: al.webhookCreated } } },
   { method: 'delete', path: '/api/v1/webhooks/{id}', tag: 'Alerts', access: 'webhooks:manage', summary: 'Remove a webhook (audited)', responses: { 204: { description: 'removed' } } },
 

@@ -3,9 +3,13 @@
  * below target this month, by how much and since when) and readiness alerts (at risk, ready to scale).
  * The projected hours are worked out here again from the daily series, by the method in docs/ALERTS.md.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { findNotifications } from '../../db/queries/alerts.js'
 import { loadDemo } from '../demo/load.js'
 import { startTestServer, type TestServer } from '../testing/test-server.js'
+import { alertEmail, slackBody } from './messages.js'
 import { runAlerts } from './run.js'
 
 const DAY = 86_400_000
@@ -63,6 +67,23 @@ describe('alerts on the demo data', () => {
     expect(readiness.find((c) => c.initiative === 'document-classification')?.message).toMatch(/^Document classification is at risk: return well below 1 in pilot/)
     expect(readiness.find((c) => c.initiative === 'invoice-processing')?.message).toMatch(/^Invoice processing is ready to scale/)
     process.stderr.write(`demo alerts:\n${changes.map((c) => `  ${c.rule} / ${c.initiative}: ${c.message}`).join('\n')}\n`)
+
+    // Good news looks like good news: the rule's page, the email and a Slack body say "Ready to scale"
+    // in the positive tone, bad news stays a warning; the tone comes from the stored message.
+    const rules = ((await (await s.fetch('/api/v1/alert-rules', { token: admin })).json()) as { alertRules: Array<{ name: string; states: Array<{ initiative: string; state: string; tone: string; headline: string }>; deliveries: Array<{ tone: string; headline: string; type: string }> }> }).alertRules
+    const states = rules.find((x) => x.name === 'Readiness changes')!.states
+    expect(states.find((x) => x.initiative === 'invoice-processing')).toMatchObject({ state: 'firing', tone: 'good', headline: 'Ready to scale' })
+    expect(states.find((x) => x.initiative === 'document-classification')).toMatchObject({ state: 'firing', tone: 'warn', headline: 'At risk' })
+    expect(rules.find((x) => x.name === 'Hours saved off course')!.states.find((x) => x.initiative === 'customer-query-routing')).toMatchObject({ tone: 'warn', headline: 'Firing' })
+    const mails = fs.readdirSync(s.dir + '/outbox').map((f) => fs.readFileSync(path.join(s.dir, 'outbox', f), 'utf8'))
+    const digest = mails.find((x) => /Subject: Readiness changes: \d+ alerts/.test(x))!
+    expect(digest, mails.map((x) => /^Subject: .*$/m.exec(x)?.[0]).join('\n')).toMatch(/Subject: Readiness changes: \d+ alerts \(\d+ at risk, 1 ready to scale\)/)
+    expect(digest).toContain('READY TO SCALE: Invoice processing is ready to scale')
+    const note = (await findNotifications(s.handle.db, [...Array(40).keys()].map((k) => k + 1))).find((n) => n.message.startsWith('Invoice processing is ready to scale'))!
+    expect(note).toMatchObject({ type: 'alert.firing', tone: 'good', headline: 'Ready to scale' })
+    const slack = JSON.parse(slackBody({ name: 'Readiness changes' }, [{ ...note, initiative: { slug: 'invoice-processing', name: 'Invoice processing' } }], note.eventId, 'https://ys.example.com/alerts')).text as string
+    expect(slack).toMatch(/^:white_check_mark: \*Ready to scale\*: Invoice processing is ready to scale/)
+    expect(alertEmail({ id: 1, name: 'Readiness changes' }, [{ ...note, initiative: { slug: 'invoice-processing', name: 'Invoice processing' } }], 'https://ys.example.com/alerts').subject).toBe('Ready to scale: Readiness changes, Invoice processing')
 
     // A second run announces nothing new.
     const again = await runAlerts({ db: s.handle.db, config: { ...s.config, outboxDir: s.dir + '/outbox' }, clock: () => now + 60_000 }, { immediateRetries: 0 })

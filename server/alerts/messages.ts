@@ -28,7 +28,10 @@ export function signatureHeader(secret: string, body: string, unixSeconds: numbe
   return `t=${unixSeconds},v1=${v1}`
 }
 
-const WORDS = { 'alert.firing': 'Firing', 'alert.resolved': 'Resolved', 'webhook.disabled': 'Webhook disabled' } as const
+/** Slack/Teams emoji and email colour per tone (the tone itself is decided in metrics/alert-state.ts). */
+const EMOJI = { good: ':white_check_mark:', warn: ':warning:', neutral: ':information_source:' } as const
+const COLOUR = { good: '#1a7f37', warn: '#9a6700', neutral: '#57606a' } as const
+const SYMBOL = { good: '✓', warn: '!', neutral: '·' } as const
 
 /**
  * The JSON body of one message, exactly as CONTRACT.md "Alerts and webhooks" fixes it.
@@ -43,7 +46,7 @@ export function jsonBody(rule: Pick<AlertRule, 'id' | 'name' | 'kind'>, m: Alert
  * event id in small print; several messages become one list.
  */
 export function slackBody(rule: Pick<AlertRule, 'name'>, messages: AlertMessage[], eventId: string, dashboardUrl: string): string {
-  const line = (m: AlertMessage) => `${m.type === 'alert.resolved' ? ':white_check_mark:' : ':warning:'} *${WORDS[m.type]}*: ${m.message}`
+  const line = (m: AlertMessage) => `${EMOJI[m.tone]} *${m.headline}*: ${m.message}`
   const text =
     messages.length === 1
       ? `${line(messages[0])}\n_Rule “${rule.name}” · <${dashboardUrl}|open Yardstick> · event ${eventId}_`
@@ -61,14 +64,15 @@ export function alertMessageId(sendKey: string): string {
  * @example alertEmail(rule, [message], 'https://ys.example.com/#/alerts').subject // 'Firing: Hours off course, Invoice processing'
  */
 export function alertEmail(rule: Pick<AlertRule, 'id' | 'name'>, messages: AlertMessage[], dashboardUrl: string): { subject: string; text: string; html: string } {
-  const firing = messages.filter((m) => m.type === 'alert.firing').length
-  const resolved = messages.filter((m) => m.type === 'alert.resolved').length
+  // A digest counts its messages by their leading words: "2 firing, 1 ready to scale".
+  const counts = new Map<string, number>()
+  for (const m of messages) counts.set(m.headline.toLowerCase(), (counts.get(m.headline.toLowerCase()) ?? 0) + 1)
   const one = messages.length === 1 ? messages[0] : null
   const subject = one
-    ? `${WORDS[one.type]}: ${rule.name}${one.initiative ? `, ${one.initiative.name}` : ''}`
-    : `${rule.name}: ${messages.length} alerts (${[firing ? `${firing} firing` : '', resolved ? `${resolved} resolved` : ''].filter(Boolean).join(', ') || 'notices'})`
+    ? `${one.headline}: ${rule.name}${one.initiative ? `, ${one.initiative.name}` : ''}`
+    : `${rule.name}: ${messages.length} alerts (${[...counts].map(([w, n]) => `${n} ${w}`).join(', ')})`
   const text = [
-    ...messages.map((m) => `${WORDS[m.type].toUpperCase()}: ${m.message}`),
+    ...messages.map((m) => `${m.headline.toUpperCase()}: ${m.message}`),
     '',
     `Rule: ${rule.name} (id ${rule.id})`,
     `Open the rule and its deliveries: ${dashboardUrl}`,
@@ -76,8 +80,7 @@ export function alertEmail(rule: Pick<AlertRule, 'id' | 'name'>, messages: Alert
   ].join('\n')
   const rows = messages
     .map((m) => {
-      const colour = m.type === 'alert.resolved' ? '#1a7f37' : '#9a6700'
-      return `<tr><td style="padding:8px 0;border-bottom:1px solid #d0d7de"><strong style="color:${colour}">${m.type === 'alert.resolved' ? '✓' : '!'} ${WORDS[m.type]}</strong><br>${escapeHtml(m.message)}</td></tr>`
+      return `<tr><td style="padding:8px 0;border-bottom:1px solid #d0d7de"><strong style="color:${COLOUR[m.tone]}">${SYMBOL[m.tone]} ${escapeHtml(m.headline)}</strong><br>${escapeHtml(m.message)}</td></tr>`
     })
     .join('')
   const html = `<!doctype html><html><body style="margin:0;padding:16px;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2328"><table role="presentation" width="600" style="max-width:600px;border-collapse:collapse;font-size:15px;line-height:1.5"><tr><td style="padding-bottom:8px;font-size:18px"><strong>${escapeHtml(subject)}</strong></td></tr>${rows}<tr><td style="padding-top:12px;font-size:13px;color:#57606a">Rule “${escapeHtml(rule.name)}” · <a href="${escapeHtml(dashboardUrl)}">open the rule and its deliveries</a><br>Event ${escapeHtml(messages.map((m) => m.eventId).join(', '))}</td></tr></table></body></html>`

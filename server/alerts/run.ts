@@ -48,7 +48,7 @@ import {
   type Webhook,
 } from '../../db/queries/alerts.js'
 import { listInitiatives, type Initiative } from '../../db/queries/initiatives.js'
-import { alertEventId, nextAlertState, type AlertStep } from '../../metrics/alert-state.js'
+import { alertEventId, alertHeadline, nextAlertState, type AlertStep } from '../../metrics/alert-state.js'
 import type { Config } from '../config.js'
 import { classifySendError, createMailTransport, type MailTransport } from '../email/transport.js'
 import { findingsFor, type EvaluationContext, type Finding } from './conditions.js'
@@ -195,9 +195,12 @@ export async function evaluateAlerts(deps: AlertDeps): Promise<AlertRunResult['e
               if (!step.change) continue
               const eventId = alertEventId(rule.id, f.initiative.id, step.episode, step.change)
               const message = step.change === 'resolved' && steps.length > 1 ? `${f.initiative.name} is no longer ${prev?.info.key === 'ready' ? 'ready to scale' : 'at risk'}.` : f.message
-              const id = await insertNotification(tx, { eventId, ruleId: rule.id, initiativeId: f.initiative.id, type: step.change === 'fired' ? 'alert.firing' : 'alert.resolved', message, at: now })
+              // Good or bad news is decided once, from what fired (a resolution: what had fired).
+              const { tone, word } = alertHeadline(rule.kind, step.change, step.change === 'fired' ? f.key : (prev?.info.key as string | undefined))
+              const note = { eventId, ruleId: rule.id, initiativeId: f.initiative.id, type: step.change === 'fired' ? ('alert.firing' as const) : ('alert.resolved' as const), message, at: now, tone, headline: word }
+              const id = await insertNotification(tx, note)
               if (id === undefined) continue
-              notes.push({ id, eventId, ruleId: rule.id, initiativeId: f.initiative.id, type: step.change === 'fired' ? 'alert.firing' : 'alert.resolved', message, at: now })
+              notes.push({ id, ...note })
               done.push({ ruleId: rule.id, rule: rule.name, initiative: f.initiative.slug, change: step.change, eventId, message })
             }
           }
@@ -339,7 +342,7 @@ export async function deliverAlerts(deps: AlertDeps, opts: AlertRunOptions = {})
         if (!rule?.owner) continue
         const eventId = `whd_${webhookId}_${ruleId}_${now}`
         const message = `The webhook to ${host} (id ${webhookId}) has been disabled: ${reason}. Alerts of the rule “${rule.name}” no longer go there; an admin can delete it and add it again once the endpoint answers.`
-        const id = await insertNotification(tx, { eventId, ruleId, initiativeId: null, type: 'webhook.disabled', message, at: now })
+        const id = await insertNotification(tx, { eventId, ruleId, initiativeId: null, type: 'webhook.disabled', message, at: now, tone: 'warn', headline: 'Webhook disabled' })
         if (id !== undefined) await enqueueAlertDeliveries(tx, [{ sendKey: `email:${rule.owner.toLowerCase()}:${eventId}`, ruleId, channel: 'email', target: rule.owner, webhookId: null, eventId, notificationIds: [id] }], now)
       }
       return true

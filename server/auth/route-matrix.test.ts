@@ -85,6 +85,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'PATCH /api/v1/alert-rules/:id': { need: 'alerts:write', reach: 'body', missing: true },
   'DELETE /api/v1/alert-rules/:id': { need: 'alerts:write', reach: 'body', missing: true },
   'GET /api/v1/webhooks': { need: 'webhooks:manage', reach: 'every' },
+  'GET /api/v1/webhook-targets': { need: 'alerts:write', reach: 'every' },
   'POST /api/v1/webhooks': { need: 'webhooks:manage', reach: 'every', body: { url: 'https://hooks.example.com/m', format: 'json' } },
   'DELETE /api/v1/webhooks/:id': { need: 'webhooks:manage', reach: 'every', missing: true },
   'POST /v1/metrics': { need: 'events:write', reach: 'body' },

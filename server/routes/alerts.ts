@@ -26,8 +26,11 @@ import { actorName, canUseInitiative, requirePermission, scopeOf, type Actor } f
 import { parseAlertRule, parseWebhook } from '../alerts/rule-input.js'
 import { newWebhookSecret } from '../alerts/messages.js'
 import { forbidden, notFound, unprocessable } from '../errors.js'
-import { alertRule, alertRuleList, webhookCreated, webhookList } from '../../metrics/api/schemas.js'
+import { alertRule, alertRuleList, webhookCreated, webhookList, webhookTargetList } from '../../metrics/api/schemas.js'
 import { send } from './answer.js'
+import { alertStateHeadline, type AlertHeadline } from '../../metrics/alert-state.js'
+
+const toneOf = (h: AlertHeadline) => ({ tone: h.tone, headline: h.word })
 
 const DELIVERIES_SHOWN = 20
 
@@ -48,12 +51,14 @@ function webhookLabel(w: Webhook) {
   return { id: w.id, format: w.format, host, disabled: w.disabledAt !== null }
 }
 
-export function webhooksRouter(deps: { db: Db; clock: () => number }): Router {
+export function webhooksRouter(deps: { db: Db; clock: () => number; disableDays: number }): Router {
   const { db, clock } = deps
+  /** While failing and not yet disabled: when it will be, unless an attempt succeeds first. */
+  const withDeadline = (w: Webhook) => ({ ...w, disablesAt: w.failingSince && !w.disabledAt ? new Date(Date.parse(w.failingSince) + deps.disableDays * 86_400_000).toISOString() : null })
   const router = Router()
 
   router.get('/', requirePermission('webhooks:manage', 'unscoped'), async (_req, res) => {
-    send(res, webhookList, { webhooks: await listWebhooks(db) })
+    send(res, webhookList, { webhooks: (await listWebhooks(db)).map(withDeadline) })
   })
 
   router.post('/', requirePermission('webhooks:manage', 'unscoped'), async (req, res) => {
@@ -61,7 +66,7 @@ export function webhooksRouter(deps: { db: Db; clock: () => number }): Router {
     if (!parsed.ok) throw unprocessable('the webhook is invalid; nothing was stored', parsed.details)
     const secret = newWebhookSecret()
     const created = await writeTransaction(db, (tx) => createWebhook(tx, { ...parsed.value, secret }, { actor: actorName(req.actor!), at: clock() }))
-    send(res, webhookCreated, { ...created, secret }, 201)
+    send(res, webhookCreated, { ...withDeadline(created), secret }, 201)
   })
 
   router.delete('/:id', requirePermission('webhooks:manage', 'unscoped'), async (req, res) => {
@@ -71,6 +76,18 @@ export function webhooksRouter(deps: { db: Db; clock: () => number }): Router {
     res.status(204).end()
   })
 
+  return router
+}
+
+/**
+ * GET /api/v1/webhook-targets (editors): the webhooks a rule may post to, as labels (id, format, host),
+ * so an editor can choose them on the dashboard without seeing a URL (a Slack URL is itself a credential).
+ */
+export function webhookTargetsRouter(deps: { db: Db }): Router {
+  const router = Router()
+  router.get('/', requirePermission('alerts:write', 'unscoped'), async (_req, res) => {
+    send(res, webhookTargetList, { webhooks: (await listWebhooks(deps.db)).map(webhookLabel) })
+  })
   return router
 }
 
@@ -101,7 +118,7 @@ export function alertRulesRouter(deps: { db: Db; clock: () => number }): Router 
         .filter((s) => s.ruleId === r.id)
         .map((s) => ({ s, i: initiatives.get(s.initiativeId) }))
         .filter((x) => x.i && allowed(x.i.slug))
-        .map(({ s, i }) => ({ initiative: i!.slug, name: i!.name, state: s.state, since: s.since === null ? null : new Date(s.since).toISOString(), message: s.message, evaluatedAt: new Date(s.evaluatedAt).toISOString() }))
+        .map(({ s, i }) => ({ initiative: i!.slug, name: i!.name, state: s.state, ...toneOf(alertStateHeadline(r.kind, s.state, s.info.key as string | undefined)), since: s.since === null ? null : new Date(s.since).toISOString(), message: s.message, evaluatedAt: new Date(s.evaluatedAt).toISOString() }))
       const firing = mine.filter((s) => s.state === 'firing').length
       return {
         id: r.id,
