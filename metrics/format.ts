@@ -182,3 +182,18 @@ export function formatMonth(x: string | number, timezone: string): string {
   return f.format(ms)
 }
 const dateCache = new Map<string, Intl.DateTimeFormat>()
+
+/**
+ * A local date and time "6 Dec 2026 09:00" in the organisation's zone (24-hour clock), on every surface
+ * that names an instant: the dashboard's lists, the audit log, alert texts.
+ * @example formatDateTime('2026-12-06T09:00:00Z', 'UTC') // '6 Dec 2026 09:00'
+ */
+export function formatDateTime(x: string | number | null | undefined, timezone: string): string {
+  const ms = typeof x === 'number' ? x : typeof x === 'string' ? Date.parse(x) : NaN
+  if (!Number.isFinite(ms)) return MISSING
+  const key = `dt:${timezone}`
+  let f = dateCache.get(key)
+  if (!f) dateCache.set(key, (f = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })))
+  // en-GB puts a comma before the time; one format everywhere drops it.
+  return f.format(ms).replace(', ', ' ')
+}

@@ -48,8 +48,8 @@ describe('audit diff', () => {
   it('writes instants (fields ending in At) as UTC dates, whether epoch ms or ISO', () => {
     const at = Date.UTC(2026, 10, 25, 9, 48, 30)
     expect(auditChanges(null, { attestedAt: at, revokedAt: new Date(at).toISOString(), count: at })).toEqual([
-      { field: 'attestedAt', label: 'attested at', before: '—', after: '25 Nov 2026, 09:48 UTC' },
-      { field: 'revokedAt', label: 'revoked at', before: '—', after: '25 Nov 2026, 09:48 UTC' },
+      { field: 'attestedAt', label: 'attested at', before: '—', after: '25 Nov 2026 09:48 UTC' },
+      { field: 'revokedAt', label: 'revoked at', before: '—', after: '25 Nov 2026 09:48 UTC' },
       { field: 'count', label: 'count', before: '—', after: String(at) },
     ])
   })

@@ -3,7 +3,7 @@
  * "label: before → after" lines a non-engineer can read. Pure; tested in node.
  */
 import { AUDIT_ENTITY_TABLE } from '../../metrics/audit-entities.js'
-import { formatDate } from '../../metrics/format.js'
+import { formatDateTime } from '../../metrics/format.js'
 
 export interface FieldChange {
   /** Dotted path, e.g. `targets.timeSavedHoursPerMonth`. */
@@ -55,14 +55,14 @@ function cut(s: string): string {
 }
 
 /**
- * An instant field (`…At`, epoch ms or ISO) as `25 Nov 2026, 09:48 UTC` (the audit page's times are UTC);
+ * An instant field (`…At`, epoch ms or ISO) as `25 Nov 2026 09:48 UTC` (the audit page's times are UTC);
  * anything else as valueText.
- * @example instantText(1795600098463) // '25 Nov 2026, 09:48 UTC'
+ * @example instantText(1795600098463) // '25 Nov 2026 09:48 UTC'
  */
 export function instantText(v: unknown): string {
   const ms = typeof v === 'number' ? v : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN
   if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) return valueText(v)
-  return `${formatDate(ms, 'UTC')}, ${new Date(ms).toISOString().slice(11, 16)} UTC`
+  return `${formatDateTime(ms, 'UTC')} UTC`
 }
 
 const PART_WORDS: Record<string, string> = { targets: 'target', baselines: 'baseline', hourlyValue: 'hourly value', stageHistory: 'stage history' }

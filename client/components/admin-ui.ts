@@ -101,15 +101,5 @@ export function linkClick(from: HTMLElement) {
   }
 }
 
-/** A date and time in a zone, e.g. "3 Nov 2026 14:05". */
-export function formatDateTime(iso: string | null | undefined, timezone: string): string {
-  if (!iso) return '—'
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return '—'
-  try {
-    // "6 Dec 2026 09:00": en-GB puts a comma before the time; drop it.
-    return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d).replace(', ', ' ')
-  } catch {
-    return d.toISOString().slice(0, 16).replace('T', ' ')
-  }
-}
+/** A date and time in a zone, e.g. "3 Nov 2026 14:05": metrics/format.ts, the one date-time format. */
+export { formatDateTime } from '../../metrics/format.js'

@@ -14,7 +14,8 @@ import { fromMinorUnits } from '../../metrics/currency.js'
 import { FORECAST_WINDOW_DAYS, missingSince, projectMonth, targetOutlook, type DayTotal } from '../../metrics/forecast.js'
 import { VERDICT_WORDS, type Readiness } from '../../metrics/readiness.js'
 import { bucketStart, localDateString, localMonthString, nextBucketStart, startOfLocalMonth } from '../../metrics/time-buckets.js'
-import { dayLabel, instantLabel, money, monthLabel } from '../email/format.js'
+import { dayLabel, money, monthLabel } from '../email/format.js'
+import { formatDateTime } from '../../metrics/format.js'
 import { findSummary } from '../outcomes/summary.js'
 import { findReadiness } from '../readiness/facts.js'
 import type { TrajectoryMetric } from './rule-input.js'
@@ -207,7 +208,7 @@ async function silent(ctx: EvaluationContext, rule: AlertRule, list: Initiative[
   return list.map((i): Finding => {
     const at = last.get(i.id) ?? null
     const s = silence(at, Math.max(watched, Date.parse(i.createdAt)), ctx.now, hours)
-    const when = at === null ? 'no event received yet' : `last event received ${instantLabel(at, ctx.timezone)}`
+    const when = at === null ? 'no event received yet' : `last event received ${formatDateTime(at, ctx.timezone)}`
     if (s.silent) return { initiative: i, condition: true, message: `No events from ${i.name} for ${trim(s.silentHours, 1)} hours (${when}; the rule allows ${trim(hours, 2)}): its integration may be broken.` }
     return { initiative: i, condition: false, message: at === null ? `${i.name} has sent no events yet (watched for ${trim(s.silentHours, 1)} of ${trim(hours, 2)} hours).` : `Events from ${i.name} are arriving (${when}).` }
   })
