@@ -21,8 +21,9 @@
  * 3. Backup (server/ops/backup.ts) beside a plain file copy; prune (server/ops/prune.ts) of the oldest
  *    year on the backup copy (the data set stays whole), beside a raw DELETE of the next month.
  *
- * Disk: about 110 bytes an event for the database (≈ 11 GB at 100M), the same again for the backup
- * copy and again for the plain copy while it runs: about 3.3 × 11 GB free at the peak at 100M.
+ * Disk: 131 bytes an event for the database at 10M (rollups included; 83 for the events alone, and the
+ * rollups grow with initiatives × hours, not events), so about 10 GB at 100M; the plain copy and then the
+ * backup copy each need as much again, one at a time: about 2.2 × the database free at the peak.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -295,7 +296,7 @@ export async function runScaleBench(log: (m: string) => void, opts: ScaleOptions
       return NaN
     }
   })()
-  log(`  data set in ${dir} (${gib(freeBytes)} free on its disk; needs about ${gib(opts.events * 110 * 3.3)} at the peak)`)
+  log(`  data set in ${dir} (${gib(freeBytes)} free on its disk; needs about ${gib(Math.max(opts.events * 105, 200e6) * 2.2)} at the peak)`)
   if (same) {
     log(`  reusing the data set built at ${meta!.builtAt} (${meta!.events!.toLocaleString('en-US')} events); load and rollup figures are that run's`)
   } else {
