@@ -21,8 +21,8 @@
  * 3. Backup (server/ops/backup.ts) beside a plain file copy; prune (server/ops/prune.ts) of the oldest
  *    year on the backup copy (the data set stays whole), beside a raw DELETE of the next month.
  *
- * Disk: 131 bytes an event for the database at 10M (rollups included; 83 for the events alone, and the
- * rollups grow with initiatives × hours, not events), so about 10 GB at 100M; the plain copy and then the
+ * Disk: 131 bytes an event for the database at 10M, 112 at 30M (rollups included; 82 for the events
+ * alone, and the rollups grow with initiatives × hours, not events), so about 9 GiB at 100M; the plain copy and then the
  * backup copy each need as much again, one at a time: about 2.2 × the database free at the peak.
  */
 import fs from 'node:fs'
