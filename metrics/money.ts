@@ -79,6 +79,25 @@ export function roundMoney(amount: number, currency: string): number {
   return r === 0 ? 0 : r
 }
 
+/** Month ends by zone and month start: a payback curve asks for the same ones over and over. */
+const monthEnds = new Map<string, Map<number, number>>()
+
+/** `nextBucketStart(m, 'month', zone)`, remembered (a pure function of its arguments). */
+function nextMonthStart(m: number, zone: string): number {
+  let byStart = monthEnds.get(zone)
+  if (byStart === undefined) {
+    byStart = new Map()
+    monthEnds.set(zone, byStart)
+  }
+  let next = byStart.get(m)
+  if (next === undefined) {
+    if (byStart.size >= 100_000) byStart.clear()
+    next = nextBucketStart(m, 'month', zone)
+    byStart.set(m, next)
+  }
+  return next
+}
+
 /**
  * Cumulative cost from the start up to the instant `atMs` (not rounded): 0 up to and including the
  * start instant; after it the upfront cost plus, for each local calendar month, the monthly cost ×
@@ -94,7 +113,7 @@ export function cumulativeCostAt(terms: CostTerms, atMs: number, zone: string): 
   let running = 0
   if (terms.monthlyCost !== 0 && end > start) {
     for (let m = bucketStart(start, 'month', zone); m < end; ) {
-      const next = nextBucketStart(m, 'month', zone)
+      const next = nextMonthStart(m, zone)
       const overlap = Math.min(next, end) - Math.max(m, start)
       if (overlap > 0) running += overlap / (next - m)
       m = next
@@ -201,7 +220,7 @@ export function initiativeCurveMonths(terms: CostTerms, values: readonly number[
     const at = roundMoney(cumulativeCostAt(terms, end, zone), currency)
     const cost = roundMoney(at - before, currency)
     before = at
-    return { month: localMonthString(m, zone), value: roundMoney(values[k], currency), cost, full: end === nextBucketStart(m, 'month', zone) }
+    return { month: localMonthString(m, zone), value: roundMoney(values[k], currency), cost, full: end === nextMonthStart(m, zone) }
   })
 }
 
