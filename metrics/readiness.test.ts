@@ -81,7 +81,7 @@ describe('assessReadiness: one rule per row', () => {
     ['value falling by more than 10 %, in production', (f) => void ((f.stage = 'production'), setMonths(f, [8, 9, 10], { value: 17_000 })), 'at_risk', 'return_trend', 'return per dollar falling: $5.67 per $1 in the last 3 months vs $6.67 in the 3 before'],
     ['payback beyond four years', (f) => f.months.forEach((m, k) => void ((m.value = 3100), (m.cost = k === 0 ? 23_000 : 3000))), 'not_yet', 'payback', 'payback projected for 2042-08, 200 months after the start: later than the typical 2–4 years'],
     ['no payback, return near 1, in pilot', (f) => f.months.forEach((m) => void (m.value = 2500)), 'not_yet', 'payback', 'no payback in sight at the current rate'],
-    ['no payback, return well below 1, in pilot', (f) => f.months.forEach((m) => void (m.value = 500)), 'at_risk', 'return', 'return well below 1 in pilot ($0.10 per $1) with no payback in sight'],
+    ['no payback, return well below 1, in pilot', (f) => f.months.forEach((m) => void (m.value = 500)), 'at_risk', 'return', 'return well below 1 in pilot ($0.10 per $1 to date) with no payback in sight'],
     ['no payback, return well below 1, in pilot with only 2 months of data', (f) => void ((f.months = [month(9, { value: 500 }), month(10, { value: 500 }), month(11, { value: 500 })]), (f.fit = null)), 'not_yet', 'payback', 'no payback in sight at the current rate'],
     ['no payback, return well below 1, in pilot with no events at all', (f) => f.months.forEach((m) => void ((m.value = 0), (m.events = 0))), 'not_yet', 'payback', 'no payback in sight at the current rate'],
     ['retired', (f) => void (f.stage = 'retired'), 'not_yet', 'stage', 'retired: not a candidate for production'],

@@ -31,7 +31,7 @@
  * @module
  */
 import { currencyExponent } from './currency.js'
-import { formatDate, formatMonth } from './format.js'
+import { formatDate, formatMoney, formatMonth, formatPerDollar, formatReturn } from './format.js'
 import { paybackFromMonths, returnPerDollar, roundMoney, type PaybackMonth as Payback } from './money.js'
 import { targetStatus, type TargetDirection, type TargetStatus } from './outcomes.js'
 import { productionBlockers } from './stage-rules.js'
@@ -331,14 +331,6 @@ const TARGET_DEFS: Array<{ key: TargetKey; label: string; dataLabel: string; dir
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4
 
-function moneyText(x: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 2 }).format(x)
-  } catch {
-    return `${x.toFixed(2)} ${currency}`
-  }
-}
-
 /**
  * Days spent in pilot, summed over every pilot stint in the stage history, up to `now`.
  * @example daysInPilot([{ to: 'pilot', at: 0 }, { to: 'production', at: 10 * 86_400_000 }], 20 * 86_400_000) // 10
@@ -520,7 +512,7 @@ export function benchmarks(f: ReadinessFacts, ev: Evidence): Benchmark[] {
       unit: 'per 1 of cost',
       applies: r !== null,
       actual: r,
-      comparison: r === null ? 'no cost recorded yet' : `${moneyText(r, f.currency)} per ${moneyText(1, f.currency).replace(/\.00$/, '')} to date, ${r >= 1.41 ? 'at or above' : 'below'} the early adopters' $1.41`,
+      comparison: r === null ? 'no cost recorded yet' : `${formatPerDollar(r, f.currency, 'to date')}, ${r >= 1.41 ? 'at or above' : 'below'} the early adopters' $1.41`,
     },
     {
       id: 'payback_years',
@@ -605,7 +597,7 @@ export function assessReadiness(f: ReadinessFacts, opts: { now: number; consecut
   const tr = ev.returnTrend
   if (tr === null) met.push({ item: 'return_trend', message: 'return trend: not enough history yet (needs 6 full months)', phase: 4 })
   else {
-    const pair = tr.recent !== null && tr.previous !== null ? `${moneyText(tr.recent, f.currency)} per ${moneyText(1, f.currency).replace(/\.00$/, '')} in the last 3 months vs ${moneyText(tr.previous, f.currency)} in the 3 before` : `${moneyText(tr.recentValue, f.currency)} delivered in the last 3 months vs ${moneyText(tr.previousValue, f.currency)} in the 3 before`
+    const pair = tr.recent !== null && tr.previous !== null ? `${formatPerDollar(tr.recent, f.currency, 'in the last 3 months')} vs ${formatReturn(tr.previous, f.currency)} in the 3 before` : `${formatMoney(tr.recentValue, f.currency, true)} delivered in the last 3 months vs ${formatMoney(tr.previousValue, f.currency, true)} in the 3 before`
     if (tr.direction === 'falling') {
       missing.push({ item: 'return_trend', message: `return per dollar falling: ${pair}`, phase: 4 })
       if (f.stage === 'scaling' || f.stage === 'production') risks.push({ item: 'return_trend', message: `return per dollar falling while in ${f.stage}: ${pair}`, phase: 4 })
@@ -617,7 +609,7 @@ export function assessReadiness(f: ReadinessFacts, opts: { now: number; consecut
   else met.push({ item: 'payback', message: p.projected ? `payback projected for ${formatMonth(p.month, 'UTC')} (${p.monthsFromStart} months after the start)` : `paid back in ${formatMonth(p.month, 'UTC')} (${p.monthsFromStart} months after the start)`, phase: 4 })
   const monthsWithData = f.months.filter((m) => !m.partial && m.events > 0).length
   if (f.stage === 'pilot' && ev.returnToDate !== null && ev.returnToDate < AT_RISK_RETURN && p === null && monthsWithData >= AT_RISK_MIN_MONTHS) {
-    risks.push({ item: 'return', message: `return well below 1 in pilot (${moneyText(ev.returnToDate, f.currency)} per ${moneyText(1, f.currency).replace(/\.00$/, '')}) with no payback in sight`, phase: 4 })
+    risks.push({ item: 'return', message: `return well below 1 in pilot (${formatPerDollar(ev.returnToDate, f.currency, 'to date')}) with no payback in sight`, phase: 4 })
   }
   if (ev.longerInPilotThanSixMonths) flags.push({ item: 'pilot_duration', message: `in pilot for ${ev.timeInPilotDays} days: longer in pilot than six months (${BENCHMARK_SOURCES.pilot_six_months})`, phase: null })
 
