@@ -95,6 +95,8 @@ export class YsApp extends LitElement {
     .catch(() => false)
 
   override connectedCallback() {
+    // index.html's static header, painted before any script ran; the app's own takes its place.
+    this.querySelector(':scope > header[data-boot]')?.remove()
     super.connectedCallback()
     window.addEventListener('popstate', this.onPop)
     window.addEventListener('ys-unauthorized', this.onUnauthorized)
