@@ -10,7 +10,8 @@ import { base } from './styles.js'
 
 /**
  * Charts marked `deferred` are drawn one per task, in the order they asked, so a page of charts never
- * blocks input for the time of all of them at once (Lighthouse's total blocking time).
+ * blocks input for the time of all of them at once (Lighthouse's total blocking time), and only once
+ * they are on or near the screen.
  */
 const drawQueue: Array<() => void> = []
 let draining = false
@@ -35,8 +36,31 @@ function drainOne(): void {
   for (const r of waiting) r()
 }
 
+/** How far below (and above) the screen a deferred chart counts as near: a quarter of its height. */
+const NEAR = 0.25
+
+function nearScreen(el: Element): boolean {
+  if (typeof IntersectionObserver === 'undefined') return true
+  const r = el.getBoundingClientRect()
+  const h = window.innerHeight
+  return r.top < h * (1 + NEAR) && r.bottom > -h * NEAR
+}
+
+function whenNearScreen(el: Element, then: () => void): void {
+  const io = new IntersectionObserver(
+    (entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return
+      io.disconnect()
+      then()
+    },
+    { rootMargin: `${NEAR * 100}% 0px ${NEAR * 100}% 0px` },
+  )
+  io.observe(el)
+}
+
 /**
- * Resolves once every deferred chart asked for so far is drawn.
+ * Resolves once every deferred chart asked for so far is drawn (charts far off screen are asked for when
+ * they scroll near).
  * @example await chartsDrawn(); element.setAttribute('data-ready', 'true')
  */
 export function chartsDrawn(): Promise<void> {
@@ -119,12 +143,16 @@ export class YsChart extends LitElement {
       this.drawn()
     } else if (this.deferred) {
       const config = this.config
-      drawLater(() => {
+      const job = () => {
         // Skipped when the element left the page or got another config meanwhile (that one is queued).
         if (!this.isConnected || this.config !== config || !this.canvas || this.chart) return
         this.chart = new Chart(this.canvas, config)
         this.drawn()
-      })
+      }
+      // Charts near the screen are drawn now; the rest when they scroll near (a phone shows one or two
+      // of a page's five), so loading the page does not wait for what nobody sees yet.
+      if (nearScreen(this)) drawLater(job)
+      else whenNearScreen(this, () => drawLater(job))
     } else {
       this.chart = new Chart(this.canvas, this.config)
       this.drawn()

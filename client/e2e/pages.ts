@@ -70,6 +70,14 @@ export async function openPage(ctx: BrowserContext, demo: DemoServer, spec: Page
   const page = await ctx.newPage()
   await page.goto(spec.path(demo, share))
   await page.locator(spec.ready).first().waitFor({ timeout: 30_000 })
+  // Charts off screen draw when they scroll near: scroll through once, as a reader would, then back up.
+  await page.evaluate(async () => {
+    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
+      window.scrollTo(0, y)
+      await new Promise((r) => setTimeout(r, 60))
+    }
+    window.scrollTo(0, 0)
+  })
   await spec.prepare?.(page)
   // Sparklines, badges and charts settle after the first paint.
   await page.waitForTimeout(400)
